@@ -1,0 +1,332 @@
+// The abstract syntax tree of one policy file, shared by the `.policy` and the YAML front ends.
+// The AST is strict: it never holds a hole. A statement that could not be parsed completely is
+// left out and its error reported, so every node below is whole. Every node has a `range` in
+// its own file. Declarations and statements keep their source order (the formatter and the
+// language server need it); the compiler builds the structured, checked model from them.
+import type { Range } from './diagnostic.ts';
+
+export interface Node {
+  range: Range;
+}
+
+/** A string literal with its unescaped value; `range` covers the quotes. */
+export interface Str extends Node {
+  value: string;
+}
+
+/** A bare name such as a category (`harassment`, `coupon-spam`) or a normalisation step. */
+export interface Ident extends Node {
+  name: string;
+}
+
+export interface IntLit extends Node {
+  value: number;
+}
+
+/** A duration (`10s`, `30m`, `1h`, `7d`, `2w`) in milliseconds, or `forever` as `ms: null`. */
+export interface Duration extends Node {
+  text: string;
+  ms: number | null;
+}
+
+/** An inline list (`"a", "b"`) or a list file (`from "lists/a.txt"`). */
+export type ListSource = InlineList | FileList;
+
+export interface InlineList extends Node {
+  kind: 'inline';
+  items: Str[];
+}
+
+export interface FileList extends Node {
+  kind: 'file';
+  path: Str;
+}
+
+export interface Comment extends Node {
+  /** The text after `#`, without the line ending. */
+  text: string;
+}
+
+export interface PolicyFile extends Node {
+  /** The file name as given to the parser (a path, or a URI in the editor). */
+  file: string;
+  form: 'policy' | 'yaml';
+  declarations: Declaration[];
+  comments: Comment[];
+}
+
+export type Declaration =
+  | EnterpriseDecl
+  | LimitsDecl
+  | NormalizeDecl
+  | BlacklistDecl
+  | ExemptDecl
+  | CategoryDecl
+  | RuleDecl
+  | LadderDecl;
+
+/** `enterprise "acme-retail"`: the enterprise the policy set belongs to. */
+export interface EnterpriseDecl extends Node {
+  kind: 'enterprise';
+  name: Str;
+}
+
+/** `limits "wecom-4.1.36"`: the limits profile to check against. */
+export interface LimitsDecl extends Node {
+  kind: 'limits';
+  profile: Str;
+}
+
+/** `normalize case, width, symbols`: the default text normalisation of the policy set. */
+export interface NormalizeDecl extends Node {
+  kind: 'normalize';
+  steps: Ident[];
+}
+
+/** `blacklist enterprise …` or `blacklist personal of "li.lei" …`. */
+export interface BlacklistDecl extends Node {
+  kind: 'blacklist';
+  scope: 'enterprise' | 'personal';
+  /** The member who owns a personal blacklist. */
+  owner?: Str;
+  list: ListSource;
+}
+
+/** `exempt customers …`: customers no rule ever affects (the seed's whitelist). */
+export interface ExemptDecl extends Node {
+  kind: 'exempt';
+  list: ListSource;
+}
+
+/** `category coupon-spam "Coupon farming"`: a custom violation category. */
+export interface CategoryDecl extends Node {
+  kind: 'category';
+  name: Ident;
+  label?: Str;
+}
+
+export interface RuleDecl extends Node {
+  kind: 'rule';
+  name: Str;
+  body: RuleStatement[];
+}
+
+export type RuleStatement =
+  | OwnerStmt
+  | GroupsStmt
+  | KeywordsStmt
+  | ExceptStmt
+  | AllowStmt
+  | NormalizeStmt
+  | ConfiguredStmt
+  | AnnounceStmt
+  | WhenStmt;
+
+export type OwnerRole = 'super-admin' | 'member' | 'rule-manager';
+
+/**
+ * `owner super-admin "zhang.wei"`, `owner member "li.lei"`, or
+ * `owner rule-manager of "east-region" "wang.fang"` (the owners of one management rule share a
+ * quota, so the management rule is named; the person is optional).
+ */
+export interface OwnerStmt extends Node {
+  kind: 'owner';
+  role: OwnerRole;
+  /** The person for super-admin and member; the person (optional) for rule-manager. */
+  id?: Str;
+  /** The management rule, for rule-manager only. */
+  managementRule?: Str;
+}
+
+/** `groups "g-1", "g-2"` or `groups from "lists/groups.txt"`. */
+export interface GroupsStmt extends Node {
+  kind: 'groups';
+  list: ListSource;
+}
+
+/** `keywords "加微信", "代购"`; `keywords whole-word "spam"` matches Latin keywords as words. */
+export interface KeywordsStmt extends Node {
+  kind: 'keywords';
+  wholeWord: boolean;
+  list: ListSource;
+}
+
+/** `except "路口交通"`: exception phrases inside which a keyword does not fire. */
+export interface ExceptStmt extends Node {
+  kind: 'except';
+  list: ListSource;
+}
+
+export type AllowTarget = 'links' | 'miniprograms' | 'cards';
+
+/** `allow links …`, `allow miniprograms …`, `allow cards …`: the rule's whitelists. */
+export interface AllowStmt extends Node {
+  kind: 'allow';
+  target: AllowTarget;
+  list: ListSource;
+}
+
+/** `normalize …` inside a rule: overrides the policy-wide normalisation for this rule. */
+export interface NormalizeStmt extends Node {
+  kind: 'normalize';
+  steps: Ident[];
+}
+
+/**
+ * `configured on "4.1.20"`: the platform version on which the rule was first configured. A rule
+ * configured before v4.1.36 with more than 20,000 groups keeps working and stays editable.
+ */
+export interface ConfiguredStmt extends Node {
+  kind: 'configured';
+  version: Str;
+}
+
+/** `announce "…"`: the group announcement that tells members the rule (education scenario). */
+export interface AnnounceStmt extends Node {
+  kind: 'announce';
+  text: Str;
+}
+
+/** `when TRIGGER then ACTION, ACTION…`. */
+export interface WhenStmt extends Node {
+  kind: 'when';
+  trigger: Trigger;
+  actions: Action[];
+}
+
+export type Trigger =
+  | SimpleTrigger
+  | FloodTrigger
+  | IdentityTrigger
+  | NewMemberTrigger
+  | LengthTrigger;
+
+/**
+ * `keyword` (a keyword of the rule), `link` (a link not on the whitelist), `miniprogram` (a
+ * mini-program not on the whitelist), `card` (a contact card not on the whitelist), `image`
+ * (any image).
+ */
+export interface SimpleTrigger extends Node {
+  type: 'keyword' | 'link' | 'miniprogram' | 'card' | 'image';
+}
+
+/** `flood 5 in 10s`: fires on the message that makes the sender's count in the window exceed N. */
+export interface FloodTrigger extends Node {
+  type: 'flood';
+  count: IntLit;
+  window: Duration;
+}
+
+/** `identity "new-customer", "competitor"`: senders with one of these identities may not speak. */
+export interface IdentityTrigger extends Node {
+  type: 'identity';
+  identities: Str[];
+}
+
+/** `new-member within 10m`: members who joined less than the duration ago may not speak. */
+export interface NewMemberTrigger extends Node {
+  type: 'new-member';
+  within: Duration;
+}
+
+/** `length over 500`: messages longer than N characters. */
+export interface LengthTrigger extends Node {
+  type: 'length';
+  max: IntLit;
+}
+
+export type TriggerType = Trigger['type'];
+
+export type Action =
+  | WarnAction
+  | SimpleAction
+  | MuteAction
+  | BlacklistAction
+  | NotifyAction
+  | RecordAction;
+
+/** `warn "请勿发送广告"`: a warning shown in the group. */
+export interface WarnAction extends Node {
+  type: 'warn';
+  text: Str;
+}
+
+/** `recall` (withdraw the message) or `remove` (remove the sender from the group). */
+export interface SimpleAction extends Node {
+  type: 'recall' | 'remove';
+}
+
+/** `mute 30m`: the sender may not speak in the group for the duration. */
+export interface MuteAction extends Node {
+  type: 'mute';
+  duration: Duration;
+}
+
+/** `blacklist personal|enterprise|group`: add the sender to that blacklist. */
+export interface BlacklistAction extends Node {
+  type: 'blacklist';
+  scope: 'personal' | 'enterprise' | 'group';
+}
+
+/** `notify owner|admins`: tell the group owner or the enterprise admins. */
+export interface NotifyAction extends Node {
+  type: 'notify';
+  target: 'owner' | 'admins';
+}
+
+/** `record harassment`: report a violation of this category to the penalty ladders. */
+export interface RecordAction extends Node {
+  type: 'record';
+  category: Ident;
+}
+
+export type ActionType = Action['type'];
+
+export interface LadderDecl extends Node {
+  kind: 'ladder';
+  name: Str;
+  body: LadderStatement[];
+}
+
+export type LadderStatement = CountsStmt | StepStmt | SevereStmt | ExpireStmt;
+
+/** `counts harassment, inducing-share`: the categories whose violations climb this ladder. */
+export interface CountsStmt extends Node {
+  kind: 'counts';
+  categories: Ident[];
+}
+
+/** `step 1: suspend interop for 1h, appealable`. */
+export interface StepStmt extends Node {
+  kind: 'step';
+  number: IntLit;
+  sanctions: Sanction[];
+  /** The range of the `appealable` flag when present. */
+  appealable?: Node;
+}
+
+/** `severe: ban member forever, ban admin`: a violation with a bad influence, at any count. */
+export interface SevereStmt extends Node {
+  kind: 'severe';
+  sanctions: Sanction[];
+  appealable?: Node;
+}
+
+/** `expire after 90d`: strikes older than this no longer count. */
+export interface ExpireStmt extends Node {
+  kind: 'expire';
+  after: Duration;
+}
+
+export type SanctionTarget = 'interop' | 'member' | 'admin' | 'enterprise';
+
+/**
+ * `suspend interop for 1h`, `suspend interop forever`, `ban member forever`, `ban admin`. A ban
+ * without a duration is forever; a suspension needs one.
+ */
+export interface Sanction extends Node {
+  verb: 'suspend' | 'ban';
+  target: SanctionTarget;
+  /** Absent means forever for a ban. */
+  duration?: Duration;
+}

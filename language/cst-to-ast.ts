@@ -1,0 +1,428 @@
+// Builds the strict AST from the tolerant CST. A node with a missing part (the parser re-synced
+// past it, or a token was inserted during recovery) is left out: its syntax error is already
+// reported. Literal-level problems (bad escapes, bad durations, numbers out of range) are found
+// here and reported as diagnostics.
+import type { CstNode, IToken } from 'chevrotain';
+import type * as A from './ast.ts';
+import { diagnostic, type Diagnostic, type Range } from './diagnostic.ts';
+import { parseDuration } from './duration.ts';
+import type { LineIndex } from './line-index.ts';
+import { unescapeString } from './string-literal.ts';
+
+type Child = CstNode | IToken;
+
+function isToken(c: Child): c is IToken {
+  return (c as IToken).image !== undefined;
+}
+
+class Builder {
+  readonly diagnostics: Diagnostic[] = [];
+
+  constructor(
+    private readonly file: string,
+    private readonly lines: LineIndex,
+  ) {}
+
+  // --- access helpers -------------------------------------------------------------------
+
+  private tokens(node: CstNode, key: string): IToken[] {
+    return ((node.children[key] ?? []) as Child[]).filter(
+      (c): c is IToken => isToken(c) && !c.isInsertedInRecovery && !Number.isNaN(c.startOffset),
+    );
+  }
+
+  private tok(node: CstNode, key: string): IToken | undefined {
+    return this.tokens(node, key)[0];
+  }
+
+  private nodes(node: CstNode, key: string): CstNode[] {
+    return ((node.children[key] ?? []) as Child[]).filter((c): c is CstNode => !isToken(c));
+  }
+
+  private sub(node: CstNode, key: string): CstNode | undefined {
+    return this.nodes(node, key)[0];
+  }
+
+  private has(node: CstNode, key: string): boolean {
+    return this.tokens(node, key).length > 0;
+  }
+
+  private tokenRange(t: IToken): Range {
+    return this.lines.range(t.startOffset, t.startOffset + t.image.length);
+  }
+
+  /** The range of a node from its first to its last real token. */
+  private nodeRange(node: CstNode): Range | undefined {
+    let first: IToken | undefined;
+    let last: IToken | undefined;
+    const visit = (n: CstNode) => {
+      for (const list of Object.values(n.children)) {
+        for (const c of list as Child[]) {
+          if (isToken(c)) {
+            if (c.isInsertedInRecovery || Number.isNaN(c.startOffset)) continue;
+            if (!first || c.startOffset < first.startOffset) first = c;
+            if (!last || c.startOffset > last.startOffset) last = c;
+          } else visit(c);
+        }
+      }
+    };
+    visit(node);
+    if (!first || !last) return undefined;
+    return this.lines.range(first.startOffset, last.startOffset + last.image.length);
+  }
+
+  private error(code: string, message: string, range: Range, help?: string): void {
+    this.diagnostics.push(diagnostic(code, 'error', message, this.file, range, help ? { help } : {}));
+  }
+
+  // --- literals -------------------------------------------------------------------------
+
+  private str(node: CstNode | undefined): A.Str | undefined {
+    if (!node) return undefined;
+    const t = this.tok(node, 'StringLit') ?? this.tok(node, 'UnterminatedString');
+    if (!t) return undefined;
+    const range = this.tokenRange(t);
+    if (t.tokenType.name === 'UnterminatedString') {
+      this.error('hush/syntax/unterminated-string', 'unterminated string', range, 'add the closing `"` on the same line');
+    }
+    const { value, errors } = unescapeString(t.image);
+    for (const e of errors) {
+      const start = t.startOffset + e.offset;
+      this.error('hush/syntax/bad-escape', e.message, this.lines.range(start, start + e.length),
+        'escapes are \\" \\\\ \\/ \\n \\r \\t \\b \\f \\uXXXX and \\u{X…}');
+    }
+    return { value, range };
+  }
+
+  private ident(t: IToken | undefined): A.Ident | undefined {
+    return t ? { name: t.image, range: this.tokenRange(t) } : undefined;
+  }
+
+  private int(t: IToken | undefined): A.IntLit | undefined {
+    if (!t) return undefined;
+    const value = Number(t.image);
+    const range = this.tokenRange(t);
+    if (!Number.isSafeInteger(value) || value > 1_000_000_000) {
+      this.error('hush/syntax/bad-number', `number \`${t.image}\` is too large`, range);
+      return undefined;
+    }
+    return { value, range };
+  }
+
+  private durationToken(t: IToken | undefined): A.Duration | undefined {
+    if (!t) return undefined;
+    const range = this.tokenRange(t);
+    if (t.tokenType.name === 'Kw_forever') return { text: 'forever', ms: null, range };
+    const p = parseDuration(t.image);
+    if (!p.ok) {
+      this.error('hush/syntax/bad-duration', p.message, range, p.help);
+      return undefined;
+    }
+    return { text: t.image, ms: p.ms, range };
+  }
+
+  private duration(node: CstNode | undefined): A.Duration | undefined {
+    if (!node) return undefined;
+    return this.durationToken(this.tok(node, 'DurationLit') ?? this.tok(node, 'Kw_forever'));
+  }
+
+  private listSource(node: CstNode | undefined): A.ListSource | undefined {
+    if (!node) return undefined;
+    const range = this.nodeRange(node);
+    if (!range) return undefined;
+    if (this.has(node, 'Kw_from')) {
+      const path = this.str(this.sub(node, 'path'));
+      return path ? { kind: 'file', path, range } : undefined;
+    }
+    const items = this.nodes(node, 'item').map((n) => this.str(n));
+    if (items.length === 0 || items.some((i) => !i)) return undefined;
+    return { kind: 'inline', items: items as A.Str[], range };
+  }
+
+  // --- file and declarations ------------------------------------------------------------
+
+  build(cst: CstNode, comments: IToken[], form: 'policy'): A.PolicyFile {
+    const declarations: A.Declaration[] = [];
+    for (const d of this.nodes(cst, 'declaration')) {
+      const decl = this.declaration(d);
+      if (decl) declarations.push(decl);
+    }
+    return {
+      file: this.file,
+      form,
+      declarations,
+      comments: comments.map((c) => ({ text: c.image.slice(1).replace(/\r$/, ''), range: this.tokenRange(c) })),
+      range: this.lines.range(0, this.lines.text.length),
+    };
+  }
+
+  private declaration(node: CstNode): A.Declaration | undefined {
+    const [key] = Object.keys(node.children);
+    const inner = key ? this.sub(node, key) : undefined;
+    if (!inner) return undefined;
+    const range = this.nodeRange(inner);
+    if (!range) return undefined;
+    switch (key) {
+      case 'enterpriseDecl': {
+        const name = this.str(this.sub(inner, 'str'));
+        return name && { kind: 'enterprise', name, range };
+      }
+      case 'limitsDecl': {
+        const profile = this.str(this.sub(inner, 'str'));
+        return profile && { kind: 'limits', profile, range };
+      }
+      case 'normalize': {
+        const steps = this.tokens(inner, 'Ident').map((t) => this.ident(t)!);
+        return steps.length ? { kind: 'normalize', steps, range } : undefined;
+      }
+      case 'blacklistDecl': {
+        const list = this.listSource(this.sub(inner, 'listSource'));
+        if (!list) return undefined;
+        if (this.has(inner, 'Kw_personal')) {
+          const owner = this.str(this.sub(inner, 'owner'));
+          return owner && { kind: 'blacklist', scope: 'personal', owner, list, range };
+        }
+        return this.has(inner, 'Kw_enterprise') ? { kind: 'blacklist', scope: 'enterprise', list, range } : undefined;
+      }
+      case 'exemptDecl': {
+        const list = this.listSource(this.sub(inner, 'listSource'));
+        return list && this.has(inner, 'Kw_customers') ? { kind: 'exempt', list, range } : undefined;
+      }
+      case 'categoryDecl': {
+        const name = this.ident(this.tok(inner, 'Ident'));
+        if (!name) return undefined;
+        const labelNode = this.sub(inner, 'str');
+        const label = this.str(labelNode);
+        if (labelNode && !label) return undefined;
+        return label ? { kind: 'category', name, label, range } : { kind: 'category', name, range };
+      }
+      case 'ruleDecl':
+        return this.ruleDecl(inner, range);
+      case 'ladderDecl':
+        return this.ladderDecl(inner, range);
+      default:
+        return undefined;
+    }
+  }
+
+  private ruleDecl(node: CstNode, range: Range): A.RuleDecl | undefined {
+    const name = this.str(this.sub(node, 'str'));
+    if (!name) return undefined;
+    const body: A.RuleStatement[] = [];
+    for (const s of this.nodes(node, 'ruleStatement')) {
+      const stmt = this.ruleStatement(s);
+      if (stmt) body.push(stmt);
+    }
+    return { kind: 'rule', name, body, range };
+  }
+
+  private ruleStatement(node: CstNode): A.RuleStatement | undefined {
+    const [key] = Object.keys(node.children);
+    const inner = key ? this.sub(node, key) : undefined;
+    if (!inner) return undefined;
+    const range = this.nodeRange(inner);
+    if (!range) return undefined;
+    switch (key) {
+      case 'ownerStmt':
+        return this.ownerStmt(inner, range);
+      case 'groupsStmt': {
+        const list = this.listSource(this.sub(inner, 'listSource'));
+        return list && { kind: 'groups', list, range };
+      }
+      case 'keywordsStmt': {
+        const list = this.listSource(this.sub(inner, 'listSource'));
+        return list && { kind: 'keywords', wholeWord: this.has(inner, 'Kw_whole_word'), list, range };
+      }
+      case 'exceptStmt': {
+        const list = this.listSource(this.sub(inner, 'listSource'));
+        return list && { kind: 'except', list, range };
+      }
+      case 'allowStmt': {
+        const list = this.listSource(this.sub(inner, 'listSource'));
+        const target: A.AllowTarget | undefined = this.has(inner, 'Kw_links')
+          ? 'links'
+          : this.has(inner, 'Kw_miniprograms')
+            ? 'miniprograms'
+            : this.has(inner, 'Kw_cards')
+              ? 'cards'
+              : undefined;
+        return list && target && { kind: 'allow', target, list, range };
+      }
+      case 'normalize': {
+        const steps = this.tokens(inner, 'Ident').map((t) => this.ident(t)!);
+        return steps.length ? { kind: 'normalize', steps, range } : undefined;
+      }
+      case 'configuredStmt': {
+        const version = this.str(this.sub(inner, 'str'));
+        return version && this.has(inner, 'Kw_on') ? { kind: 'configured', version, range } : undefined;
+      }
+      case 'announceStmt': {
+        const text = this.str(this.sub(inner, 'str'));
+        return text && { kind: 'announce', text, range };
+      }
+      case 'whenStmt':
+        return this.whenStmt(inner, range);
+      default:
+        return undefined;
+    }
+  }
+
+  private ownerStmt(node: CstNode, range: Range): A.OwnerStmt | undefined {
+    if (this.has(node, 'Kw_rule_manager')) {
+      const ids = this.nodes(node, 'managementRule');
+      const managementRule = this.str(ids[0]);
+      if (!managementRule || !this.has(node, 'Kw_of')) return undefined;
+      const idNode = this.sub(node, 'id');
+      const id = this.str(idNode);
+      if (idNode && !id) return undefined;
+      return id ? { kind: 'owner', role: 'rule-manager', managementRule, id, range } : { kind: 'owner', role: 'rule-manager', managementRule, range };
+    }
+    const role: A.OwnerRole | undefined = this.has(node, 'Kw_super_admin') ? 'super-admin' : this.has(node, 'Kw_member') ? 'member' : undefined;
+    const id = this.str(this.sub(node, 'id'));
+    return role && id && { kind: 'owner', role, id, range };
+  }
+
+  private whenStmt(node: CstNode, range: Range): A.WhenStmt | undefined {
+    const trigger = this.trigger(this.sub(node, 'trigger'));
+    if (!trigger || !this.has(node, 'Kw_then')) return undefined;
+    const actionNodes = this.nodes(node, 'action');
+    const actions = actionNodes.map((a) => this.action(a));
+    if (actions.length === 0 || actions.some((a) => !a)) return undefined;
+    return { kind: 'when', trigger, actions: actions as A.Action[], range };
+  }
+
+  private trigger(node: CstNode | undefined): A.Trigger | undefined {
+    if (!node) return undefined;
+    const range = this.nodeRange(node);
+    if (!range) return undefined;
+    for (const type of ['keyword', 'link', 'miniprogram', 'card', 'image'] as const) {
+      if (this.has(node, `Kw_${type}`)) return { type, range };
+    }
+    if (this.has(node, 'Kw_flood')) {
+      const count = this.int(this.tok(node, 'IntLit'));
+      const window = this.duration(this.sub(node, 'duration'));
+      return count && window && this.has(node, 'Kw_in') ? { type: 'flood', count, window, range } : undefined;
+    }
+    if (this.has(node, 'Kw_identity')) {
+      const ids = this.nodes(node, 'str').map((n) => this.str(n));
+      return ids.length && ids.every(Boolean) ? { type: 'identity', identities: ids as A.Str[], range } : undefined;
+    }
+    if (this.has(node, 'Kw_new_member')) {
+      const within = this.duration(this.sub(node, 'duration'));
+      return within && this.has(node, 'Kw_within') ? { type: 'new-member', within, range } : undefined;
+    }
+    if (this.has(node, 'Kw_length')) {
+      const max = this.int(this.tok(node, 'IntLit'));
+      return max && this.has(node, 'Kw_over') ? { type: 'length', max, range } : undefined;
+    }
+    return undefined;
+  }
+
+  private action(node: CstNode | undefined): A.Action | undefined {
+    if (!node) return undefined;
+    const range = this.nodeRange(node);
+    if (!range) return undefined;
+    if (this.has(node, 'Kw_warn')) {
+      const text = this.str(this.sub(node, 'str'));
+      return text && { type: 'warn', text, range };
+    }
+    if (this.has(node, 'Kw_recall')) return { type: 'recall', range };
+    if (this.has(node, 'Kw_remove')) return { type: 'remove', range };
+    if (this.has(node, 'Kw_mute')) {
+      const duration = this.duration(this.sub(node, 'duration'));
+      return duration && { type: 'mute', duration, range };
+    }
+    if (this.has(node, 'Kw_blacklist')) {
+      const scope = this.has(node, 'Kw_personal') ? 'personal' : this.has(node, 'Kw_enterprise') ? 'enterprise' : this.has(node, 'Kw_group') ? 'group' : undefined;
+      return scope && { type: 'blacklist', scope, range };
+    }
+    if (this.has(node, 'Kw_notify')) {
+      const target = this.has(node, 'Kw_owner') ? 'owner' : this.has(node, 'Kw_admins') ? 'admins' : undefined;
+      return target && { type: 'notify', target, range };
+    }
+    if (this.has(node, 'Kw_record')) {
+      const category = this.ident(this.tok(node, 'Ident'));
+      return category && { type: 'record', category, range };
+    }
+    return undefined;
+  }
+
+  private ladderDecl(node: CstNode, range: Range): A.LadderDecl | undefined {
+    const name = this.str(this.sub(node, 'str'));
+    if (!name) return undefined;
+    const body: A.LadderStatement[] = [];
+    for (const s of this.nodes(node, 'ladderStatement')) {
+      const stmt = this.ladderStatement(s);
+      if (stmt) body.push(stmt);
+    }
+    return { kind: 'ladder', name, body, range };
+  }
+
+  private ladderStatement(node: CstNode): A.LadderStatement | undefined {
+    const range = this.nodeRange(node);
+    if (!range) return undefined;
+    if (this.has(node, 'Kw_counts')) {
+      const categories = this.tokens(node, 'Ident').map((t) => this.ident(t)!);
+      return categories.length ? { kind: 'counts', categories, range } : undefined;
+    }
+    if (this.has(node, 'Kw_expire')) {
+      const after = this.duration(this.sub(node, 'duration'));
+      return after && this.has(node, 'Kw_after') ? { kind: 'expire', after, range } : undefined;
+    }
+    const list = this.sanctionList(this.sub(node, 'sanctionList'));
+    if (!list || !this.has(node, 'Colon')) return undefined;
+    if (this.has(node, 'Kw_step')) {
+      const number = this.int(this.tok(node, 'IntLit'));
+      if (!number) return undefined;
+      const s: A.StepStmt = { kind: 'step', number, sanctions: list.sanctions, range };
+      if (list.appealable) s.appealable = list.appealable;
+      return s;
+    }
+    if (this.has(node, 'Kw_severe')) {
+      const s: A.SevereStmt = { kind: 'severe', sanctions: list.sanctions, range };
+      if (list.appealable) s.appealable = list.appealable;
+      return s;
+    }
+    return undefined;
+  }
+
+  private sanctionList(node: CstNode | undefined): { sanctions: A.Sanction[]; appealable?: A.Node } | undefined {
+    if (!node) return undefined;
+    const sanctions: A.Sanction[] = [];
+    let appealable: A.Node | undefined;
+    for (const item of this.nodes(node, 'sanctionItem')) {
+      const range = this.nodeRange(item);
+      if (!range) return undefined;
+      if (this.has(item, 'Kw_appealable')) {
+        if (appealable) this.error('hush/syntax/duplicate-flag', '`appealable` is given twice', range);
+        appealable = { range };
+        continue;
+      }
+      const durNode = this.sub(item, 'sanctionDuration');
+      let duration: A.Duration | undefined;
+      if (durNode) {
+        duration = this.durationToken(this.tok(durNode, 'DurationLit') ?? this.tok(durNode, 'Kw_forever'));
+        if (!duration) return undefined;
+      }
+      if (this.has(item, 'Kw_suspend')) {
+        if (!this.has(item, 'Kw_interop') || !duration) return undefined;
+        sanctions.push({ verb: 'suspend', target: 'interop', duration, range });
+        continue;
+      }
+      if (this.has(item, 'Kw_ban')) {
+        const target = this.has(item, 'Kw_member') ? 'member' : this.has(item, 'Kw_admin') ? 'admin' : this.has(item, 'Kw_enterprise') ? 'enterprise' : undefined;
+        if (!target) return undefined;
+        sanctions.push(duration ? { verb: 'ban', target, duration, range } : { verb: 'ban', target, range });
+        continue;
+      }
+      return undefined;
+    }
+    return appealable ? { sanctions, appealable } : { sanctions };
+  }
+}
+
+export function cstToAst(cst: CstNode, comments: IToken[], file: string, lines: LineIndex): { ast: A.PolicyFile; diagnostics: Diagnostic[] } {
+  const b = new Builder(file, lines);
+  const ast = b.build(cst, comments, 'policy');
+  return { ast, diagnostics: b.diagnostics };
+}

@@ -1,0 +1,86 @@
+// The tokens of the `.policy` language. Language words (`rule`, `when`, `keyword`, …) are
+// keyword tokens that also belong to the `Ident` category, so wherever the grammar expects a
+// bare name (a category such as `member-abuse`), a word that happens to be a keyword is still
+// accepted; `longer_alt` makes `links` one word rather than `link` followed by `s`.
+import { createToken, Lexer, type TokenType } from 'chevrotain';
+
+export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\n\uFEFF]+/, group: Lexer.SKIPPED });
+export const Comment = createToken({ name: 'Comment', pattern: /#[^\n\r]*/, group: 'comments' });
+
+export const Ident = createToken({ name: 'Ident', pattern: /[A-Za-z_][A-Za-z0-9_-]*/, label: 'a name' });
+
+/** A number followed by a unit; the unit is validated when the AST is built. */
+export const DurationLit = createToken({ name: 'DurationLit', pattern: /[0-9]+[A-Za-z]+/, label: 'a duration' });
+export const IntLit = createToken({ name: 'IntLit', pattern: /[0-9]+/, label: 'a number' });
+
+/** A string with JSON-like escapes; see spec/language.md. */
+export const StringLit = createToken({
+  name: 'StringLit',
+  pattern: /"(?:[^"\\\n\r]|\\[^\n\r])*"/,
+  label: 'a string',
+});
+/** A string whose closing quote is missing on its line; reported, then parsed as a string. */
+export const UnterminatedString = createToken({
+  name: 'UnterminatedString',
+  pattern: /"(?:[^"\\\n\r]|\\[^\n\r])*\\?/,
+  label: 'a string',
+});
+
+export const LCurly = createToken({ name: 'LCurly', pattern: '{', label: '`{`' });
+export const RCurly = createToken({ name: 'RCurly', pattern: '}', label: '`}`' });
+export const Comma = createToken({ name: 'Comma', pattern: ',', label: '`,`' });
+export const Colon = createToken({ name: 'Colon', pattern: ':', label: '`:`' });
+
+/** Every word of the language. The order here does not matter: longer words are tried first. */
+export const KEYWORDS = [
+  'enterprise', 'limits', 'normalize', 'blacklist', 'personal', 'of', 'from', 'exempt',
+  'customers', 'category', 'rule', 'owner', 'super-admin', 'member', 'rule-manager', 'groups',
+  'keywords', 'whole-word', 'except', 'allow', 'links', 'miniprograms', 'cards', 'configured',
+  'on', 'announce', 'when', 'then', 'keyword', 'link', 'miniprogram', 'card', 'image', 'flood',
+  'in', 'identity', 'new-member', 'within', 'length', 'over', 'warn', 'recall', 'remove', 'mute',
+  'group', 'notify', 'admins', 'record', 'ladder', 'counts', 'step', 'severe', 'expire', 'after',
+  'suspend', 'interop', 'for', 'forever', 'appealable', 'ban', 'admin',
+] as const;
+
+export type Keyword = (typeof KEYWORDS)[number];
+
+function escapeRegex(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
+}
+
+/** Keyword tokens by word; `kw.rule` is the token for `rule`. */
+export const kw = Object.fromEntries(
+  KEYWORDS.map((word) => [
+    word,
+    createToken({
+      name: `Kw_${word.replace(/-/g, '_')}`,
+      pattern: new RegExp(escapeRegex(word)),
+      longer_alt: Ident,
+      categories: [Ident],
+      label: `\`${word}\``,
+    }),
+  ]),
+) as Record<Keyword, TokenType>;
+
+const keywordTokens = [...KEYWORDS].sort((a, b) => b.length - a.length).map((w) => kw[w]);
+
+/** All tokens in lexing order. */
+export const allTokens: TokenType[] = [
+  WhiteSpace,
+  Comment,
+  StringLit,
+  UnterminatedString,
+  LCurly,
+  RCurly,
+  Comma,
+  Colon,
+  DurationLit,
+  IntLit,
+  ...keywordTokens,
+  Ident,
+];
+
+/** The keyword token of a word, when the word is a language keyword. */
+export function keywordToken(word: string): TokenType | undefined {
+  return (kw as Record<string, TokenType>)[word];
+}
