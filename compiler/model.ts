@@ -27,6 +27,8 @@ export interface LoadedList {
   lines?: Int32Array;
   /** For inline lists: the range of each item in the policy file. */
   ranges?: Range[];
+  /** The list file could not be read (already reported): checks must not call it empty. */
+  failed?: true;
 }
 
 /** Where the i-th entry of a list stands: its own line in a list file, or its inline item. */
@@ -104,4 +106,12 @@ export interface PolicySetModel {
   categories: Map<string, CategoryModel>;
   rules: RuleModel[];
   ladders: LadderModel[];
+  /** Offsets of syntax errors by file: checks for a missing part skip declarations holding one. */
+  syntaxErrors: Map<string, number[]>;
+}
+
+/** True when a syntax error lies inside `loc`: what looks missing there may just be unparsed. */
+export function hasSyntaxErrorIn(model: PolicySetModel, loc: Loc): boolean {
+  const xs = model.syntaxErrors.get(loc.file);
+  return !!xs && xs.some((o) => o >= loc.range.start.offset && o <= loc.range.end.offset);
 }

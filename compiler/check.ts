@@ -1,0 +1,95 @@
+// `checkPolicySet`: the whole checker as one call. It discovers the files, parses each with its
+// front end, builds the model (loading list files inside the root) and runs the passes table.
+// It never throws for anything a user can write; a failure inside a pass is reported as an
+// internal-error diagnostic so the rest of the report still reaches the user.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { diagnostic, sortDiagnostics, START_RANGE, type Diagnostic } from '../language/diagnostic.ts';
+import { parsePolicy } from '../language/text-to-ast.ts';
+import { parseYamlPolicy } from '../language/yaml-to-ast.ts';
+import { astToModel, type ParsedFile } from './ast-to-model.ts';
+import { discoverFiles, type DiscoveredFile } from './discover-files.ts';
+import { ListFileReader } from './list-file.ts';
+import type { PolicySetModel } from './model.ts';
+import { passes } from './passes.ts';
+
+export interface CheckOptions {
+  /** Unsaved editor texts by absolute path; they win over the files on disk. */
+  overlay?: Map<string, string>;
+  cwd?: string;
+}
+
+export interface CheckResult {
+  model: PolicySetModel;
+  /** Sorted by file and position. */
+  diagnostics: Diagnostic[];
+  /** The text of every policy file, by the name used in diagnostics. */
+  sources: Map<string, string>;
+  /** The policy files checked. */
+  files: string[];
+}
+
+function readPolicy(f: DiscoveredFile, cwd: string, overlay?: Map<string, string>): { text?: string; error?: Diagnostic } {
+  const abs = resolve(cwd, f.path);
+  const over = overlay?.get(abs);
+  if (over !== undefined) return { text: over };
+  try {
+    const buf = readFileSync(abs);
+    const text = buf.toString('utf8');
+    if (text.includes('\uFFFD') && !buf.includes(Buffer.from('\uFFFD', 'utf8'))) {
+      return {
+        text,
+        error: diagnostic('hush/io/bad-encoding', 'error', 'the file is not valid UTF-8', f.path, START_RANGE, {
+          help: 'save the file as UTF-8; invalid bytes were read as U+FFFD',
+        }),
+      };
+    }
+    return { text };
+  } catch (e) {
+    return { error: diagnostic('hush/io/unreadable', 'error', `cannot read ${f.path}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`, f.path, START_RANGE) };
+  }
+}
+
+/** Parses one file with the front end for its form. */
+export function parseFile(text: string, file: string, form: 'policy' | 'yaml') {
+  return form === 'yaml' ? parseYamlPolicy(text, file) : parsePolicy(text, file);
+}
+
+export function checkPolicySet(paths: string[], options: CheckOptions = {}): CheckResult {
+  const cwd = options.cwd ?? process.cwd();
+  const diagnostics: Diagnostic[] = [];
+  const found = discoverFiles(paths, cwd);
+  diagnostics.push(...found.diagnostics);
+  const sources = new Map<string, string>();
+  const parsed: ParsedFile[] = [];
+  for (const f of found.files) {
+    const { text, error } = readPolicy(f, cwd, options.overlay);
+    if (error) diagnostics.push(error);
+    if (text === undefined) continue;
+    sources.set(f.path, text);
+    const r = parseFile(text, f.path, f.form);
+    diagnostics.push(...r.diagnostics);
+    parsed.push({ path: f.path, root: f.root, ast: r.ast });
+  }
+  const lists = new ListFileReader(cwd, options.overlay);
+  const built = astToModel(parsed, lists, found.files[0]?.root ?? resolve(cwd));
+  diagnostics.push(...built.diagnostics);
+  for (const d of diagnostics) {
+    if (d.severity !== 'error' || !d.code.startsWith('hush/syntax/')) continue;
+    const xs = built.model.syntaxErrors.get(d.file) ?? [];
+    xs.push(d.range.start.offset);
+    built.model.syntaxErrors.set(d.file, xs);
+  }
+  for (const pass of passes) {
+    try {
+      pass.run(built.model, (d) => diagnostics.push(d));
+    } catch (e) {
+      diagnostics.push(
+        diagnostic('hush/internal/pass-failed', 'error', `internal error in check \`${pass.name}\`: ${e instanceof Error ? e.message : String(e)}`, found.files[0]?.path ?? '.', START_RANGE, {
+          help: 'this is a bug in Hush; please report it with the policy that caused it',
+        }),
+      );
+    }
+  }
+  return { model: built.model, diagnostics: sortDiagnostics(diagnostics), sources, files: found.files.map((f) => f.path) };
+}

@@ -1,0 +1,65 @@
+// Lints on a rule's keywords: a keyword given twice, and a keyword that contains another keyword
+// of the same rule (the longer one can never add a match: the shorter fires wherever it does).
+// Keywords are compared after the rule's case and width normalisation, as the matcher will.
+import type { NormalizeStep } from '../../language/builtins.ts';
+import { entryLoc, type RuleModel } from '../model.ts';
+import { at, type Check } from './check.ts';
+
+function comparable(steps: NormalizeStep[]): (s: string) => string {
+  const width = steps.includes('width');
+  const fold = steps.includes('case');
+  return (s) => {
+    let x = width ? s.normalize('NFKC') : s;
+    if (fold) x = x.toLowerCase();
+    return x;
+  };
+}
+
+export const checkKeywordLints: Check = (model, accept) => {
+  for (const r of model.rules) lintRule(r, accept);
+};
+
+function lintRule(r: RuleModel, accept: Parameters<Check>[1]): void {
+  const norm = comparable(r.normalize);
+  const first = new Map<string, { li: number; i: number }>();
+  const entries: { key: string; li: number; i: number; wholeWord: boolean }[] = [];
+  r.keywords.forEach(({ list, wholeWord }, li) => {
+    list.values.forEach((v, i) => {
+      const key = norm(v);
+      if (key.trim() === '' || key.replace(/\*/g, '').trim() === '') {
+        accept(at(entryLoc(list, i), 'hush/semantic/empty-keyword', 'error', 'a keyword is empty', { help: 'remove it' }));
+        return;
+      }
+      const prev = first.get(key);
+      if (prev) {
+        accept(at(entryLoc(list, i), 'hush/lint/duplicate-keyword', 'warning', `keyword \`${v}\` is given twice in rule \`${r.name}\``, {
+          related: [{ ...entryLoc(r.keywords[prev.li].list, prev.i), message: 'first given here' }],
+          help: 'remove the second one',
+        }));
+        return;
+      }
+      first.set(key, { li, i });
+      entries.push({ key, li, i, wholeWord });
+    });
+  });
+  // A hundred keywords per rule make this quadratic scan cheap; sort by length so each keyword is
+  // only compared with shorter ones.
+  const byLength = [...entries].sort((a, b) => a.key.length - b.key.length);
+  for (let j = 0; j < byLength.length; j++) {
+    const long = byLength[j];
+    for (let k = 0; k < j; k++) {
+      const short = byLength[k];
+      if (short.key.length === long.key.length) break;
+      if (short.wholeWord || long.wholeWord || short.key.includes('*')) continue;
+      if (long.key.includes(short.key)) {
+        const shortList = r.keywords[short.li].list;
+        const longList = r.keywords[long.li].list;
+        accept(at(entryLoc(longList, long.i), 'hush/lint/redundant-keyword', 'warning', `keyword \`${longList.values[long.i]}\` contains keyword \`${shortList.values[short.i]}\` of the same rule`, {
+          related: [{ ...entryLoc(shortList, short.i), message: 'the shorter keyword, which already matches' }],
+          help: 'the longer keyword never adds a match; remove it, or use an exception phrase with `except`',
+        }));
+        break;
+      }
+    }
+  }
+}
