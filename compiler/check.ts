@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { diagnostic, sortDiagnostics, START_RANGE, type Diagnostic } from '../language/diagnostic.ts';
-import { parsePolicy } from '../language/text-to-ast.ts';
+import { parsePolicy, type ParseResult } from '../language/text-to-ast.ts';
 import { parseYamlPolicy } from '../language/yaml-to-ast.ts';
 import { astToModel, type ParsedFile } from './ast-to-model.ts';
 import { discoverFiles, type DiscoveredFile } from './discover-files.ts';
@@ -17,6 +17,8 @@ export interface CheckOptions {
   /** Unsaved editor texts by absolute path; they win over the files on disk. */
   overlay?: Map<string, string>;
   cwd?: string;
+  /** Parses one file (default `parseFile`); the language server passes an incremental parser. */
+  parse?: (text: string, file: string, form: 'policy' | 'yaml') => ParseResult;
 }
 
 export interface CheckResult {
@@ -51,7 +53,7 @@ function readPolicy(f: DiscoveredFile, cwd: string, overlay?: Map<string, string
 }
 
 /** Parses one file with the front end for its form. */
-export function parseFile(text: string, file: string, form: 'policy' | 'yaml') {
+export function parseFile(text: string, file: string, form: 'policy' | 'yaml'): ParseResult {
   return form === 'yaml' ? parseYamlPolicy(text, file) : parsePolicy(text, file);
 }
 
@@ -67,7 +69,7 @@ export function checkPolicySet(paths: string[], options: CheckOptions = {}): Che
     if (error) diagnostics.push(error);
     if (text === undefined) continue;
     sources.set(f.path, text);
-    const r = parseFile(text, f.path, f.form);
+    const r = (options.parse ?? parseFile)(text, f.path, f.form);
     diagnostics.push(...r.diagnostics);
     parsed.push({ path: f.path, root: f.root, ast: r.ast });
   }

@@ -1,10 +1,12 @@
 // The `.policy` front end as one call: text in, AST and diagnostics out. It never throws.
+import type { CstNode, IRecognitionException, IToken, TokenType } from 'chevrotain';
 import type { PolicyFile } from './ast.ts';
 import { cstToAst } from './cst-to-ast.ts';
 import { diagnostic, sortDiagnostics, type Diagnostic } from './diagnostic.ts';
 import { LineIndex } from './line-index.ts';
 import { textToTokens } from './text-to-tokens.ts';
-import { tokensToCst } from './tokens-to-cst.ts';
+import { EOF, missingByMessage, tokensToCst } from './tokens-to-cst.ts';
+import { kw, RCurly } from './tokens.ts';
 
 /** More syntax errors than this in one file are summarised in one last diagnostic. */
 const MAX_SYNTAX_ERRORS = 100;
@@ -16,9 +18,31 @@ const codes: Record<string, string> = {
   NotAllInputParsedException: 'hush/syntax/unexpected-token',
 };
 
+/** `}` and the first words of declarations and statements: the tokens that usually start a line. */
+const lineStarters = new Set<TokenType>([
+  RCurly,
+  ...(['enterprise', 'limits', 'normalize', 'blacklist', 'exempt', 'category', 'rule', 'ladder', 'owner', 'groups', 'keywords',
+    'except', 'allow', 'configured', 'announce', 'when', 'counts', 'step', 'severe', 'expire'] as const).map((w) => kw[w]),
+]);
+
 export interface ParseResult {
   ast: PolicyFile;
   diagnostics: Diagnostic[];
+}
+
+/** The last token that starts before `offset` (tokens are in source order). */
+function tokenBefore(tokens: readonly IToken[], offset: number): IToken | undefined {
+  let lo = 0;
+  let hi = tokens.length - 1;
+  let found: IToken | undefined;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (tokens[mid].startOffset < offset) {
+      found = tokens[mid];
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found;
 }
 
 export function parsePolicy(text: string, file: string): ParseResult {
@@ -28,24 +52,36 @@ export function parsePolicy(text: string, file: string): ParseResult {
   const diagnostics: Diagnostic[] = [...lexed.diagnostics];
   const seen = new Set<number>();
   let syntaxErrors = 0;
+  const report = (code: string, message: string, start: number, end: number, dedupe = true) => {
+    if (dedupe && seen.has(start)) return;
+    seen.add(start);
+    if (++syntaxErrors > MAX_SYNTAX_ERRORS) return;
+    diagnostics.push(diagnostic(code, 'error', message, file, lines.range(start, end)));
+  };
   for (const e of errors) {
     const t = e.token;
-    const atEnd = Number.isNaN(t.startOffset) || t.tokenType?.name === 'EOF';
+    const atEnd = Number.isNaN(t.startOffset) || t.tokenType === EOF;
     let message = e.message;
     let start = atEnd ? text.length : t.startOffset;
     let end = atEnd ? text.length : t.startOffset + t.image.length;
-    // When what was expected is missing at the end of a line, point there rather than at the
-    // next line's first token, which is usually fine.
-    const prev = (e as { previousToken?: { startOffset: number; image: string; startLine?: number } }).previousToken;
-    if (prev && !Number.isNaN(prev.startOffset) && prev.image && lines.position(prev.startOffset).line < lines.position(start).line) {
-      start = end = prev.startOffset + prev.image.length;
-      const wanted = /(?:^|, )expected (.*?)(?:, found .*)?$/.exec(message);
-      if (wanted) message = `missing ${wanted[1]} at the end of the line`;
+    // When what was expected is missing at the end of a line (the next line starts a new
+    // statement, or the file ends), point there rather than at the next line's first token,
+    // which is usually fine. A token that cannot start a line is itself the mistake.
+    const prev = tokenBefore(lexed.tokens, start);
+    const missing = missingByMessage.get(message);
+    if (prev && missing && (atEnd || lineStarters.has(t.tokenType))) {
+      const prevEnd = prev.startOffset + prev.image.length;
+      if (lines.position(prevEnd).line < lines.position(start).line) {
+        start = end = prevEnd;
+        message = `missing ${missing} at the end of the line`;
+      }
     }
-    if (seen.has(start)) continue;
-    seen.add(start);
-    if (++syntaxErrors > MAX_SYNTAX_ERRORS) continue;
-    diagnostics.push(diagnostic(codes[e.name] ?? 'hush/syntax/unexpected-token', 'error', message, file, lines.range(start, end)));
+    report(codes[e.name] ?? 'hush/syntax/unexpected-token', message, start, end);
+  }
+  for (const b of abandonedBlocks(cst, errors, text.length)) {
+    const last = tokenBefore(lexed.tokens, b.to);
+    const end = last ? last.startOffset + last.image.length : b.to;
+    report('hush/syntax/expected-token', `missing \`}\` to close this ${b.kind}`, end, end, false);
   }
   if (syntaxErrors > MAX_SYNTAX_ERRORS) {
     diagnostics.push(
@@ -55,4 +91,30 @@ export function parsePolicy(text: string, file: string): ParseResult {
   const built = cstToAst(cst, lexed.comments, file, lines);
   diagnostics.push(...built.diagnostics);
   return { ast: built.ast, diagnostics: sortDiagnostics(diagnostics) };
+}
+
+/**
+ * Blocks the parser left without reaching their `}`: after an error inside a block, Chevrotain
+ * may re-sync to the next declaration or the end of the file and abandon the block, so its
+ * missing `}` would go unreported. Blocks whose own frame already reported an error (a `}`
+ * found missing, a bad header) are left out. `to` is where the next declaration starts.
+ */
+function abandonedBlocks(cst: CstNode, errors: readonly IRecognitionException[], textEnd: number): { kind: string; to: number }[] {
+  const out: { kind: string; to: number }[] = [];
+  const decls = (cst.children.declaration ?? []) as CstNode[];
+  decls.forEach((decl, i) => {
+    const kind = decl.children.ruleDecl ? 'rule' : decl.children.ladderDecl ? 'ladder' : undefined;
+    const block = kind && ((decl.children.ruleDecl ?? decl.children.ladderDecl)[0] as CstNode);
+    if (!kind || !block || block.children.RCurly || !block.location) return;
+    const from = block.location.startOffset;
+    const next = decls[i + 1]?.location?.startOffset;
+    const to = next === undefined || Number.isNaN(next) ? textEnd : next;
+    const reported = errors.some((e) => {
+      const frame = e.context.ruleStack[e.context.ruleStack.length - 1];
+      const at = Number.isNaN(e.token.startOffset) ? textEnd : e.token.startOffset;
+      return (frame === 'ruleDecl' || frame === 'ladderDecl') && at >= from && at <= to;
+    });
+    if (!reported) out.push({ kind, to });
+  });
+  return out;
 }

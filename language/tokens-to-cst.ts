@@ -29,19 +29,41 @@ function expectedList(paths: TokenType[][][]): string {
   return `one of ${xs.slice(0, -1).join(', ')} or ${xs[xs.length - 1]}`;
 }
 
+/**
+ * What each message built during the last parse says is missing, for text-to-ast.ts, which
+ * rewrites an error found at the start of the next line as "missing … at the end of the line".
+ */
+export const missingByMessage = new Map<string, string>();
+
+/** `unexpected FOUND, expected WANTED`, remembering what is missing for that message, if anything. */
+function unexpected(actual: IToken, wanted: string, missing: string | null = wanted): string {
+  const message = `unexpected ${describeToken(actual)}, expected ${wanted}`;
+  if (missing !== null) missingByMessage.set(message, missing);
+  return message;
+}
+
+/** Where a block may end, what else could have come instead of its `}`. */
+const blockContents: Record<string, string> = {
+  ruleDecl: 'a rule statement or `}`',
+  ladderDecl: 'a ladder statement or `}`',
+};
+
 /** Messages in Hush's style: lower case, no trailing period, saying what was expected. */
 const messages: IParserErrorMessageProvider = {
-  buildMismatchTokenMessage: ({ expected, actual }) => `expected ${label(expected)}, found ${describeToken(actual)}`,
-  buildNotAllInputParsedMessage: ({ firstRedundant }) => `unexpected ${describeToken(firstRedundant)}, expected a declaration`,
-  buildNoViableAltMessage: ({ expectedPathsPerAlt, actual }) =>
-    `unexpected ${describeToken(actual[0])}, expected ${expectedList(expectedPathsPerAlt)}`,
-  buildEarlyExitMessage: ({ expectedIterationPaths, actual }) =>
-    `unexpected ${describeToken(actual[0])}, expected ${expectedList([expectedIterationPaths])}`,
+  buildMismatchTokenMessage: ({ expected, actual, ruleName }) =>
+    expected === EOF
+      ? unexpected(actual, 'a declaration', null)
+      : expected === RCurly && ruleName in blockContents
+        ? unexpected(actual, blockContents[ruleName], label(expected))
+        : unexpected(actual, label(expected)),
+  buildNotAllInputParsedMessage: ({ firstRedundant }) => unexpected(firstRedundant, 'a declaration', null),
+  buildNoViableAltMessage: ({ expectedPathsPerAlt, actual }) => unexpected(actual[0], expectedList(expectedPathsPerAlt)),
+  buildEarlyExitMessage: ({ expectedIterationPaths, actual }) => unexpected(actual[0], expectedList([expectedIterationPaths])),
 };
 
 class PolicyParser extends CstParser {
   constructor() {
-    super(allTokens, { recoveryEnabled: true, maxLookahead: 3, nodeLocationTracking: 'full', errorMessageProvider: messages });
+    super(allTokens, { recoveryEnabled: true, maxLookahead: 3, nodeLocationTracking: 'onlyOffset', errorMessageProvider: messages });
     this.performSelfAnalysis();
   }
 
@@ -390,6 +412,7 @@ export interface CstResult {
 }
 
 export function tokensToCst(tokens: IToken[]): CstResult {
+  missingByMessage.clear();
   parser.input = tokens;
   const cst = parser.file();
   return { cst, errors: [...parser.errors] };

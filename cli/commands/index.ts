@@ -2,7 +2,15 @@
 // process's exit status.
 import type { Command } from 'commander';
 import type { CliIO } from '../io.ts';
+import { registerCheck } from './check.ts';
+import { registerCompile } from './compile.ts';
+import { registerExplain } from './explain.ts';
+import { registerConvert } from './convert.ts';
+import { registerFmt } from './fmt.ts';
+import { registerLsp } from './lsp.ts';
+import { registerRun } from './run.ts';
+import { registerTest } from './test.ts';
 
 export type RegisterCommand = (program: Command, io: CliIO, setStatus: (status: number) => void) => void;
 
-export const commands: RegisterCommand[] = [];
+export const commands: RegisterCommand[] = [registerCheck, registerCompile, registerFmt, registerLsp, registerRun, registerExplain, registerTest, registerConvert];

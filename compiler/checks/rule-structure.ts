@@ -3,12 +3,14 @@
 // where only one makes sense.
 import { NORMALIZE_STEPS } from '../../language/builtins.ts';
 import type * as A from '../../language/ast.ts';
-import { hasSyntaxErrorIn, type RuleModel } from '../model.ts';
+import { entryLoc, hasSyntaxErrorIn, type RuleModel } from '../model.ts';
+import { parseLinkPattern } from '../link-pattern.ts';
 import { at, locOf, type Accept, type Check } from './check.ts';
 import { closest } from './names.ts';
 
 export const checkRuleStructure: Check = (model, accept) => {
-  for (const r of model.rules) checkRule(r, hasSyntaxErrorIn(model, r.loc), accept);
+  const validated = new Set<string[]>();
+  for (const r of model.rules) checkRule(r, hasSyntaxErrorIn(model, r.loc), validated, accept);
   if (model.files.length) {
     for (const f of model.files) {
       for (const d of f.declarations) if (d.kind === 'normalize') checkNormalize(f.file, d.steps, accept);
@@ -16,7 +18,7 @@ export const checkRuleStructure: Check = (model, accept) => {
   }
 };
 
-function checkRule(r: RuleModel, incomplete: boolean, accept: Accept): void {
+function checkRule(r: RuleModel, incomplete: boolean, validated: Set<string[]>, accept: Accept): void {
   const file = r.loc.file;
   const body = r.decl.body;
   // A rule holding a syntax error may have lost the very statement a check would miss.
@@ -64,6 +66,24 @@ function checkRule(r: RuleModel, incomplete: boolean, accept: Accept): void {
   for (const s of body) if (s.kind === 'announce' && s.text.value.trim() === '') accept(at(locOf(file, s.text), 'hush/semantic/empty-text', 'error', 'the announcement is empty'));
 
   // A list that failed to load counts as non-empty: its error is already reported.
+  // Whitelists from list files are shared by many rules: validate each list once.
+  for (const l of r.allow.links) {
+    if (validated.has(l.values)) continue;
+    validated.add(l.values);
+    l.values.forEach((v, i) => {
+      const p = parseLinkPattern(v);
+      if (!p.ok) accept(at(entryLoc(l, i), 'hush/semantic/bad-link-pattern', 'error', p.message, { help: 'write links as `https://shop.acme.cn/*`, `*.acme.cn` or `acme.cn/menu`' }));
+    });
+  }
+  for (const l of r.allow.miniprograms) {
+    if (validated.has(l.values)) continue;
+    validated.add(l.values);
+    l.values.forEach((v, i) => {
+      if (!/^wx[0-9a-f]{16}$/i.test(v)) {
+        accept(at(entryLoc(l, i), 'hush/lint/miniprogram-id', 'warning', `\`${v}\` does not look like a mini-program AppID`, { help: 'AppIDs are `wx` and 16 hexadecimal digits, e.g. wx3f2a9c8b7d6e5f40' }));
+      }
+    });
+  }
   const listSize = (xs: { values: string[]; failed?: true }[]) => xs.reduce((n, l) => n + (l.failed ? 1 : l.values.length), 0);
   const seenTriggers = new Map<string, A.WhenStmt>();
   for (const w of r.whens) {

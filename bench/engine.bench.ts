@@ -1,0 +1,306 @@
+// The whole-engine benchmark: the largest legal policy set (scripts/gen-policy-set.ts: 1,000
+// rules of 100 keywords, 1,000 links and 1,000 mini-programs each over 20,000 groups, a
+// 2,000,000-customer enterprise blacklist) compiled to a module, loaded, and fed a seeded stream
+// of chat events through `engine.evaluate` (validation, blacklists, exemptions, every rule of the
+// group, merging) with the in-memory store, on one core. The generated code and the reference
+// interpreter decide the same stream; the first events are compared between them and any
+// disagreement fails the run. It also reports the compile time, the module's load time (data
+// inline as base64 or in the sidecar file: the measurement behind DEFAULT_INLINE_LIMIT), and the
+// enterprise blacklist's memory in the two layouts considered (the hash table of
+// runtime/string-table.ts, and a sorted joined string with an offsets table).
+//
+//   node bin/run-ts.js bench/engine.bench.ts [--events N] [--rounds N] [--results]
+//
+// `--results` rewrites the "## Engine" section of bench/RESULTS.md. Exit status 1 when the two
+// implementations disagree.
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { compileToModule, type CompiledModule } from '../compiler/ir-to-ts.ts';
+import { policySetToIr } from '../compiler/policy-set-to-ir.ts';
+import { compiledRuntime } from '../runtime/compiled-support.ts';
+import type { CompiledPolicy } from '../runtime/compiled-policy.ts';
+import { createEngine } from '../runtime/engine.ts';
+import { interpretIr } from '../runtime/interpreter.ts';
+import type { IrPolicySet } from '../runtime/ir.ts';
+import { DEFAULT_OUT, DEFAULT_SEED, generatePolicySet, ROOT, type Manifest } from '../scripts/gen-policy-set.ts';
+import { int, mulberry32, pick, type Random } from '../scripts/seeded.ts';
+import { chineseText } from './matcher-data.ts';
+
+const TARGET_PER_SECOND = 300_000;
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
+const EVENTS = arg('--events', 200_000);
+const ROUNDS = arg('--rounds', 5);
+/** The interpreter evaluates every rule of a group with its own normalisation: far fewer events. */
+const INTERPRETER_EVENTS = arg('--interpreter-events', 2_000);
+const COMPARE = Math.min(INTERPRETER_EVENTS, EVENTS);
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
+const ms = (x: number) => `${x.toFixed(0)} ms`;
+const rate = (x: number) => `${Math.round(x).toLocaleString('en-US')}/s`;
+
+function ensureLegalSet(): string {
+  const dir = join(DEFAULT_OUT, 'legal');
+  const path = join(dir, 'manifest.json');
+  if (existsSync(path)) {
+    const m = JSON.parse(readFileSync(path, 'utf8')) as Manifest;
+    if (m.seed === DEFAULT_SEED && m.scale === 1 && m.kind === 'legal') return dir;
+  }
+  process.stderr.write(`generating the legal set in ${relative(ROOT, dir)}…\n`);
+  generatePolicySet({ kind: 'legal', out: dir, seed: DEFAULT_SEED });
+  return dir;
+}
+
+/**
+ * A seeded stream of events: chat-sized Chinese messages in the rules' groups; 5% carry one of
+ * the rules' keywords, 5% a link (half of them whitelisted), 2% a mini-program; 1% of senders are
+ * on the enterprise blacklist, 1% exempt, 1% on a group owner's personal blacklist; a sender
+ * pool small enough that some senders flood.
+ */
+function makeEvents(ir: IrPolicySet, n: number, seed: number): unknown[] {
+  const rand: Random = mulberry32(seed);
+  const text = chineseText();
+  const groups = [...new Set(ir.rules.slice(0, 8).flatMap((r) => r.groups.slice(0, 2000)))];
+  const keywords = ir.rules.slice(0, 50).flatMap((r) => r.keywords.map((k) => k.text));
+  const allowedLinks = ir.rules.slice(0, 8).flatMap((r) => r.links.slice(0, 50).map((l) => `${l.scheme ?? 'https'}://${l.subdomains ? 'www.' : ''}${l.host}${l.pathPrefix ?? '/'}x`));
+  const miniprograms = ir.rules.slice(0, 8).flatMap((r) => r.miniprograms.slice(0, 50));
+  const personal = ir.personalBlacklists[0];
+  const out: unknown[] = [];
+  let at = Date.parse('2026-11-23T10:00:00Z');
+  for (let i = 0; i < n; i++) {
+    at += int(rand, 5);
+    const start = int(rand, text.length - 200);
+    let body = text.slice(start, start + 10 + int(rand, 60));
+    const roll = rand();
+    if (roll < 0.05) {
+      const k = pick(rand, keywords);
+      const cut = int(rand, body.length);
+      body = body.slice(0, cut) + k + body.slice(cut);
+    }
+    const links: string[] = [];
+    if (rand() < 0.05) links.push(rand() < 0.5 ? pick(rand, allowedLinks) : `https://spam${int(rand, 1000)}.example.com/x`);
+    const mps: string[] = [];
+    if (rand() < 0.02) mps.push(rand() < 0.5 ? pick(rand, miniprograms) : `wx${int(rand, 1e9).toString(16).padStart(16, '0')}`);
+    const who = rand();
+    let sender = `c-${int(rand, 20_000)}`;
+    let owner: string | undefined;
+    if (who < 0.01) sender = pick(rand, ir.enterpriseBlacklist);
+    else if (who < 0.02) sender = pick(rand, ir.exempt);
+    else if (who < 0.03 && personal) {
+      sender = pick(rand, personal.customers);
+      owner = personal.owner;
+    }
+    out.push({
+      type: 'message',
+      group: pick(rand, groups),
+      ...(owner ? { owner } : {}),
+      sender: { id: sender, kind: 'customer' },
+      text: body,
+      links,
+      miniprograms: mps,
+      at: new Date(at).toISOString(),
+    });
+  }
+  return out;
+}
+
+/** Decisions per second over the stream, median of `rounds` fresh engines (after a warm-up). */
+function throughput(policy: CompiledPolicy, events: unknown[], rounds: number): { perSecond: number; notAllowed: number } {
+  let notAllowed = 0;
+  const warm = createEngine(policy);
+  for (let i = 0; i < Math.min(events.length, 20_000); i++) warm.evaluate(events[i]);
+  const rates: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const engine = createEngine(policy);
+    let blocked = 0;
+    const t0 = performance.now();
+    for (const e of events) {
+      const d = engine.evaluate(e);
+      if ('allowed' in d && !d.allowed) blocked++;
+    }
+    const s = (performance.now() - t0) / 1000;
+    rates.push(events.length / s);
+    notAllowed = blocked;
+  }
+  return { perSecond: median(rates), notAllowed };
+}
+
+async function loadModule(dir: string, m: CompiledModule): Promise<{ policy: CompiledPolicy; ms: number }> {
+  writeFileSync(join(dir, 'policy.mjs'), m.js);
+  if (m.dataFile) writeFileSync(join(dir, m.dataFile), m.data);
+  const t0 = performance.now();
+  const mod = await import(pathToFileURL(join(dir, 'policy.mjs')).href);
+  const policy = mod.createPolicy(compiledRuntime) as CompiledPolicy;
+  return { policy, ms: performance.now() - t0 };
+}
+
+/** The other blacklist layout: one sorted, joined string and an offsets table, binary search. */
+function sortedStringLayout(ids: readonly string[]): { bytes: number; buildMs: number; has: (s: string) => boolean } {
+  const t0 = performance.now();
+  const sorted = [...ids].sort();
+  const joined = sorted.join('');
+  const offsets = new Uint32Array(sorted.length + 1);
+  let at = 0;
+  sorted.forEach((s, i) => {
+    offsets[i] = at;
+    at += s.length;
+  });
+  offsets[sorted.length] = at;
+  // Flatten the joined string so that slices do not keep the array of parts alive.
+  const flat = (' ' + joined).slice(1);
+  const buildMs = performance.now() - t0;
+  const oneByte = /^[\x00-\xff]*$/.test(flat);
+  return {
+    bytes: flat.length * (oneByte ? 1 : 2) + offsets.byteLength,
+    buildMs,
+    has(s) {
+      let lo = 0;
+      let hi = sorted.length - 1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        const k = flat.slice(offsets[mid], offsets[mid + 1]);
+        if (k === s) return true;
+        if (k < s) lo = mid + 1;
+        else hi = mid - 1;
+      }
+      return false;
+    },
+  };
+}
+
+function lookupsPerSecond(has: (s: string) => boolean, probes: readonly string[]): number {
+  for (const p of probes) has(p);
+  const t0 = performance.now();
+  let n = 0;
+  for (let r = 0; r < 3; r++) for (const p of probes) if (has(p)) n++;
+  return (3 * probes.length) / ((performance.now() - t0) / 1000) + n * 0;
+}
+
+async function main(): Promise<void> {
+  const setDir = ensureLegalSet();
+  let t0 = performance.now();
+  const lowered = policySetToIr(['.'], { cwd: setDir });
+  const checkMs = performance.now() - t0;
+  if (!lowered.ir) throw new Error('the legal set has errors');
+  const ir = lowered.ir;
+
+  t0 = performance.now();
+  const sidecar = compileToModule(ir, { data: 'sidecar' });
+  const compileMs = performance.now() - t0;
+  const inline = compileToModule(ir, { data: 'inline' });
+
+  const scratch = mkdtempSync(join(tmpdir(), 'hush-engine-bench-'));
+  const inlineDir = join(scratch, 'inline');
+  const sidecarDir = join(scratch, 'sidecar');
+  for (const d of [inlineDir, sidecarDir]) (await import('node:fs')).mkdirSync(d);
+  const heap0 = process.memoryUsage();
+  const loadedSidecar = await loadModule(sidecarDir, sidecar);
+  const heap1 = process.memoryUsage();
+  const loadedInline = await loadModule(inlineDir, inline);
+  const compiled = loadedSidecar.policy;
+  const blSections = ['bl.e.keys', 'bl.e.buckets'];
+
+  // The blacklist layouts side by side.
+  const probes = ir.enterpriseBlacklist.filter((_, i) => i % 20 === 0).concat(Array.from({ length: 50_000 }, (_, i) => `nobody-${i}`));
+  const tableRate = lookupsPerSecond((s) => compiled.isEnterpriseBlacklisted(s), probes);
+  const alt = sortedStringLayout(ir.enterpriseBlacklist);
+  const altRate = lookupsPerSecond(alt.has, probes);
+  const tableBytes = sidecarBytes(sidecar, blSections);
+
+  const events = makeEvents(ir, EVENTS, 7);
+  const interpreter = interpretIr(ir);
+
+  // The two implementations must agree before their speed means anything.
+  const a = createEngine(compiled);
+  const b = createEngine(interpreter);
+  const disagreements: number[] = [];
+  for (let i = 0; i < COMPARE; i++) {
+    if (JSON.stringify(a.evaluate(events[i])) !== JSON.stringify(b.evaluate(events[i]))) disagreements.push(i);
+  }
+
+  const gen = throughput(compiled, events, ROUNDS);
+  const interp = throughput(interpreter, events.slice(0, INTERPRETER_EVENTS), 1);
+  rmSync(scratch, { recursive: true, force: true });
+
+  const cpu = cpus()[0]?.model.replace(/\s+/g, ' ').trim() ?? 'unknown CPU';
+  const rows = [
+    ['generated code', rate(gen.perSecond), `${((gen.notAllowed / events.length) * 100).toFixed(1)}%`, `${EVENTS.toLocaleString('en-US')} events, median of ${ROUNDS}`],
+    ['interpreter', rate(interp.perSecond), `${((interp.notAllowed / INTERPRETER_EVENTS) * 100).toFixed(1)}%`, `${INTERPRETER_EVENTS.toLocaleString('en-US')} events, 1 run`],
+  ];
+  const section = [
+    '## Engine',
+    '',
+    `\`node bin/run-ts.js bench/engine.bench.ts --results\`; ${cpu}, Node ${process.version}, one core.`,
+    'The largest legal policy set (1,000 rules × 100 keywords, 1,000 links, 1,000 mini-programs, 20,000 groups each;',
+    '2,000,000-customer enterprise blacklist), compiled by `compileToModule` and loaded as `hush run` loads it; a seeded',
+    'stream of chat-sized Chinese messages (chinese-poetry) in the rules\' groups (about 250 rules apply to each group), 5%',
+    'with a rule keyword, 5% with a link, 2% with a mini-program, 3% from blacklisted or exempt senders, through',
+    '`engine.evaluate` (validation, blacklists, exemptions, rules, merge) with the in-memory store.',
+    `Target: ${TARGET_PER_SECOND.toLocaleString('en-US')} decisions/s. The first ${COMPARE.toLocaleString('en-US')} decisions of both implementations are compared: ${disagreements.length === 0 ? 'identical' : `${disagreements.length} DISAGREE`}.`,
+    '',
+    '| implementation | decisions/s | not allowed | run |',
+    '| --- | ---: | ---: | --- |',
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+    '',
+    '| step | figure |',
+    '| --- | ---: |',
+    `| check + lower to IR (\`policySetToIr\`) | ${ms(checkMs)} |`,
+    `| generate the module (\`compileToModule\`) | ${ms(compileMs)} |`,
+    `| module size: code / data blob | ${mb(sidecar.js.length)} / ${mb(sidecar.data.length)} |`,
+    `| load, data in the sidecar file (import + \`createPolicy\`) | ${ms(loadedSidecar.ms)} |`,
+    `| load, data inline as base64 | ${ms(loadedInline.ms)} |`,
+    `| memory after loading (sidecar): array buffers / heap | ${mb(heap1.arrayBuffers - heap0.arrayBuffers)} / ${mb(heap1.heapUsed - heap0.heapUsed)} |`,
+    `| enterprise blacklist, hash table (string-table.ts): size / lookups | ${mb(tableBytes)} / ${rate(tableRate)} |`,
+    `| enterprise blacklist, sorted joined string + offsets: size / build / lookups | ${mb(alt.bytes)} / ${ms(alt.buildMs)} / ${rate(altRate)} |`,
+    '',
+    `Data placement: the inline form (${mb(inline.js.length)} of base64 in the module) loads in ${ms(loadedInline.ms)}, the sidecar in ${ms(loadedSidecar.ms)};`,
+    `modules inline their data up to 1 MiB (\`DEFAULT_INLINE_LIMIT\`), so that small policy sets stay one file, and use the sidecar above it.`,
+    '',
+  ].join('\n');
+  process.stdout.write(section + '\n');
+  if (process.argv.includes('--results')) {
+    writeResults(section);
+    process.stdout.write('wrote the "## Engine" section of bench/RESULTS.md\n');
+  }
+  if (disagreements.length > 0) {
+    process.stderr.write(`the implementations disagree on events ${disagreements.slice(0, 10).join(', ')}\n`);
+    process.exitCode = 1;
+  }
+}
+
+function sidecarBytes(m: CompiledModule, _sections: string[]): number {
+  // The blob's header lists every section with its length; sum the enterprise blacklist's.
+  const view = new DataView(m.data.buffer, m.data.byteOffset, m.data.byteLength);
+  const headerLength = view.getUint32(12, true);
+  const header = JSON.parse(new TextDecoder().decode(m.data.subarray(16, 16 + headerLength))) as [string, string, number, number][];
+  const width: Record<string, number> = { u8: 1, u16: 2, u32: 4, i32: 4, f64: 8 };
+  return header.filter(([name]) => _sections.includes(name)).reduce((n, [, type, , length]) => n + length * width[type], 0);
+}
+
+/** Replaces the "## Engine" section of bench/RESULTS.md (to the next `## ` heading), or appends it. */
+function writeResults(section: string): void {
+  const path = join(ROOT, 'bench', 'RESULTS.md');
+  const old = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmark results\n';
+  const start = old.indexOf('\n## Engine\n');
+  let text: string;
+  if (start === -1) text = old.replace(/\n*$/, '\n\n') + section;
+  else {
+    const rest = old.slice(start + 1);
+    const next = rest.indexOf('\n## ', 1);
+    text = old.slice(0, start + 1) + section + (next === -1 ? '' : '\n' + rest.slice(next + 1));
+  }
+  writeFileSync(path, text.replace(/\n*$/, '\n'));
+}
+
+await main();

@@ -1,0 +1,58 @@
+// GitHub Actions workflow commands (`--format github`): one `::error …::message` line per
+// diagnostic, which the runner turns into an annotation on the pull request's diff.
+//
+//   ::error file=shop.policy,line=12,col=12,endLine=12,endColumn=17,title=hush/limit/x::message
+//
+// Escaping follows @actions/core: in the message `%`, CR and LF become %25, %0D and %0A; in a
+// property `:` and `,` are escaped as well (%3A, %2C). Columns are given only when the range
+// stays on one line, as GitHub ignores them otherwise. Info and hint diagnostics become notices.
+// Other control characters are replaced by U+FFFD, so a message cannot colour or clear the log.
+// A plain summary line ends the output.
+import type { Diagnostic, Severity } from '../../language/diagnostic.ts';
+import { summarize, summaryText } from './summary.ts';
+
+export interface GithubOptions {
+  /** The number of policy files checked, for the summary line. */
+  files?: number;
+}
+
+const command: Record<Severity, 'error' | 'warning' | 'notice'> = {
+  error: 'error',
+  warning: 'warning',
+  info: 'notice',
+  hint: 'notice',
+};
+
+/** Other control characters (an escape sequence in a quoted keyword) would garble the log: U+FFFD. */
+const CONTROL = /[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
+
+export function escapeData(s: string): string {
+  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A').replace(CONTROL, '\ufffd');
+}
+
+export function escapeProperty(s: string): string {
+  return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+
+function annotation(d: Diagnostic): string {
+  const { start, end } = d.range;
+  const props: [string, string | number][] = [
+    ['file', d.file.replace(/\\/g, '/')],
+    ['line', start.line],
+  ];
+  if (end.line === start.line) props.push(['col', start.column]);
+  props.push(['endLine', Math.max(end.line, start.line)]);
+  if (end.line === start.line) props.push(['endColumn', Math.max(end.column, start.column)]);
+  props.push(['title', d.code]);
+  const lines = [d.message];
+  if (d.help !== undefined) lines.push(`help: ${d.help}`);
+  for (const r of d.related ?? []) lines.push(`note: ${r.file}:${r.range.start.line}:${r.range.start.column}: ${r.message}`);
+  const properties = props.map(([k, v]) => `${k}=${escapeProperty(String(v))}`).join(',');
+  return `::${command[d.severity]} ${properties}::${escapeData(lines.join('\n'))}`;
+}
+
+export function renderGithub(diags: readonly Diagnostic[], options: GithubOptions = {}): string {
+  const out = diags.map(annotation);
+  out.push(summaryText(summarize(diags, options.files)));
+  return `${out.join('\n')}\n`;
+}

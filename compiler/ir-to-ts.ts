@@ -1,0 +1,421 @@
+// Code generation: the IR of a policy set becomes one ES module (JavaScript) and its `.d.ts`,
+// written with ts-morph. The module implements CompiledPolicy (runtime/compiled-policy.ts) and
+// must agree with the reference interpreter (runtime/interpreter.ts) on every input.
+//
+// What the module holds:
+// - the policy's names, actions, ladders and identities as data;
+// - the plan of its indexes (which keyword profile, which whitelist each rule uses);
+// - one straight-line function per rule that evaluates its `when` lines in order, with every
+//   number (rule, list, count, window, limit) written in as a literal;
+// - its bulk data as a data blob (compiler/ir-to-data.ts): inline as base64 when small, else in
+//   a sidecar file `<name>.data.bin` beside the module, read at load time.
+//
+// How the module finds the runtime: it does not import it. It exports a factory,
+// `createPolicy(runtime, data?)`, that takes the runtime support object (`compiledRuntime` of
+// runtime/compiled-support.ts: the blob reader, string tables, keyword scanner, normaliser, link
+// parsing and the per-message context). A path or URL to Hush's own files baked into the module
+// would break as soon as the module or Hush moved; a bare package import would tie the module to
+// how Hush happens to be installed. With the factory the module is plain data and logic, the
+// host passes the runtime it runs, and `supportVersion` guards against a mismatched one.
+//
+// Security: no text of the policy is ever emitted as code. Every string goes through
+// `stringLiteral` (JSON escaping, then every character outside printable ASCII and `<`, `>` as a
+// `\uXXXX` escape, so U+2028/2029, `</script>` and control characters cannot break out) and only
+// into data positions: array elements and property values. Identifiers are made from numbers
+// (`r12` for the 13th rule), comments are fixed text, keys are fixed words, and no template
+// literal is emitted. Names like `__proto__` are only ever values, and the runtime keeps them in
+// Maps and string tables, never as object keys.
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Project, VariableDeclarationKind, type SourceFile, type WriterFunction } from 'ts-morph';
+import { blobToBase64, encodeBlob } from '../runtime/data-blob.ts';
+import { compiledRuntime, META_IDENTITY, META_IMAGE, META_NEW_MEMBER, SUPPORT_VERSION, type CompiledModulePolicy } from '../runtime/compiled-support.ts';
+import type { IrAction, IrLadder, IrLoc, IrPolicySet, IrRule, IrStep } from '../runtime/ir.ts';
+import { irToData, type PolicyData } from './ir-to-data.ts';
+import { irHash } from './policy-set-to-ir.ts';
+
+/** A JavaScript string literal for any text: printable ASCII only, everything else escaped. */
+export function stringLiteral(s: string): string {
+  return JSON.stringify(s).replace(/[^\x20-\x7e]|[<>]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+function numberLiteral(n: number): string {
+  if (!Number.isFinite(n)) throw new Error(`cannot emit the number ${n}`);
+  return String(n);
+}
+
+/** A literal for plain data (strings, numbers, booleans, null, arrays, objects with word keys). */
+export function dataLiteral(v: unknown): string {
+  if (v === null) return 'null';
+  if (typeof v === 'string') return stringLiteral(v);
+  if (typeof v === 'number') return numberLiteral(v);
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  if (Array.isArray(v)) return `[${v.map(dataLiteral).join(', ')}]`;
+  if (typeof v === 'object') {
+    const parts = Object.entries(v as Record<string, unknown>).map(([k, x]) => {
+      // Keys come from the IR's own structure, never from policy text; a key that is not a
+      // plain word (or is `__proto__`, which would set the prototype) is a bug, not data.
+      if (!/^[A-Za-z][A-Za-z0-9]*$/.test(k) || k === '__proto__') throw new Error(`cannot emit the key ${JSON.stringify(k)}`);
+      return `${k}: ${dataLiteral(x)}`;
+    });
+    return `{ ${parts.join(', ')} }`;
+  }
+  throw new Error(`cannot emit a ${typeof v}`);
+}
+
+export type DataPlacement = 'auto' | 'inline' | 'sidecar' | 'external';
+
+export interface CompileToModuleOptions {
+  /** The module's file name without extension (default `policy`): `policy.mjs`, `policy.d.ts`. */
+  baseName?: string;
+  /**
+   * Where the data blob goes: `inline` (base64 inside the module), `sidecar` (`<base>.data.bin`
+   * beside it), `external` (neither: the caller passes the bytes to `createPolicy`), or `auto`
+   * (inline up to `inlineLimit` bytes, else sidecar). Default `auto`.
+   */
+  data?: DataPlacement;
+  inlineLimit?: number;
+}
+
+/** Inline data up to 1 MiB; measured in bench/RESULTS.md ("## Engine"). */
+export const DEFAULT_INLINE_LIMIT = 1 << 20;
+
+export interface CompiledModule {
+  /** The module (`<base>.mjs`). */
+  js: string;
+  /** Its types (`<base>.d.ts`). */
+  dts: string;
+  /** The data blob (always returned; written beside the module only for a sidecar). */
+  data: Uint8Array;
+  /** The sidecar's file name, when the module reads one. */
+  dataFile: string | null;
+  hash: string;
+  plan: PolicyData['counts'];
+}
+
+const has = (r: IrRule, type: string) => r.triggers.some((t) => t.type === type);
+
+// The IR's records rebuilt with their keys in the order runtime/ir.ts declares them, so that the
+// emitted literals do not depend on how the IR was built or parsed (same IR, same bytes).
+const locData = (l: IrLoc) => ({ file: l.file, line: l.line, column: l.column, endLine: l.endLine, endColumn: l.endColumn });
+
+function actionData(a: IrAction): IrAction {
+  switch (a.type) {
+    case 'warn':
+      return { type: 'warn', text: a.text };
+    case 'mute':
+      return { type: 'mute', ms: a.ms };
+    case 'blacklist':
+      return { type: 'blacklist', scope: a.scope };
+    case 'notify':
+      return { type: 'notify', target: a.target };
+    case 'record':
+      return { type: 'record', category: a.category };
+    default:
+      return { type: a.type };
+  }
+}
+
+function stepData(s: IrStep): IrStep {
+  return { number: s.number, sanctions: s.sanctions.map((x) => ({ sanction: x.sanction, ms: x.ms })), appealable: s.appealable, loc: locData(s.loc) };
+}
+
+function ladderData(l: IrLadder): IrLadder {
+  return { name: l.name, loc: locData(l.loc), counts: l.counts, steps: l.steps.map(stepData), severe: l.severe ? stepData(l.severe) : null, expireAfterMs: l.expireAfterMs };
+}
+
+/** The candidate-selection facts of one rule (see RuleMeta in runtime/compiled-support.ts). */
+function ruleMeta(r: IrRule, plan: PolicyData['rules'][number]): unknown[] {
+  let bits = 0;
+  if (has(r, 'image')) bits |= META_IMAGE;
+  if (has(r, 'identity')) bits |= META_IDENTITY;
+  if (has(r, 'new-member')) bits |= META_NEW_MEMBER;
+  let length = -1;
+  const floods: number[] = [];
+  for (const t of r.triggers) {
+    if (t.type === 'length') length = length < 0 ? t.max : Math.min(length, t.max);
+    if (t.type === 'flood') floods.push(t.count, t.windowMs);
+  }
+  return [plan.profile, plan.linkList, plan.miniprogramList, plan.cardList, bits, length, floods];
+}
+
+/** The body of one rule's function: its `when` lines in order, straight-line. */
+function ruleFunctionBody(ri: number, r: IrRule, plan: PolicyData['rules'][number], actionIndex: (ti: number) => number, identityIndex: (ti: number) => number): WriterFunction {
+  return (w) => {
+    const needs = new Set(r.triggers.map((t) => t.type));
+    const vars = [
+      ...(['keyword', 'link', 'miniprogram', 'card', 'identity'].some((t) => needs.has(t as never)) ? ['e'] : []),
+      ...(needs.has('flood') || needs.has('length') ? ['n'] : []),
+      ...(needs.has('new-member') ? ['j'] : []),
+    ];
+    if (vars.length > 0) w.writeLine(`let ${vars.join(', ')};`);
+    r.triggers.forEach((t, ti) => {
+      const fire = (evidence: string) =>
+        `o.push({ rule: N[${ri}], trigger: ${stringLiteral(t.type)}, triggerIndex: ${ti}, evidence: ${evidence}, actions: A[${actionIndex(ti)}] });`;
+      switch (t.type) {
+        case 'keyword':
+          w.writeLine(`if ((e = x.kw(${ri})) !== null) ${fire('e')}`);
+          break;
+        case 'link':
+          w.writeLine(`if ((e = x.link(${numberLiteral(plan.linkList)})) !== null) ${fire('e')}`);
+          break;
+        case 'miniprogram':
+          w.writeLine(`if ((e = x.mp(${numberLiteral(plan.miniprogramList)})) !== null) ${fire('e')}`);
+          break;
+        case 'card':
+          w.writeLine(`if ((e = x.card(${numberLiteral(plan.cardList)})) !== null) ${fire('e')}`);
+          break;
+        case 'image':
+          w.writeLine(`if (m.images > 0) ${fire('[{ images: m.images }]')}`);
+          break;
+        case 'flood':
+          w.writeLine(
+            `if ((n = x.flood(${numberLiteral(t.windowMs)})) > ${numberLiteral(t.count)}) ${fire(`[{ count: n, limit: ${numberLiteral(t.count)}, windowMs: ${numberLiteral(t.windowMs)} }]`)}`,
+          );
+          break;
+        case 'identity':
+          w.writeLine(`if ((e = x.ids(I[${identityIndex(ti)}])) !== null) ${fire('e')}`);
+          break;
+        case 'new-member':
+          w.writeLine(
+            `if ((j = x.joined()) !== null && m.at >= j && m.at - j < ${numberLiteral(t.withinMs)}) ${fire(`[{ joinedAt: new Date(j).toISOString(), withinMs: ${numberLiteral(t.withinMs)} }]`)}`,
+          );
+          break;
+        case 'length':
+          w.writeLine(`if ((n = x.len()) > ${numberLiteral(t.max)}) ${fire(`[{ length: n, max: ${numberLiteral(t.max)} }]`)}`);
+          break;
+      }
+    });
+  };
+}
+
+const HEADER = [
+  '// Generated by "hush compile" from the IR of a policy set. Do not edit: compile again.',
+  '// Every text of the policy below is data (escaped string literals or the data blob), never code.',
+  '// Use: createPolicy(runtime, data?), where runtime is the runtime support object of Hush',
+  '// (compiledRuntime of runtime/compiled-support.ts); the result implements CompiledPolicy.',
+].join('\n');
+
+function emitModule(sf: SourceFile, ir: IrPolicySet, plan: PolicyData, hash: string, placement: 'inline' | 'sidecar' | 'external', data: Uint8Array, dataFile: string | null): void {
+  const actions: IrAction[][] = [];
+  const identities: string[][] = [];
+  const actionIndexOf: number[][] = [];
+  const identityIndexOf: number[][] = [];
+  ir.rules.forEach((r, ri) => {
+    actionIndexOf[ri] = r.triggers.map((t) => actions.push(t.actions.map(actionData)) - 1);
+    identityIndexOf[ri] = r.triggers.map((t) => (t.type === 'identity' ? identities.push(t.identities) - 1 : -1));
+  });
+
+  if (placement === 'sidecar') {
+    sf.addImportDeclaration({ moduleSpecifier: 'node:fs', namedImports: ['readFileSync'] });
+  }
+  const constant = (name: string, init: string, exported = false, docs?: string) =>
+    sf.addVariableStatement({
+      isExported: exported,
+      declarationKind: VariableDeclarationKind.Const,
+      declarations: [{ name, initializer: init }],
+      ...(docs ? { docs: [docs] } : {}),
+    });
+  constant('irVersion', numberLiteral(ir.version), true, 'The IR version this module was generated from.');
+  constant('hash', stringLiteral(hash), true, 'The content hash of the IR (hush compile --check compares it).');
+  constant('supportVersion', numberLiteral(SUPPORT_VERSION), true, 'The version of the runtime support object that createPolicy needs.');
+  constant('dataFile', dataFile === null ? 'null' : stringLiteral(dataFile), true, 'The sidecar data file read at load time, or null.');
+  constant('N', dataLiteral(ir.rules.map((r) => r.name)), false, 'Rule names, by rule number.');
+  constant('LADDERS', `JSON.parse(${stringLiteral(JSON.stringify(ir.ladders.map(ladderData)))})`, false, 'The penalty ladders (for the engine).');
+  constant('PROFILES', dataLiteral(plan.profiles), false, 'Normalisation profiles, by profile number.');
+  constant(
+    'RULES',
+    `[\n${ir.rules.map((r, ri) => `  ${dataLiteral(ruleMeta(r, plan.rules[ri]))}`).join(',\n')}\n]`,
+    false,
+    'Per rule: keyword profile, link, mini-program and card whitelists, trigger bits, shortest length limit, floods.',
+  );
+  constant('A', `[\n${actions.map((a) => `  ${dataLiteral(a)}`).join(',\n')}\n]`, false, 'The actions of every when line, by trigger number.');
+  constant('I', dataLiteral(identities), false, 'The identities of every identity trigger.');
+  if (placement === 'inline') constant('DATA', stringLiteral(blobToBase64(data)), false, 'The data blob, base64.');
+
+  const dataExpr =
+    placement === 'inline'
+      ? 'DATA'
+      : placement === 'sidecar'
+        ? 'readFileSync(new URL(dataFile, import.meta.url))'
+        : 'undefined';
+  sf.addFunction({
+    isExported: true,
+    name: 'createPolicy',
+    parameters: [{ name: 'runtime' }, { name: 'data' }],
+    docs: ['Builds the policy from the runtime support object and, optionally, the data blob.'],
+    statements: (w) => {
+      w.writeLine('if (!runtime || runtime.version !== supportVersion) {');
+      w.writeLine('  throw new Error("this policy module needs the Hush runtime support, version " + supportVersion);');
+      w.writeLine('}');
+      if (placement === 'external') {
+        w.writeLine('if (data === undefined) throw new Error("this policy module needs its data blob");');
+      }
+      ir.rules.forEach((r, ri) => {
+        w.writeLine(`function r${ri}(m, x, o) {`);
+        w.indent(() => ruleFunctionBody(ri, r, plan.rules[ri], (ti) => actionIndexOf[ri][ti], (ti) => identityIndexOf[ri][ti])(w));
+        w.writeLine('}');
+      });
+      w.writeLine('return runtime.createCompiledPolicy(');
+      w.indent(() => {
+        w.writeLine(`{ irVersion, hash, data: data ?? ${dataExpr}, names: N, ladders: LADDERS, profiles: PROFILES, rules: RULES },`);
+        w.writeLine(`[${ir.rules.map((_, ri) => `r${ri}`).join(', ')}],`);
+      });
+      w.writeLine(');');
+    },
+  });
+}
+
+function emitTypes(sf: SourceFile): void {
+  sf.addStatements((w) => {
+    w.writeLine('// Generated by "hush compile": the types of the policy module beside this file.');
+    w.writeLine('// They restate runtime/compiled-policy.ts so that the module stands alone.');
+  });
+  sf.addVariableStatements(
+    [
+      ['irVersion', 'number'],
+      ['hash', 'string'],
+      ['supportVersion', 'number'],
+      ['dataFile', 'string | null'],
+    ].map(([name, type]) => ({ hasDeclareKeyword: true, isExported: true, declarationKind: VariableDeclarationKind.Const, declarations: [{ name, type }] })),
+  );
+  sf.addInterface({
+    isExported: true,
+    name: 'MessageInput',
+    properties: [
+      { name: 'group', type: 'string' },
+      { name: 'owner', type: 'string | null' },
+      { name: 'sender', type: "{ id: string; kind: 'customer' | 'member'; identities: string[] }" },
+      { name: 'text', type: 'string' },
+      { name: 'links', type: 'string[]' },
+      { name: 'miniprograms', type: 'string[]' },
+      { name: 'cards', type: 'string[]' },
+      { name: 'images', type: 'number' },
+      { name: 'at', type: 'number' },
+    ],
+  });
+  sf.addInterface({
+    isExported: true,
+    name: 'StateQueries',
+    methods: [
+      { name: 'recentMessages', parameters: [{ name: 'windowMs', type: 'number' }], returnType: 'number' },
+      { name: 'joinedAt', returnType: 'number | null' },
+    ],
+  });
+  sf.addInterface({
+    isExported: true,
+    name: 'RuleFiring',
+    properties: [
+      { name: 'rule', type: 'string' },
+      { name: 'trigger', type: 'string' },
+      { name: 'triggerIndex', type: 'number' },
+      { name: 'evidence', type: 'Record<string, unknown>[]' },
+      { name: 'actions', type: 'Record<string, unknown>[]' },
+    ],
+  });
+  sf.addInterface({
+    isExported: true,
+    name: 'CompiledPolicy',
+    properties: [
+      { name: 'version', type: 'number', isReadonly: true },
+      { name: 'hash', type: 'string', isReadonly: true },
+      { name: 'ruleNames', type: 'readonly string[]', isReadonly: true },
+      { name: 'ladders', type: 'readonly unknown[]', isReadonly: true },
+    ],
+    methods: [
+      { name: 'isEnterpriseBlacklisted', parameters: [{ name: 'customer', type: 'string' }], returnType: 'boolean' },
+      { name: 'isPersonalBlacklisted', parameters: [{ name: 'owner', type: 'string' }, { name: 'customer', type: 'string' }], returnType: 'boolean' },
+      { name: 'isExempt', parameters: [{ name: 'customer', type: 'string' }], returnType: 'boolean' },
+      { name: 'rulesForGroup', parameters: [{ name: 'group', type: 'string' }], returnType: 'readonly string[]' },
+      { name: 'evaluateMessage', parameters: [{ name: 'msg', type: 'MessageInput' }, { name: 'state', type: 'StateQueries' }], returnType: 'RuleFiring[]' },
+    ],
+  });
+  sf.addInterface({
+    isExported: true,
+    name: 'PolicyRuntime',
+    docs: ['The runtime support object of Hush (compiledRuntime of runtime/compiled-support.ts).'],
+    properties: [{ name: 'version', type: 'number', isReadonly: true }],
+    methods: [{ name: 'createCompiledPolicy', parameters: [{ name: 'spec', type: 'unknown' }, { name: 'rules', type: 'readonly unknown[]' }], returnType: 'CompiledPolicy' }],
+  });
+  sf.addFunction({
+    hasDeclareKeyword: true,
+    isExported: true,
+    name: 'createPolicy',
+    parameters: [
+      { name: 'runtime', type: 'PolicyRuntime' },
+      { name: 'data', type: 'Uint8Array', hasQuestionToken: true },
+    ],
+    returnType: 'CompiledPolicy',
+  });
+}
+
+/** Generates the module, its types and its data blob from the IR. Same IR, same bytes. */
+export function compileToModule(ir: IrPolicySet, options: CompileToModuleOptions = {}): CompiledModule {
+  const base = options.baseName ?? 'policy';
+  const plan = irToData(ir);
+  const data = encodeBlob(plan.sections);
+  const hash = irHash(ir);
+  const wanted = options.data ?? 'auto';
+  const placement = wanted === 'auto' ? (data.length <= (options.inlineLimit ?? DEFAULT_INLINE_LIMIT) ? 'inline' : 'sidecar') : wanted;
+  const dataFile = placement === 'sidecar' ? `${base}.data.bin` : null;
+  const project = new Project({ useInMemoryFileSystem: true, compilerOptions: { allowJs: true } });
+  const js = project.createSourceFile(`/${base}.js`, HEADER + '\n');
+  emitModule(js, ir, plan, hash, placement, data, dataFile);
+  const dts = project.createSourceFile(`/${base}.d.ts`, '');
+  emitTypes(dts);
+  return { js: js.getFullText(), dts: dts.getFullText(), data, dataFile, hash, plan: plan.counts };
+}
+
+export interface LoadedModule {
+  createPolicy(runtime: typeof compiledRuntime, data?: Uint8Array): CompiledModulePolicy;
+  hash: string;
+  irVersion: number;
+}
+
+/** Imports a module's text: from a temporary file (a data: URL cannot be imported everywhere). */
+export async function importModuleText(js: string): Promise<LoadedModule> {
+  const dir = mkdtempSync(join(tmpdir(), 'hush-policy-'));
+  const file = join(dir, 'policy.mjs');
+  try {
+    writeFileSync(file, js);
+    return (await import(pathToFileURL(file).href)) as LoadedModule;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Where `hush compile` writes a policy set's module by default: `.hush/` in the set's root. */
+export const DEFAULT_OUT_DIR = '.hush';
+export const DEFAULT_BASE_NAME = 'policy';
+
+/**
+ * Imports the module `hush compile` wrote into `<root>/.hush/` when it is fresh (its hash is the
+ * IR's); null when there is none, it is stale, or it cannot be loaded.
+ */
+export async function loadWrittenModule(ir: IrPolicySet, root: string): Promise<CompiledModulePolicy | null> {
+  const file = join(root, DEFAULT_OUT_DIR, `${DEFAULT_BASE_NAME}.mjs`);
+  if (!existsSync(file)) return null;
+  try {
+    const mod = (await import(pathToFileURL(file).href)) as LoadedModule;
+    if (mod.hash !== irHash(ir) || mod.irVersion !== ir.version) return null;
+    return mod.createPolicy(compiledRuntime);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The compiled policy of an IR: the fresh module in `<root>/.hush/` when `root` is given and
+ * there is one, else the IR compiled in memory and loaded.
+ */
+export async function loadCompiledPolicy(ir: IrPolicySet, options: { root?: string } = {}): Promise<CompiledModulePolicy> {
+  if (options.root !== undefined) {
+    const written = await loadWrittenModule(ir, options.root);
+    if (written) return written;
+  }
+  const m = compileToModule(ir, { data: 'external' });
+  const mod = await importModuleText(m.js);
+  return mod.createPolicy(compiledRuntime, m.data);
+}

@@ -1,0 +1,494 @@
+// The JSON Schema of the YAML form of a policy file (draft-07, the draft every YAML editor
+// understands). This object is the source; `spec/policy.schema.json` is written from it by its
+// test (`vitest -u` regenerates it), so editors get a file and `language/` imports nothing from
+// outside itself. It describes the same model as the `.policy` AST (ast.ts) in the shape a YAML
+// author expects: one mapping per file, lists where the language has lists.
+//
+// Besides the standard keywords it uses three that VS Code and Red Hat's YAML extension read:
+// `defaultSnippets` (completion of whole blocks), `enumDescriptions` (a line per enum value) and
+// `markdownDescription`. yaml-to-ast.ts registers them with ajv as annotations.
+import { BUILTIN_CATEGORIES, DEFAULT_LIMITS_PROFILE, NORMALIZE_STEPS } from './builtins.ts';
+
+type Schema = Record<string, unknown>;
+
+const ref = (name: string, extra: Schema = {}): Schema => ({ $ref: `#/definitions/${name}`, ...extra });
+
+/** A mapping with exactly the given properties (and no other). */
+const object = (properties: Record<string, Schema>, required: string[] = [], extra: Schema = {}): Schema => ({
+  type: 'object',
+  ...extra,
+  properties,
+  ...(required.length ? { required } : {}),
+  additionalProperties: false,
+});
+
+const stepNames = Object.keys(NORMALIZE_STEPS);
+
+export const POLICY_SCHEMA: Schema = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  title: 'Hush policy (YAML form)',
+  description:
+    'One policy file of a Hush policy set, written in YAML. It holds the same declarations as a `.policy` file: the enterprise, the limits profile, the default normalisation, blacklists, exempt customers, custom categories, anti-harassment rules and penalty ladders. Name the file `*.policy.yaml`.',
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    enterprise: ref('text', {
+      title: 'enterprise',
+      description: 'The enterprise the policy set belongs to (`enterprise "acme-retail"`).',
+      examples: ['acme-retail'],
+    }),
+    limits: ref('text', {
+      title: 'limits profile',
+      description: `The platform limits profile to check the policy set against (\`limits "${DEFAULT_LIMITS_PROFILE}"\`). Without one, \`${DEFAULT_LIMITS_PROFILE}\` is used.`,
+      examples: [DEFAULT_LIMITS_PROFILE],
+    }),
+    normalize: ref('normalize', {
+      title: 'default normalisation',
+      description: 'How message text and keywords are normalised before matching, for every rule that names no normalisation of its own. Default: `[case, width, symbols]`.',
+    }),
+    blacklist: object(
+      {
+        enterprise: ref('list', {
+          title: 'enterprise blacklist',
+          description: 'Customers who cannot speak in any customer group of the enterprise: a list of customer ids, `{from: file}`, or a list mixing both.',
+        }),
+        personal: {
+          title: 'personal blacklists',
+          description: "Members' personal blacklists: a blacklisted customer cannot speak in the groups that member owns. One entry per list.",
+          type: 'array',
+          items: ref('personalBlacklist'),
+        },
+      },
+      [],
+      {
+        title: 'blacklists',
+        description: 'Blacklisted customers cannot speak in the groups; a blacklist is checked before any rule.',
+        minProperties: 1,
+      },
+    ),
+    exempt: object(
+      {
+        customers: ref('list', {
+          title: 'exempt customers',
+          description: 'Customer ids (or `{from: file}`) that no rule ever affects: the whitelist.',
+        }),
+      },
+      ['customers'],
+      { title: 'exemptions', description: 'Customers no anti-harassment rule ever affects (the whitelist).' },
+    ),
+    categories: {
+      title: 'custom categories',
+      description: 'Violation categories of your own, besides the built-in ones (harassment, inducing-share, contact-abuse, …), for `record` actions and ladder `counts`.',
+      type: 'array',
+      items: ref('category'),
+    },
+    rules: {
+      title: 'rules',
+      description: 'Anti-harassment rules: one rule is one configuration applied to many customer groups.',
+      type: 'array',
+      items: ref('rule'),
+    },
+    ladders: {
+      title: 'penalty ladders',
+      description: 'Penalty ladders: the sanctions a member gets for the 1st, 2nd, 3rd… reported violation of the categories a ladder counts.',
+      type: 'array',
+      items: ref('ladder'),
+    },
+  },
+  definitions: {
+    text: {
+      title: 'text',
+      description: 'A string. A plain number is taken as written (`4.10` stays `4.10`); quote anything else that YAML would read as another type.',
+      type: ['string', 'number'],
+    },
+    name: {
+      title: 'name',
+      description: 'A bare name: a letter or `_`, then letters, digits, `-` and `_`.',
+      type: 'string',
+      pattern: '^[A-Za-z_][A-Za-z0-9_-]*$',
+    },
+    categoryName: {
+      title: 'category',
+      description: 'A violation category: a built-in one or one declared under `categories`.',
+      type: 'string',
+      pattern: '^[A-Za-z_][A-Za-z0-9_-]*$',
+      examples: BUILTIN_CATEGORIES.map((c) => c.id),
+    },
+    duration: {
+      title: 'duration',
+      description: 'A whole number and a unit: `s` seconds, `m` minutes, `h` hours, `d` days, `w` weeks (`10s`, `30m`, `1h`, `7d`, `2w`), or `forever`.',
+      type: 'string',
+      pattern: '^(?:[0-9]+[smhdw]|forever)$',
+      examples: ['10s', '30m', '1h', '24h', '7d', '2w', 'forever'],
+    },
+    count: {
+      title: 'number',
+      description: 'A whole number.',
+      type: 'integer',
+      minimum: 0,
+    },
+    path: ref('text', {
+      title: 'list file',
+      description: 'A list file, relative to this policy file: one entry per line; blank lines and lines starting with `#` are skipped.',
+    }),
+    fileList: object(
+      { from: ref('path') },
+      ['from'],
+      { title: 'list file', description: 'Entries loaded from a list file: `{from: lists/vip.txt}`.' },
+    ),
+    listItem: {
+      title: 'list entry',
+      description: 'An entry, or `{from: file}` for the entries of a list file.',
+      anyOf: [ref('text'), ref('fileList')],
+    },
+    list: {
+      title: 'list',
+      description: 'A list of entries (`[g-1, g-2]`), a list file (`{from: lists/groups.txt}`), or a list mixing both (`- from: lists/groups.txt` then `- g-3`).',
+      anyOf: [ref('fileList'), { type: 'array', minItems: 1, items: ref('listItem') }],
+    },
+    normalize: {
+      title: 'normalisation',
+      description: 'Normalisation steps, applied alike to keywords and to message text.',
+      type: 'array',
+      minItems: 1,
+      items: {
+        title: 'normalisation step',
+        description: 'A normalisation step.',
+        type: 'string',
+        enum: stepNames,
+        enumDescriptions: stepNames.map((s) => NORMALIZE_STEPS[s as keyof typeof NORMALIZE_STEPS]),
+      },
+    },
+    personalBlacklist: {
+      title: 'personal blacklist',
+      description: "A member's personal blacklist: `of` the member, and the customers `from` a list file or as a list.",
+      anyOf: [
+        object(
+          {
+            of: ref('text', { title: 'member', description: 'The member who owns the blacklist.' }),
+            from: ref('path'),
+          },
+          ['of', 'from'],
+        ),
+        object(
+          {
+            of: ref('text', { title: 'member', description: 'The member who owns the blacklist.' }),
+            customers: {
+              title: 'customers',
+              description: 'The blacklisted customer ids.',
+              type: 'array',
+              minItems: 1,
+              items: ref('text'),
+            },
+          },
+          ['of', 'customers'],
+        ),
+      ],
+    },
+    category: object(
+      {
+        category: ref('name', { title: 'id', description: 'The category id used by `record` and `counts` (`coupon-spam`).' }),
+        label: ref('text', { title: 'label', description: 'A human-readable label (`Coupon farming`).' }),
+      },
+      ['category'],
+      { title: 'custom category', description: 'A violation category of your own.' },
+    ),
+    owner: {
+      title: 'owner',
+      description:
+        'Who created the rule, for the creator quotas: `{super-admin: id}` (all super admins share one quota), `{member: id}` (one quota per member) or `{rule-manager: {of: management-rule, id: person}}` (the owners of one management rule share one quota).',
+      anyOf: [
+        object({ 'super-admin': ref('text', { title: 'super admin', description: 'The super admin who created the rule.' }) }, ['super-admin']),
+        object({ member: ref('text', { title: 'member', description: 'The member who created the rule.' }) }, ['member']),
+        object(
+          {
+            'rule-manager': object(
+              {
+                of: ref('text', { title: 'management rule', description: 'The management rule whose owners share one quota.' }),
+                id: ref('text', { title: 'person', description: 'The owner of the management rule who created the rule (optional).' }),
+              },
+              ['of'],
+              { title: 'rule manager', description: 'An owner of a management rule.' },
+            ),
+          },
+          ['rule-manager'],
+        ),
+      ],
+    },
+    owners: {
+      title: 'owner',
+      description: 'The creator of the rule, or a list of them.',
+      anyOf: [ref('owner'), { type: 'array', minItems: 1, items: ref('owner') }],
+    },
+    wholeWord: object(
+      {
+        'whole-word': ref('list', {
+          title: 'whole-word keywords',
+          description: 'Keywords that match only as whole words (for Latin-script words: `spam` does not match `spammer`).',
+        }),
+      },
+      ['whole-word'],
+      { title: 'whole-word keywords', description: 'Keywords that match only as whole words: `{whole-word: [spam]}`.' },
+    ),
+    keywordItem: {
+      title: 'keyword',
+      description: 'A keyword, `{from: file}`, or `{whole-word: […]}`.',
+      anyOf: [ref('text'), ref('fileList'), ref('wholeWord')],
+    },
+    keywords: {
+      title: 'keywords',
+      description:
+        'The keywords that fire the `keyword` trigger: a list (`[加微信, 代购]`), a list file (`{from: lists/kw.txt}`), whole-word keywords (`{whole-word: [spam]}`), or a list mixing them.',
+      anyOf: [ref('fileList'), ref('wholeWord'), { type: 'array', minItems: 1, items: ref('keywordItem') }],
+    },
+    allow: object(
+      {
+        links: ref('list', { title: 'link whitelist', description: 'Web links the `link` trigger lets through (`https://shop.acme.cn/*`, `*.acme.cn`).' }),
+        miniprograms: ref('list', { title: 'mini-program whitelist', description: 'Mini-program ids the `miniprogram` trigger lets through.' }),
+        cards: ref('list', { title: 'contact card whitelist', description: 'Contact cards the `card` trigger lets through.' }),
+      },
+      [],
+      { title: 'whitelists', description: "The rule's whitelists of links, mini-programs and contact cards.", minProperties: 1 },
+    ),
+    trigger: {
+      title: 'trigger',
+      description:
+        'What fires the rule: `keyword`, `link`, `miniprogram`, `card`, `image`, `{flood: {messages: 5, within: 10s}}`, `{identity: [new-customer]}`, `{new-member: {within: 10m}}` or `{length: {over: 500}}`.',
+      anyOf: [
+        {
+          type: 'string',
+          enum: ['keyword', 'link', 'miniprogram', 'card', 'image'],
+          enumDescriptions: [
+            'the message contains one of the rule\'s keywords',
+            'the message has a web link not on the rule\'s `allow: {links}` whitelist',
+            'the message has a mini-program not on the rule\'s `allow: {miniprograms}` whitelist',
+            'the message has a contact card not on the rule\'s `allow: {cards}` whitelist',
+            'the message has an image',
+          ],
+        },
+        object(
+          {
+            flood: object(
+              {
+                messages: ref('count', { title: 'messages', description: 'How many messages the sender may send in the window; the next one fires.' }),
+                within: ref('duration', { title: 'window', description: 'The window (`10s`).' }),
+              },
+              ['messages', 'within'],
+              { title: 'flood', description: 'Fires on the message that makes the sender\'s messages in the group within the window exceed the number.' },
+            ),
+          },
+          ['flood'],
+        ),
+        object(
+          {
+            identity: {
+              title: 'identities',
+              description: 'Senders with one of these identities may not speak (`new-customer`, `competitor`).',
+              anyOf: [ref('text'), { type: 'array', minItems: 1, items: ref('text') }],
+            },
+          },
+          ['identity'],
+        ),
+        object(
+          {
+            'new-member': object(
+              { within: ref('duration', { title: 'quiet period', description: 'How long after joining a member may not speak (`10m`).' }) },
+              ['within'],
+              { title: 'new member', description: 'Members who joined less than the duration ago may not speak.' },
+            ),
+          },
+          ['new-member'],
+        ),
+        object(
+          {
+            length: object(
+              { over: ref('count', { title: 'characters', description: 'The longest message allowed, in characters.' }) },
+              ['over'],
+              { title: 'length', description: 'Messages longer than this fire the rule.' },
+            ),
+          },
+          ['length'],
+        ),
+      ],
+    },
+    action: {
+      title: 'action',
+      description:
+        'What happens: `recall`, `remove`, `{warn: text}`, `{mute: 30m}`, `{blacklist: personal|enterprise|group}`, `{notify: owner|admins}` or `{record: category}`.',
+      anyOf: [
+        {
+          type: 'string',
+          enum: ['recall', 'remove'],
+          enumDescriptions: ['withdraw the message', 'remove the sender from the group'],
+        },
+        object({ warn: ref('text', { title: 'warning', description: 'The warning shown in the group.' }) }, ['warn']),
+        object({ mute: ref('duration', { title: 'mute', description: 'The sender may not speak in the group for this long.' }) }, ['mute']),
+        object(
+          {
+            blacklist: {
+              title: 'blacklist',
+              description: 'Add the sender to a blacklist.',
+              type: 'string',
+              enum: ['personal', 'enterprise', 'group'],
+              enumDescriptions: ["the group owner's personal blacklist", 'the enterprise blacklist', "the group's blacklist (remove and keep out)"],
+            },
+          },
+          ['blacklist'],
+        ),
+        object(
+          {
+            notify: {
+              title: 'notify',
+              description: 'Tell someone.',
+              type: 'string',
+              enum: ['owner', 'admins'],
+              enumDescriptions: ['the group owner', 'the enterprise admins'],
+            },
+          },
+          ['notify'],
+        ),
+        object({ record: ref('categoryName', { title: 'record', description: 'Report a violation of this category to the penalty ladders.' }) }, ['record']),
+      ],
+    },
+    actions: {
+      title: 'actions',
+      description: 'An action or a list of actions.',
+      anyOf: [ref('action'), { type: 'array', minItems: 1, items: ref('action') }],
+    },
+    when: object(
+      {
+        trigger: ref('trigger'),
+        then: ref('actions', { title: 'then', description: 'The actions taken when the trigger fires.' }),
+      },
+      ['trigger', 'then'],
+      {
+        title: 'when',
+        description: 'A trigger and the actions it takes: `{trigger: keyword, then: [recall, {warn: 请勿发送广告}]}`.',
+        defaultSnippets: [{ label: 'when keyword', body: { trigger: 'keyword', then: ['recall', { warn: '$1' }] } }],
+      },
+    ),
+    rule: object(
+      {
+        rule: ref('text', { title: 'rule name', description: 'The name of the rule, unique in the policy set.' }),
+        owner: ref('owners'),
+        groups: ref('list', { title: 'groups', description: 'The customer groups the rule applies to: group ids, `{from: file}`, or both.' }),
+        keywords: ref('keywords'),
+        except: ref('list', { title: 'exceptions', description: 'Phrases inside which a keyword does not fire (`路口交通` for the keyword `口交`).' }),
+        allow: ref('allow'),
+        normalize: ref('normalize', { title: 'normalisation', description: "This rule's normalisation, instead of the policy set's." }),
+        'configured-on': ref('text', {
+          title: 'configured on',
+          description: 'The platform version on which the rule was first configured (`"4.1.20"`). A rule configured before 4.1.36 with more than 20,000 groups keeps working.',
+        }),
+        announce: ref('text', { title: 'announcement', description: 'The group announcement that tells members the rule.' }),
+        when: {
+          title: 'when',
+          description: 'The triggers of the rule and their actions.',
+          type: 'array',
+          items: ref('when'),
+        },
+      },
+      ['rule'],
+      {
+        title: 'rule',
+        description: 'An anti-harassment rule: one configuration applied to many customer groups.',
+        defaultSnippets: [
+          {
+            label: 'rule',
+            body: {
+              rule: '$1',
+              owner: { 'super-admin': '$2' },
+              groups: { from: '$3' },
+              keywords: ['$4'],
+              when: [{ trigger: 'keyword', then: ['recall', { warn: '$5' }] }],
+            },
+          },
+        ],
+      },
+    ),
+    sanction: {
+      title: 'sanction',
+      description: '`{suspend: interop, for: 1h}` (a suspension needs `for`), `{ban: member}` (a ban without `for` is forever) or `{ban: admin, for: 7d}`.',
+      anyOf: [
+        object(
+          {
+            suspend: { title: 'suspend', description: 'Suspend the interop functions (talking to customers).', type: 'string', enum: ['interop'] },
+            for: ref('duration', { title: 'for', description: 'How long: a duration or `forever`.' }),
+          },
+          ['suspend', 'for'],
+        ),
+        object(
+          {
+            ban: {
+              title: 'ban',
+              description: 'Block an account.',
+              type: 'string',
+              enum: ['member', 'admin', 'enterprise'],
+              enumDescriptions: ["the member's account", "the enterprise administrator's account", "the enterprise's account"],
+            },
+            for: ref('duration', { title: 'for', description: 'How long; without `for` the ban is forever.' }),
+          },
+          ['ban'],
+        ),
+      ],
+    },
+    sanctions: {
+      title: 'sanctions',
+      description: 'The sanctions applied together.',
+      type: 'array',
+      items: ref('sanction'),
+    },
+    appealable: {
+      title: 'appealable',
+      description: 'Whether an admin can appeal the sanction.',
+      type: 'boolean',
+    },
+    step: object(
+      {
+        step: ref('count', { title: 'step', description: 'The count of violations this step is for: 1 for the first, 2 for the second…' }),
+        sanctions: ref('sanctions'),
+        appealable: ref('appealable'),
+      },
+      ['step', 'sanctions'],
+      {
+        title: 'step',
+        description: 'The sanctions for the Nth violation: `{step: 1, sanctions: [{suspend: interop, for: 1h}], appealable: true}`.',
+        defaultSnippets: [{ label: 'step', body: { step: '^$1', sanctions: [{ suspend: 'interop', for: '$2' }] } }],
+      },
+    ),
+    severe: object(
+      { sanctions: ref('sanctions'), appealable: ref('appealable') },
+      ['sanctions'],
+      { title: 'severe', description: 'The sanctions for a violation with a bad influence, at any count.' },
+    ),
+    ladder: object(
+      {
+        ladder: ref('text', { title: 'ladder name', description: 'The name of the ladder, unique in the policy set.' }),
+        counts: {
+          title: 'counts',
+          description: 'The categories whose violations climb this ladder.',
+          type: 'array',
+          minItems: 1,
+          items: ref('categoryName'),
+        },
+        steps: { title: 'steps', description: 'The steps, one per count of violations.', type: 'array', items: ref('step') },
+        severe: ref('severe'),
+        'expire-after': ref('duration', { title: 'expire after', description: 'Violations older than this no longer count (`90d`).' }),
+      },
+      ['ladder'],
+      {
+        title: 'ladder',
+        description: 'A penalty ladder.',
+        defaultSnippets: [
+          {
+            label: 'ladder',
+            body: { ladder: '$1', counts: ['harassment'], steps: [{ step: 1, sanctions: [{ suspend: 'interop', for: '1h' }], appealable: true }] },
+          },
+        ],
+      },
+    ),
+  },
+};
+
+/** The non-standard annotation keywords the schema uses; ajv must be told they exist. */
+export const SCHEMA_ANNOTATIONS = ['defaultSnippets', 'enumDescriptions', 'markdownDescription'] as const;

@@ -1,0 +1,104 @@
+// The outline of a file (document symbols: declarations, rules and ladders with their
+// statements) and its folding ranges (rule and ladder blocks, statements over several lines,
+// runs of comment lines).
+import { FoldingRangeKind, SymbolKind, type DocumentSymbol, type FoldingRange } from 'vscode-languageserver';
+import type * as A from '../language/ast.ts';
+import { toLspRange, type PositionSource } from './to-lsp.ts';
+
+function statementLabel(s: A.RuleStatement | A.LadderStatement): { name: string; kind: SymbolKind } {
+  switch (s.kind) {
+    case 'owner':
+      return { name: `owner ${s.role}${s.managementRule ? ` of ${s.managementRule.value}` : ''}${s.id ? ` ${s.id.value}` : ''}`, kind: SymbolKind.Property };
+    case 'groups':
+    case 'keywords':
+    case 'except':
+      return { name: `${s.kind}${s.list.kind === 'file' ? ` from ${s.list.path.value}` : ` (${s.list.items.length})`}`, kind: SymbolKind.Array };
+    case 'allow':
+      return { name: `allow ${s.target}${s.list.kind === 'file' ? ` from ${s.list.path.value}` : ` (${s.list.items.length})`}`, kind: SymbolKind.Array };
+    case 'normalize':
+      return { name: `normalize ${s.steps.map((x) => x.name).join(', ')}`, kind: SymbolKind.Property };
+    case 'configured':
+      return { name: `configured on ${s.version.value}`, kind: SymbolKind.Property };
+    case 'announce':
+      return { name: 'announce', kind: SymbolKind.String };
+    case 'when':
+      return { name: `when ${s.trigger.type} → ${s.actions.map((a) => a.type).join(', ')}`, kind: SymbolKind.Event };
+    case 'counts':
+      return { name: `counts ${s.categories.map((c) => c.name).join(', ')}`, kind: SymbolKind.Property };
+    case 'step':
+      return { name: `step ${s.number.value}`, kind: SymbolKind.EnumMember };
+    case 'severe':
+      return { name: 'severe', kind: SymbolKind.EnumMember };
+    case 'expire':
+      return { name: `expire after ${s.after.text}`, kind: SymbolKind.Property };
+  }
+}
+
+function declarationSymbol(d: A.Declaration, text: PositionSource): DocumentSymbol {
+  const range = toLspRange(d.range, text);
+  const sym = (name: string, kind: SymbolKind, selection: A.Node = d, detail?: string, children?: DocumentSymbol[]): DocumentSymbol => {
+    const s: DocumentSymbol = { name: name || ' ', kind, range, selectionRange: toLspRange(selection.range, text) };
+    if (detail) s.detail = detail;
+    if (children) s.children = children;
+    return s;
+  };
+  switch (d.kind) {
+    case 'enterprise':
+      return sym(`enterprise ${d.name.value}`, SymbolKind.Constant, d.name);
+    case 'limits':
+      return sym(`limits ${d.profile.value}`, SymbolKind.Constant, d.profile);
+    case 'normalize':
+      return sym(`normalize ${d.steps.map((s) => s.name).join(', ')}`, SymbolKind.Property);
+    case 'blacklist':
+      return sym(d.scope === 'enterprise' ? 'blacklist enterprise' : `blacklist personal of ${d.owner?.value ?? ''}`, SymbolKind.Array);
+    case 'exempt':
+      return sym('exempt customers', SymbolKind.Array);
+    case 'category':
+      return sym(d.name.name, SymbolKind.EnumMember, d.name, d.label?.value ?? 'category');
+    case 'rule':
+    case 'ladder': {
+      const children = (d.body as (A.RuleStatement | A.LadderStatement)[]).map((s) => {
+        const l = statementLabel(s);
+        const r = toLspRange(s.range, text);
+        return { name: l.name, kind: l.kind, range: r, selectionRange: r } satisfies DocumentSymbol;
+      });
+      return sym(d.name.value, d.kind === 'rule' ? SymbolKind.Class : SymbolKind.Module, d.name, d.kind, children);
+    }
+  }
+}
+
+export function documentSymbols(ast: A.PolicyFile, text: PositionSource): DocumentSymbol[] {
+  return ast.declarations.map((d) => declarationSymbol(d, text));
+}
+
+export function foldingRanges(ast: A.PolicyFile, text: PositionSource): FoldingRange[] {
+  const out: FoldingRange[] = [];
+  const fold = (n: A.Node, kind?: FoldingRangeKind) => {
+    const r = toLspRange(n.range, text);
+    if (r.end.line > r.start.line) out.push(kind ? { startLine: r.start.line, endLine: r.end.line, kind } : { startLine: r.start.line, endLine: r.end.line });
+  };
+  for (const d of ast.declarations) {
+    fold(d, d.kind === 'rule' || d.kind === 'ladder' ? FoldingRangeKind.Region : undefined);
+    if (d.kind === 'rule' || d.kind === 'ladder') for (const s of d.body) fold(s);
+  }
+  // Runs of two or more comments on consecutive lines.
+  const comments = [...ast.comments].sort((a, b) => a.range.start.offset - b.range.start.offset);
+  let first: A.Comment | undefined;
+  let last: A.Comment | undefined;
+  const flush = () => {
+    if (first && last && last.range.start.line > first.range.start.line) {
+      const a = toLspRange(first.range, text);
+      const b = toLspRange(last.range, text);
+      out.push({ startLine: a.start.line, endLine: b.start.line, kind: FoldingRangeKind.Comment });
+    }
+  };
+  for (const c of comments) {
+    if (last && c.range.start.line === last.range.start.line + 1) last = c;
+    else {
+      flush();
+      first = last = c;
+    }
+  }
+  flush();
+  return out.sort((a, b) => a.startLine - b.startLine);
+}

@@ -1,0 +1,74 @@
+// The interface between the engine and a policy. Two implementations provide it and must agree
+// on every input: the reference interpreter of the IR (runtime/interpreter.ts) and the module
+// that code generation emits (compiler/ir-to-ts.ts). A policy is pure: it reads the message and
+// asks the engine about state through `StateQueries`; the engine owns all state.
+import type { IrAction, IrLadder, IrTriggerType } from './ir.ts';
+
+/** A message event after validation, with its time in epoch milliseconds. */
+export interface MessageInput {
+  group: string;
+  /** The member who owns the group, whose personal blacklist applies there; null if unknown. */
+  owner: string | null;
+  sender: { id: string; kind: 'customer' | 'member'; identities: string[] };
+  text: string;
+  links: string[];
+  miniprograms: string[];
+  cards: string[];
+  /** How many images the message carries. */
+  images: number;
+  at: number;
+}
+
+/** What the policy may ask the engine while deciding one message. */
+export interface StateQueries {
+  /** The sender's messages in this group within the last `windowMs`, this one included. */
+  recentMessages(windowMs: number): number;
+  /** When the sender joined this group (epoch ms), or null when no join was seen. */
+  joinedAt(): number | null;
+}
+
+/**
+ * Evidence of one trigger firing. Keyword evidence has the matched text and its UTF-16 span in
+ * the ORIGINAL message text; other triggers say what they saw.
+ */
+export type Evidence =
+  | { text: string; start: number; end: number; keyword: string }
+  | { link: string; index: number }
+  /** A web address found in the message's text, with its UTF-16 span. */
+  | { link: string; start: number; end: number }
+  | { miniprogram: string; index: number }
+  | { card: string; index: number }
+  | { images: number }
+  | { count: number; limit: number; windowMs: number }
+  | { identity: string }
+  | { joinedAt: string; withinMs: number }
+  | { length: number; max: number };
+
+/** One `when` line of one rule that fired on a message. */
+export interface RuleFiring {
+  rule: string;
+  trigger: IrTriggerType;
+  /** The index of the `when` line within the rule (IR order). */
+  triggerIndex: number;
+  /** All evidence, first first: the first decides, all are kept for `explain`. */
+  evidence: Evidence[];
+  actions: IrAction[];
+}
+
+export interface CompiledPolicy {
+  /** The IR version and a content hash, for `hush compile --check` and for logs. */
+  readonly version: number;
+  readonly ruleNames: readonly string[];
+  readonly ladders: readonly IrLadder[];
+  isEnterpriseBlacklisted(customer: string): boolean;
+  isPersonalBlacklisted(owner: string, customer: string): boolean;
+  isExempt(customer: string): boolean;
+  /** The names of the rules that apply to a group, in IR order. */
+  rulesForGroup(group: string): readonly string[];
+  /**
+   * Evaluates every rule that applies to the message's group, in IR order (rules sorted by
+   * name, `when` lines in source order) and returns the firings in that order. Blacklists and
+   * exemptions are the engine's business, not this function's.
+   */
+  evaluateMessage(msg: MessageInput, state: StateQueries): RuleFiring[];
+}

@@ -1,0 +1,539 @@
+// What a generated policy module needs at run time, handed to its `createPolicy(runtime)`: the
+// data blob reader, the string tables, the keyword scanner and normaliser, link parsing, and
+// the per-message context its rule functions ask. The generated module holds the policy (its
+// names, actions, the plan of its indexes and one straight-line function per rule); this file
+// holds only policy-independent machinery, so a module stays small and every module shares one
+// tested implementation of the text rules (runtime/text-semantics.ts, runtime/links.ts) with
+// the interpreter.
+//
+// Per message the core finds the rule set of the group (one table lookup), then the *candidate*
+// rules: those with keyword hits in this text (one scan per normalisation profile over one
+// automaton for all rules), those with a flood window the sender now exceeds, and, only when
+// the message carries links, mini-programs, cards, images or identities, the rules with such a
+// trigger. Only candidates run their rule function; a rule with none of these cannot fire.
+// Candidates run in rule order, so firings come out in IR order, as the interpreter's do.
+import type { CompiledPolicy, Evidence, MessageInput, RuleFiring, StateQueries } from './compiled-policy.ts';
+import { openBlob, blobFromBase64, stringAt, type Blob } from './data-blob.ts';
+import type { IrLadder, IrNormalizeStep } from './ir.ts';
+import { parseLink, type ParsedLink } from './links.ts';
+import { createMatcher, type Matcher } from './matcher/index.ts';
+import { matcherFromBlob } from './matcher-sections.ts';
+import { StringTable } from './string-table.ts';
+import { linksInText, textLength } from './text-semantics.ts';
+
+/** The version of this interface; a generated module refuses a runtime of another version. */
+export const SUPPORT_VERSION = 1;
+
+const LN_SUBDOMAINS = 1;
+const LN_HTTP = 2;
+const LN_HTTPS = 4;
+
+/**
+ * What the generated module knows about each rule, for choosing candidates (the rule function
+ * itself decides): [keyword profile or -1, link list or -1, mini-program list or -1, card list
+ * or -1, trigger bits (1 image, 2 identity, 4 new-member), smallest `length over` or -1, flood
+ * triggers as [count, windowMs, count, windowMs, …]].
+ */
+export type RuleMeta = readonly [number, number, number, number, number, number, readonly number[]];
+
+export const META_IMAGE = 1;
+export const META_IDENTITY = 2;
+export const META_NEW_MEMBER = 4;
+
+export interface PolicySpec {
+  irVersion: number;
+  hash: string;
+  /** The blob's bytes (sidecar file or in-memory) or its base64 text (inline). */
+  data: Uint8Array | string;
+  names: readonly string[];
+  ladders: readonly IrLadder[];
+  profiles: readonly (readonly IrNormalizeStep[])[];
+  rules: readonly RuleMeta[];
+}
+
+/** A rule function of generated code: evaluates every `when` line of one rule, in order. */
+export type RuleFunction = (msg: MessageInput, x: MessageContext, out: RuleFiring[]) => void;
+
+export interface CompiledModulePolicy extends CompiledPolicy {
+  readonly hash: string;
+}
+
+/** Per rule set, what candidate selection needs; built on first use of the rule set. */
+interface RuleSetInfo {
+  rules: Uint32Array;
+  names: readonly string[];
+  /** Membership, one bit per rule. */
+  bits: Uint32Array;
+  profiles: number[];
+  floodWindows: number[];
+  /** Per flood window: its triggers as [count, rule] pairs, flat, by count. */
+  floods: number[][];
+  links: number[];
+  miniprograms: number[];
+  cards: number[];
+  images: number[];
+  identities: number[];
+  newMembers: number[];
+  /** [smallest max, rule], by max. */
+  lengths: [number, number][];
+}
+
+interface Profile {
+  matcher: Matcher;
+  /** Per pattern: its rule, and its keyword's global number (-1: an exception phrase). */
+  prule: Uint32Array;
+  pkw: Int32Array;
+  /** The matcher's callback, bound once: it reads the message being decided from the core. */
+  onHit: (pattern: number, start: number, end: number) => void;
+}
+
+/** A link of the message: from `links` (with its index) or found in the text (with its span). */
+interface MessageLink {
+  link: string;
+  index: number;
+  start: number;
+  end: number;
+  parsed: ParsedLink | null;
+  /** allowed[list] !== 0: a whitelist holding it. */
+  allowed: Uint8Array;
+}
+
+/**
+ * The context of one message, passed to rule functions: everything they ask is computed at most
+ * once per message. One context is reused for every message of a policy (decisions are
+ * synchronous).
+ */
+export class MessageContext {
+  msg!: MessageInput;
+  state!: StateQueries;
+  info!: RuleSetInfo;
+  /** Flood counts by window index of the rule set. */
+  floodCounts: number[] = [];
+  /** Per rule: keyword hits as [global keyword, start, end, …], in the matcher's order. */
+  private readonly hitEpoch: Uint32Array;
+  private readonly hits: number[][];
+  epoch = 0;
+  private links: MessageLink[] | null = null;
+  private miniprogramAllowed: Uint8Array[] | null = null;
+  private cardAllowed: Uint8Array[] | null = null;
+  private lengthCache = -1;
+  private joinedCache: number | null | undefined = undefined;
+
+  constructor(private readonly core: PolicyCore) {
+    this.hitEpoch = new Uint32Array(core.names.length);
+    this.hits = core.names.map(() => []);
+  }
+
+  reset(msg: MessageInput, state: StateQueries, info: RuleSetInfo): void {
+    this.msg = msg;
+    this.state = state;
+    this.info = info;
+    this.epoch = (this.epoch + 1) >>> 0 || 1;
+    if (this.epoch === 1) this.hitEpoch.fill(0);
+    this.links = null;
+    this.miniprogramAllowed = null;
+    this.cardAllowed = null;
+    this.lengthCache = -1;
+    this.joinedCache = undefined;
+  }
+
+  /** Records a keyword hit (span in the original text) for a rule; true when it is the rule's first. */
+  addHit(rule: number, keyword: number, start: number, end: number): boolean {
+    const first = this.hitEpoch[rule] !== this.epoch;
+    if (first) {
+      this.hitEpoch[rule] = this.epoch;
+      this.hits[rule].length = 0;
+    }
+    this.hits[rule].push(keyword, start, end);
+    return first;
+  }
+
+  /**
+   * The keyword evidence of a rule (a fresh array), or null when none fires. The matcher has
+   * already dropped repeats, whole-word misses and hits inside the rule's exception phrases, and
+   * reports by start, longer first, then pattern (the rule's keywords in IR order): the
+   * interpreter's order.
+   */
+  kw(rule: number): Evidence[] | null {
+    if (this.hitEpoch[rule] !== this.epoch) return null;
+    const hits = this.hits[rule];
+    const text = this.msg.text;
+    const out: Evidence[] = [];
+    for (let h = 0; h < hits.length; h += 3) {
+      const start = hits[h + 1];
+      const end = hits[h + 2];
+      out.push({ text: text.slice(start, end), start, end, keyword: this.core.keyword(hits[h]) });
+    }
+    return out;
+  }
+
+  private messageLinks(): MessageLink[] {
+    if (this.links) return this.links;
+    const core = this.core;
+    const out: MessageLink[] = [];
+    const add = (link: string, index: number, start: number, end: number) => {
+      const parsed = parseLink(link);
+      out.push({ link, index, start, end, parsed, allowed: parsed ? core.allowedLinkLists(parsed) : core.noLinkLists });
+    };
+    this.msg.links.forEach((l, i) => add(l, i, -1, -1));
+    for (const t of linksInText(this.msg.text)) add(t.link, -1, t.start, t.end);
+    return (this.links = out);
+  }
+
+  /** Evidence of a `when link` with whitelist `list`, or null. */
+  link(list: number): Evidence[] | null {
+    let out: Evidence[] | null = null;
+    for (const l of this.messageLinks()) {
+      if (l.allowed[list]) continue;
+      const e: Evidence = l.index >= 0 ? { link: l.link, index: l.index } : ({ link: l.link, start: l.start, end: l.end } as unknown as Evidence);
+      (out ??= []).push(e);
+    }
+    return out;
+  }
+
+  /** Evidence of a `when miniprogram` with whitelist `list`, or null. */
+  mp(list: number): Evidence[] | null {
+    const allowed = (this.miniprogramAllowed ??= this.msg.miniprograms.map((m) => this.core.allowedIdLists(this.core.mp, m)));
+    let out: Evidence[] | null = null;
+    for (let i = 0; i < allowed.length; i++) if (!allowed[i][list]) (out ??= []).push({ miniprogram: this.msg.miniprograms[i], index: i });
+    return out;
+  }
+
+  /** Evidence of a `when card` with whitelist `list`, or null. */
+  card(list: number): Evidence[] | null {
+    const allowed = (this.cardAllowed ??= this.msg.cards.map((c) => this.core.allowedIdLists(this.core.cd, c)));
+    let out: Evidence[] | null = null;
+    for (let i = 0; i < allowed.length; i++) if (!allowed[i][list]) (out ??= []).push({ card: this.msg.cards[i], index: i });
+    return out;
+  }
+
+  /** The sender's messages in the group within `windowMs` (asked once per window per message). */
+  flood(windowMs: number): number {
+    const w = this.info.floodWindows.indexOf(windowMs);
+    return w >= 0 ? this.floodCounts[w] : this.state.recentMessages(windowMs);
+  }
+
+  /** Evidence of a `when identity` naming `identities` (sorted), or null. */
+  ids(identities: readonly string[]): Evidence[] | null {
+    const has = this.msg.sender.identities;
+    let out: Evidence[] | null = null;
+    for (const identity of identities) if (has.includes(identity)) (out ??= []).push({ identity });
+    return out;
+  }
+
+  joined(): number | null {
+    if (this.joinedCache === undefined) this.joinedCache = this.state.joinedAt();
+    return this.joinedCache;
+  }
+
+  /** The text's length in code points. */
+  len(): number {
+    if (this.lengthCache < 0) this.lengthCache = textLength(this.msg.text);
+    return this.lengthCache;
+  }
+}
+
+interface IdIndex {
+  table: StringTable;
+  start: Uint32Array;
+  list: Uint32Array;
+  lists: number;
+}
+
+/** The policy-independent part of a compiled policy, over its blob. */
+export class PolicyCore {
+  readonly names: readonly string[];
+  readonly profiles: Profile[];
+  private readonly kwUnits: Uint16Array;
+  private readonly kwOffsets: Uint32Array;
+  private readonly kwCache = new Map<number, string>();
+  private readonly enterprise: StringTable;
+  private readonly personal = new Map<string, StringTable>();
+  private readonly exempt: StringTable;
+  private readonly groups: StringTable;
+  private readonly rsStart: Uint32Array;
+  private readonly rsRules: Uint32Array;
+  private readonly ruleSets: (RuleSetInfo | undefined)[];
+  private readonly lnHosts: StringTable;
+  private readonly lnStart: Uint32Array;
+  private readonly lnList: Uint32Array;
+  private readonly lnFlags: Uint8Array;
+  private readonly lnPath: Int32Array;
+  private readonly lnPaths: string[];
+  readonly linkLists: number;
+  readonly noLinkLists: Uint8Array;
+  readonly mp: IdIndex;
+  readonly cd: IdIndex;
+
+  constructor(readonly spec: PolicySpec) {
+    const blob: Blob = openBlob(typeof spec.data === 'string' ? blobFromBase64(spec.data) : spec.data);
+    this.names = spec.names;
+    this.enterprise = new StringTable(blob, 'bl.e');
+    const ou = blob.u16('bl.owners.units');
+    const oo = blob.u32('bl.owners.offsets');
+    for (let i = 0; i + 1 < oo.length; i++) this.personal.set(stringAt(ou, oo, i), new StringTable(blob, `bl.p${i}`));
+    this.exempt = new StringTable(blob, 'ex');
+    this.groups = new StringTable(blob, 'groups');
+    this.rsStart = blob.u32('rs.start');
+    this.rsRules = blob.u32('rs.rules');
+    this.ruleSets = new Array(this.rsStart.length - 1);
+    this.kwUnits = blob.u16('kw.raw.units');
+    this.kwOffsets = blob.u32('kw.raw.offsets');
+    this.profiles = spec.profiles.map((steps, p) => {
+      const prule = blob.u32(`k${p}.prule`);
+      const pkw = blob.i32(`k${p}.pkw`);
+      return {
+        matcher: createMatcher(matcherFromBlob(blob, `k${p}`, steps)),
+        prule,
+        pkw,
+        onHit: (pattern: number, start: number, end: number) => {
+          const r = prule[pattern];
+          const bits = this.scanning!.info.bits;
+          if ((bits[r >>> 5] & (1 << (r & 31))) === 0) return;
+          if (this.scanning!.addHit(r, pkw[pattern], start, end)) this.scanningMarks!.add(r);
+        },
+      };
+    });
+    this.lnHosts = new StringTable(blob, 'ln.hosts');
+    this.lnStart = blob.u32('ln.start');
+    this.lnList = blob.u32('ln.list');
+    this.lnFlags = blob.u8('ln.flags');
+    this.lnPath = blob.i32('ln.path');
+    const pu = blob.u16('ln.paths.units');
+    const po = blob.u32('ln.paths.offsets');
+    this.lnPaths = Array.from({ length: po.length - 1 }, (_, i) => stringAt(pu, po, i));
+    this.linkLists = spec.rules.reduce((n, m) => Math.max(n, m[1] + 1), 0);
+    this.noLinkLists = new Uint8Array(this.linkLists);
+    const idIndex = (prefix: string, at: 2 | 3): IdIndex => ({
+      table: new StringTable(blob, `${prefix}.ids`),
+      start: blob.u32(`${prefix}.start`),
+      list: blob.u32(`${prefix}.list`),
+      lists: spec.rules.reduce((n, m) => Math.max(n, m[at] + 1), 0),
+    });
+    this.mp = idIndex('mp', 2);
+    this.cd = idIndex('cd', 3);
+  }
+
+  keyword(g: number): string {
+    let s = this.kwCache.get(g);
+    if (s === undefined) {
+      s = stringAt(this.kwUnits, this.kwOffsets, g);
+      this.kwCache.set(g, s);
+    }
+    return s;
+  }
+
+  isEnterpriseBlacklisted(c: string): boolean {
+    return this.enterprise.has(c);
+  }
+
+  isPersonalBlacklisted(owner: string, c: string): boolean {
+    const t = this.personal.get(owner);
+    return t !== undefined && t.has(c);
+  }
+
+  isExempt(c: string): boolean {
+    return this.exempt.has(c);
+  }
+
+  /** Recently seen groups: a Map lookup is cheaper than the table's, and chat is bursty. */
+  private readonly groupCache = new Map<string, RuleSetInfo | null>();
+
+  ruleSet(group: string): RuleSetInfo | null {
+    let info = this.groupCache.get(group);
+    if (info !== undefined) return info;
+    const id = this.groups.get(group);
+    info = id < 0 ? null : (this.ruleSets[id] ??= this.buildRuleSet(id));
+    if (this.groupCache.size >= 65536) this.groupCache.clear();
+    this.groupCache.set(group, info);
+    return info;
+  }
+
+  private buildRuleSet(id: number): RuleSetInfo {
+    const rules = this.rsRules.subarray(this.rsStart[id], this.rsStart[id + 1]);
+    const info: RuleSetInfo = {
+      rules,
+      names: Object.freeze(Array.from(rules, (r) => this.names[r])),
+      bits: new Uint32Array((this.names.length + 31) >>> 5),
+      profiles: [],
+      floodWindows: [],
+      floods: [],
+      links: [],
+      miniprograms: [],
+      cards: [],
+      images: [],
+      identities: [],
+      newMembers: [],
+      lengths: [],
+    };
+    for (const r of rules) {
+      const [profile, link, mp, card, bits, length, floods] = this.spec.rules[r];
+      info.bits[r >>> 5] |= 1 << (r & 31);
+      if (profile >= 0 && !info.profiles.includes(profile)) info.profiles.push(profile);
+      if (link >= 0) info.links.push(r);
+      if (mp >= 0) info.miniprograms.push(r);
+      if (card >= 0) info.cards.push(r);
+      if (bits & META_IMAGE) info.images.push(r);
+      if (bits & META_IDENTITY) info.identities.push(r);
+      if (bits & META_NEW_MEMBER) info.newMembers.push(r);
+      if (length >= 0) info.lengths.push([length, r]);
+      for (let f = 0; f < floods.length; f += 2) {
+        let w = info.floodWindows.indexOf(floods[f + 1]);
+        if (w < 0) {
+          w = info.floodWindows.push(floods[f + 1]) - 1;
+          info.floods.push([]);
+        }
+        info.floods[w].push(floods[f], r);
+      }
+    }
+    info.profiles.sort((a, b) => a - b);
+    info.floods = info.floods.map((xs) => {
+      const pairs: [number, number][] = [];
+      for (let i = 0; i < xs.length; i += 2) pairs.push([xs[i], xs[i + 1]]);
+      pairs.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+      return pairs.flat();
+    });
+    info.lengths.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    return info;
+  }
+
+  /** Which link whitelists hold a link: one flag per list. */
+  allowedLinkLists(l: ParsedLink): Uint8Array {
+    const allowed = new Uint8Array(this.linkLists);
+    // The host itself (any pattern), then each parent domain (`*.` patterns only).
+    let host = l.host;
+    let exact = true;
+    for (;;) {
+      const h = this.lnHosts.get(host);
+      if (h >= 0) {
+        for (let q = this.lnStart[h]; q < this.lnStart[h + 1]; q++) {
+          const f = this.lnFlags[q];
+          if (!exact && !(f & LN_SUBDOMAINS)) continue;
+          if (f & LN_HTTP && l.scheme !== 'http') continue;
+          if (f & LN_HTTPS && l.scheme !== 'https') continue;
+          const p = this.lnPath[q];
+          if (p >= 0 && !l.path.startsWith(this.lnPaths[p])) continue;
+          allowed[this.lnList[q]] = 1;
+        }
+      }
+      const dot = host.indexOf('.');
+      if (dot < 0) break;
+      host = host.slice(dot + 1);
+      exact = false;
+    }
+    return allowed;
+  }
+
+  /** Which mini-program or card whitelists hold an id: one flag per list. */
+  allowedIdLists(index: IdIndex, id: string): Uint8Array {
+    const allowed = new Uint8Array(index.lists);
+    const i = index.table.get(id);
+    if (i >= 0) for (let q = index.start[i]; q < index.start[i + 1]; q++) allowed[index.list[q]] = 1;
+    return allowed;
+  }
+
+  /** The message being scanned, for the profiles' bound callbacks. */
+  private scanning: MessageContext | null = null;
+  private scanningMarks: Candidates | null = null;
+
+  /** Scans the text once per profile of the rule set and records hits of the set's rules. */
+  scanKeywords(x: MessageContext, marks: Candidates): void {
+    const text = x.msg.text;
+    if (text.length === 0) return;
+    this.scanning = x;
+    this.scanningMarks = marks;
+    for (const p of x.info.profiles) {
+      const prof = this.profiles[p];
+      prof.matcher.scan(text, prof.onHit);
+    }
+    this.scanning = null;
+    this.scanningMarks = null;
+  }
+}
+
+/** The candidate rules of one message: marked once, run in rule order. */
+class Candidates {
+  private readonly mark: Uint32Array;
+  private epoch = 0;
+  readonly list: number[] = [];
+  constructor(rules: number) {
+    this.mark = new Uint32Array(rules);
+  }
+  reset(): void {
+    this.epoch = (this.epoch + 1) >>> 0 || 1;
+    if (this.epoch === 1) this.mark.fill(0);
+    this.list.length = 0;
+  }
+  add(r: number): void {
+    if (this.mark[r] !== this.epoch) {
+      this.mark[r] = this.epoch;
+      this.list.push(r);
+    }
+  }
+  addAll(rs: readonly number[]): void {
+    for (const r of rs) this.add(r);
+  }
+}
+
+/** Builds the CompiledPolicy of a generated module from its spec and its rule functions. */
+export function createCompiledPolicy(spec: PolicySpec, fns: readonly RuleFunction[]): CompiledModulePolicy {
+  const core = new PolicyCore(spec);
+  const x = new MessageContext(core);
+  const cands = new Candidates(spec.names.length);
+  const none: readonly string[] = Object.freeze([]);
+  return {
+    version: spec.irVersion,
+    hash: spec.hash,
+    ruleNames: spec.names,
+    ladders: spec.ladders,
+    isEnterpriseBlacklisted: (c) => core.isEnterpriseBlacklisted(c),
+    isPersonalBlacklisted: (o, c) => core.isPersonalBlacklisted(o, c),
+    isExempt: (c) => core.isExempt(c),
+    rulesForGroup: (g) => core.ruleSet(g)?.names ?? none,
+    evaluateMessage(msg, state) {
+      const info = core.ruleSet(msg.group);
+      if (info === null) return [];
+      x.reset(msg, state, info);
+      cands.reset();
+      // Every flood window is asked, in rule order, whatever else happens: the engine counts
+      // the message on the first question, as it does for the interpreter.
+      const counts = x.floodCounts;
+      counts.length = 0;
+      for (let w = 0; w < info.floodWindows.length; w++) {
+        const n = state.recentMessages(info.floodWindows[w]);
+        counts.push(n);
+        // By count: the rules whose limit the sender now exceeds come first.
+        const fs = info.floods[w];
+        for (let f = 0; f < fs.length && fs[f] < n; f += 2) cands.add(fs[f + 1]);
+      }
+      if (info.profiles.length > 0) core.scanKeywords(x, cands);
+      if (info.links.length > 0 && (msg.links.length > 0 || msg.text.includes('://'))) cands.addAll(info.links);
+      if (msg.miniprograms.length > 0) cands.addAll(info.miniprograms);
+      if (msg.cards.length > 0) cands.addAll(info.cards);
+      if (msg.images > 0) cands.addAll(info.images);
+      if (msg.sender.identities.length > 0) cands.addAll(info.identities);
+      if (info.newMembers.length > 0 && x.joined() !== null) cands.addAll(info.newMembers);
+      if (info.lengths.length > 0 && x.len() > info.lengths[0][0]) {
+        const n = x.len();
+        for (const [max, r] of info.lengths) {
+          if (max >= n) break;
+          cands.add(r);
+        }
+      }
+      const list = cands.list;
+      if (list.length === 0) return [];
+      if (list.length > 1) list.sort((a, b) => a - b);
+      const out: RuleFiring[] = [];
+      for (const r of list) fns[r](msg, x, out);
+      return out;
+    },
+  };
+}
+
+/** The object a generated module's `createPolicy(runtime)` receives. */
+export const compiledRuntime = {
+  version: SUPPORT_VERSION,
+  createCompiledPolicy,
+} as const;
+
+export type CompiledRuntime = typeof compiledRuntime;

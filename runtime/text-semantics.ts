@@ -1,0 +1,94 @@
+// Small text rules every policy implementation shares, so that the interpreter and generated
+// code cannot disagree on them: what a word character is (whole-word keywords), how long a
+// message is (`length over N`), and which web addresses a message's text carries (`link`).
+// spec/runtime.md states each rule and why.
+
+/**
+ * A word character for whole-word keywords: a letter or mark of an alphabetic script (Latin,
+ * Greek, Cyrillic; full-width Latin letters included), a decimal digit, or `_`. CJK characters
+ * are not word characters, so `中文sex中文` still matches `sex` while `Essex` does not.
+ */
+const WORD = /^[\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}\p{Nd}_\uFF3F]$/u;
+const MARK = /^\p{M}$/u;
+
+export function isWordChar(cp: string): boolean {
+  return WORD.test(cp);
+}
+
+/** The code point that ends just before `i` in `text` ('' at the start). */
+export function codePointBefore(text: string, i: number): string {
+  if (i <= 0) return '';
+  const c = text.charCodeAt(i - 1);
+  if (c >= 0xdc00 && c <= 0xdfff && i >= 2) {
+    const h = text.charCodeAt(i - 2);
+    if (h >= 0xd800 && h <= 0xdbff) return text.slice(i - 2, i);
+  }
+  return text[i - 1];
+}
+
+/** The code point that starts at `i` in `text` ('' at the end). */
+export function codePointAt(text: string, i: number): string {
+  if (i >= text.length) return '';
+  const c = text.codePointAt(i)!;
+  return String.fromCodePoint(c);
+}
+
+/**
+ * True when a match of [start, end) in `text` stands as a whole word on the sides that need it:
+ * the character before `start` (skipping combining marks back to their base) and the character
+ * at `end` must not be word characters. `open*` sides (a `*` in the keyword) need no boundary.
+ */
+export function isWholeWord(text: string, start: number, end: number, openStart: boolean, openEnd: boolean): boolean {
+  if (!openStart) {
+    let i = start;
+    let cp = codePointBefore(text, i);
+    while (cp !== '' && MARK.test(cp)) {
+      i -= cp.length;
+      cp = codePointBefore(text, i);
+    }
+    if (cp !== '' && isWordChar(cp)) return false;
+  }
+  if (!openEnd) {
+    const cp = codePointAt(text, end);
+    if (cp !== '' && (isWordChar(cp) || MARK.test(cp))) return false;
+  }
+  return true;
+}
+
+/** The length of a message for `length over N`: Unicode code points of the original text. */
+export function textLength(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) i++;
+    }
+    n++;
+  }
+  return n;
+}
+
+/** A web address found in a message's text, with its UTF-16 span. */
+export interface TextLink {
+  link: string;
+  start: number;
+  end: number;
+}
+
+// `http://` or `https://` (any case) and the characters a URL may hold (RFC 3986), then
+// sentence punctuation at the end trimmed: `see https://a.cn/x.` links to `https://a.cn/x`.
+// A URL ends at the first other character, so Chinese text right after an address ends it.
+const URL_IN_TEXT = /https?:\/\/[A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]+/gi;
+const TRAILING = /[.,;:!?'")\]]+$/;
+
+/** Every `http://` or `https://` address in a text, in order. */
+export function linksInText(text: string): TextLink[] {
+  const out: TextLink[] = [];
+  if (!text.includes('://')) return out;
+  for (const m of text.matchAll(URL_IN_TEXT)) {
+    const link = m[0].replace(TRAILING, '');
+    if (link.length > link.indexOf('://') + 3) out.push({ link, start: m.index, end: m.index + link.length });
+  }
+  return out;
+}

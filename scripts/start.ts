@@ -1,0 +1,103 @@
+// `npm start`: the tour. Checks and compiles every example policy set, then decides the sample
+// message stream (examples/sample-messages.jsonl) with the retail set, printing one line per
+// event and a summary. State is in memory (issue 4 moves it to the embedded SQLite store).
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { processIO } from '../cli/io.ts';
+import { loadPolicy } from '../cli/load-policy.ts';
+import { policySetToIr } from '../compiler/policy-set-to-ir.ts';
+import type { Evidence } from '../runtime/compiled-policy.ts';
+import { createEngine, type Decision } from '../runtime/engine.ts';
+import { parseEventLine } from '../runtime/events.ts';
+
+const root = join(import.meta.dirname, '..');
+const examples = join(root, 'examples');
+const io = { ...processIO(), cwd: root };
+const out = (s: string) => process.stdout.write(s + '\n');
+
+function evidenceText(e: Evidence): string {
+  if ('keyword' in e) return `"${e.text}" at ${e.start}..${e.end}`;
+  if ('link' in e) return e.link;
+  if ('miniprogram' in e) return e.miniprogram;
+  if ('card' in e) return e.card;
+  if ('count' in e) return `${e.count} messages > ${e.limit}`;
+  if ('identity' in e) return e.identity;
+  if ('images' in e) return `${e.images} images`;
+  if ('joinedAt' in e) return `joined ${e.joinedAt}`;
+  return `${e.length} characters`;
+}
+
+/** Display width: East Asian wide and full-width characters take two columns. */
+const WIDE = /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]|\p{Extended_Pictographic}/u;
+const width = (s: string) => [...s].reduce((w, c) => w + (WIDE.test(c) ? 2 : 1), 0);
+
+/** The text cut to `n` columns and padded to exactly `n`. */
+function clip(s: string, n: number): string {
+  let out = '';
+  for (const c of s.replace(/\s+/g, ' ')) {
+    if (width(out + c) > n - 1) {
+      out += '…';
+      break;
+    }
+    out += c;
+  }
+  return out + ' '.repeat(Math.max(0, n - width(out)));
+}
+
+out('Hush: policy-as-code for group-chat moderation\n');
+out('1. Checking and compiling the examples');
+let failed = false;
+for (const name of readdirSync(examples).sort()) {
+  const dir = join(examples, name);
+  if (!statSync(dir).isDirectory()) continue;
+  const r = policySetToIr([relative(root, dir)], { cwd: root });
+  const count = (s: string) => r.diagnostics.filter((d) => d.severity === s).length;
+  const rules = r.ir ? `${r.ir.rules.length} rule(s), ${r.ir.ladders.length} ladder(s)` : 'not compiled';
+  out(`   ${name.padEnd(12)} ${count('error')} errors, ${count('warning')} warnings: ${rules}`);
+  if (!r.ir) failed = true;
+}
+if (failed) {
+  out('\nAn example has errors: run `node bin/hush.js check examples` for the details.');
+  process.exit(1);
+}
+
+const loaded = await loadPolicy(['examples/retail'], io);
+if (!loaded) process.exit(1);
+out(`\n2. Deciding examples/sample-messages.jsonl with examples/retail (${loaded.engine} engine, memory store)\n`);
+const engine = createEngine(loaded.policy);
+const lines = readFileSync(join(examples, 'sample-messages.jsonl'), 'utf8').split('\n').filter((l) => l.trim() !== '');
+const tally = { allowed: 0, stopped: 0, invalid: 0, actions: new Map<string, number>(), rules: new Map<string, number>() };
+const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
+lines.forEach((line, i) => {
+  const n = String(i + 1).padStart(2);
+  const p = parseEventLine(line);
+  if (!p.ok) {
+    tally.invalid++;
+    out(`${n}  invalid event: ${p.error.field ? `${p.error.field}: ` : ''}${p.error.message}`);
+    return;
+  }
+  const e = p.event;
+  const d: Decision = engine.decide(e);
+  if (e.type === 'join') {
+    out(`${n}  ${e.member} joined ${e.group}`);
+    return;
+  }
+  if (d.allowed) tally.allowed++;
+  else tally.stopped++;
+  for (const a of d.actions) bump(tally.actions, a.type);
+  for (const m of d.matches) bump(tally.rules, `${m.rule}/${m.trigger}`);
+  let verdict = d.allowed ? 'allowed' : 'STOPPED';
+  if (d.actions.length) verdict += `: ${d.actions.map((a) => a.type).join(', ')}`;
+  if (d.blocked) verdict += ` (${d.blocked.list} blacklist)`;
+  if (d.muted) verdict += ` (muted until ${d.muted.until})`;
+  if (d.exempt) verdict += ' (exempt)';
+  if (e.sender.kind === 'member') verdict += ' (member)';
+  else if (d.allowed && loaded.policy.rulesForGroup(e.group).length === 0) verdict += ' (no rule applies to the group)';
+  const why = d.matches.map((m) => `${m.trigger} ${evidenceText(m.evidence)}`).join('; ');
+  out(`${n}  ${e.sender.id.padEnd(10)} ${clip(e.text, 28)}  ${verdict}${why ? `  [${why}]` : ''}`);
+});
+const list = (m: Map<string, number>) => [...m].map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
+out(`\n3. Summary: ${lines.length} events; ${tally.allowed} messages allowed, ${tally.stopped} stopped, ${tally.invalid} invalid`);
+out(`   actions: ${list(tally.actions)}`);
+out(`   fired:   ${list(tally.rules)}`);
+out('\nNext: `node bin/hush.js explain examples/retail --group wrggevkj9m --sender c-1 --text "加@微@信"`');
