@@ -1,0 +1,225 @@
+// The matcher against a naive oracle that follows the reference interpreter's keyword semantics
+// word for word: normalise the text with the reference normaliser, find every occurrence of every
+// normalised keyword with indexOf, map it back to the original text, drop repeats of a span,
+// whole-word misses and hits inside an exception phrase of the same group, and sort.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { normalizeKeyword, normalizeText as referenceNormalize } from '../normalize-reference.ts';
+import { isWholeWord } from '../text-semantics.ts';
+import { buildMatcher, createMatcher, keywordCore, type Hit, type KeywordSpec, type NormalizeStep } from './index.ts';
+
+function occurrences(haystack: string, needle: string): number[] {
+  const out: number[] = [];
+  if (needle === '') return out;
+  for (let i = haystack.indexOf(needle); i !== -1; i = haystack.indexOf(needle, i + 1)) out.push(i);
+  return out;
+}
+
+function oracle(keywords: readonly (string | KeywordSpec)[], steps: readonly NormalizeStep[], text: string): Hit[] {
+  const specs = keywords.map((k) => (typeof k === 'string' ? { text: k } : k));
+  const n = referenceNormalize(text, steps);
+  const exceptionSpans: { group: number; start: number; end: number }[] = [];
+  specs.forEach((k) => {
+    if (!k.exception) return;
+    const norm = normalizeKeyword(k.text, steps);
+    for (const i of occurrences(n.text, norm)) exceptionSpans.push({ group: k.group ?? 0, start: i, end: i + norm.length });
+  });
+  const hits: Hit[] = [];
+  specs.forEach((k, pattern) => {
+    if (k.exception) return;
+    const { core, openStart, openEnd } = keywordCore(k.text);
+    const norm = normalizeKeyword(core, steps);
+    const seen = new Set<string>();
+    for (const i of occurrences(n.text, norm)) {
+      const j = i + norm.length;
+      const start = n.starts[i];
+      const end = n.ends[j - 1];
+      const key = `${start}:${end}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      if (k.wholeWord && !isWholeWord(text, start, end, openStart, openEnd)) continue;
+      if (exceptionSpans.some((x) => x.group === (k.group ?? 0) && x.start <= i && j <= x.end)) continue;
+      hits.push({ pattern, start, end });
+    }
+  });
+  return hits.sort((a, b) => a.start - b.start || b.end - a.end || a.pattern - b.pattern);
+}
+
+const ALL_STEPS: NormalizeStep[] = ['case', 'width', 'symbols', 'traditional', 'confusables'];
+const DEFAULT_STEPS: NormalizeStep[] = ['case', 'width', 'symbols'];
+
+/** Pieces of text that make normalisation and overlaps interesting. */
+const PIECES = [
+  'a', 'b', 'a', 'b', 'ab', 'A', 'B', ' ', '@', '.', '-', '_', 'ａ', 'Ｂ', 'а', 'А', 'ο',
+  '加', '微', '信', '口', '交', '路', '通', '們', '個', '来', '們',
+  '\u200b', '\u0301', 'é', 'e\u0301', 'ﬁ', 'İ', 'ⅲ', '㎏', '①',
+  '😀', '❤\ufe0f', '🅰', '𝐚', '𠀀', '\ud83d', '\ude00', '\n',
+];
+const textArb = (maxPieces: number) => fc.array(fc.constantFrom(...PIECES), { maxLength: maxPieces }).map((xs) => xs.join(''));
+const keywordArb = fc.record({
+  text: fc
+    .tuple(fc.boolean(), fc.array(fc.constantFrom(...PIECES), { minLength: 1, maxLength: 3 }), fc.boolean())
+    .map(([s, xs, e]) => (s ? '*' : '') + xs.join('') + (e ? '*' : '')),
+  wholeWord: fc.boolean(),
+  group: fc.integer({ min: 0, max: 1 }),
+  exception: fc.constant(false),
+});
+const stepsArb = fc.oneof(
+  fc.constant<NormalizeStep[]>([]),
+  fc.constant(DEFAULT_STEPS),
+  fc.constant(ALL_STEPS),
+  fc.subarray(ALL_STEPS),
+);
+
+describe('matcher against the naive oracle', () => {
+  it('finds the same hits on small alphabets (all layouts and paths)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(keywordArb, { minLength: 1, maxLength: 12 }),
+        stepsArb,
+        fc.array(textArb(40), { minLength: 1, maxLength: 6 }),
+        fc.constantFrom('dense', 'double-array'),
+        (keywords, steps, texts, layout) => {
+          // Every fourth keyword is an exception phrase.
+          const ks = keywords.map((k, i) => ({ ...k, exception: i % 4 === 3 }));
+          const data = buildMatcher(ks, { normalize: steps, denseLimit: layout === 'dense' ? undefined : 0 });
+          expect(data.layout).toBe(layout);
+          const m = createMatcher(data);
+          const small = createMatcher(data, { bufferUnits: 64, specialize: false });
+          for (const t of texts) {
+            const want = oracle(ks, steps, t);
+            expect(m.findAll(t)).toEqual(want);
+            expect(small.findAll(t + t + t)).toEqual(oracle(ks, steps, t + t + t));
+          }
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
+  it('finds overlapping and nested hits of random keyword sets over two letters', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.stringMatching(/^[ab]{1,5}$/), { minLength: 1, maxLength: 20 }),
+        fc.stringMatching(/^[ab]{0,120}$/),
+        (keywords, text) => {
+          const m = createMatcher(buildMatcher(keywords));
+          expect(m.findAll(text)).toEqual(oracle(keywords, [], text));
+          expect(m.lastPath).toBe('fast');
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('handles Chinese, surrogate pairs and emoji at every split point', () => {
+    const keywords = ['加微信', '微信', '信', '😀', '😀加', '𠀀', '交通', '口交'];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom('加', '微', '信', '😀', '𠀀', '口', '交', '通', ' ', '，', '❤\ufe0f'), { maxLength: 80 }), stepsArb, (xs, steps) => {
+        const text = xs.join('');
+        const m = createMatcher(buildMatcher(keywords, { normalize: steps }));
+        expect(m.findAll(text)).toEqual(oracle(keywords, steps, text));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('matcher examples', () => {
+  it('skips inserted symbols and reports the original span', () => {
+    const m = createMatcher(buildMatcher(['加微信'], { normalize: DEFAULT_STEPS }));
+    const text = '欢迎加@微@信哦';
+    expect(m.findAll(text)).toEqual([{ pattern: 0, start: 2, end: 7 }]);
+    expect(text.slice(2, 7)).toBe('加@微@信');
+    expect(m.findAll('加\u200b微 信')).toEqual([{ pattern: 0, start: 0, end: 5 }]);
+  });
+
+  it('drops a keyword inside an exception phrase of its group only', () => {
+    const m = createMatcher(
+      buildMatcher(
+        [
+          { text: '口交', group: 1 },
+          { text: '路口交通', group: 1, exception: true },
+          { text: '口交', group: 2 },
+        ],
+        { normalize: DEFAULT_STEPS },
+      ),
+    );
+    expect(m.findAll('路口交通')).toEqual([{ pattern: 2, start: 1, end: 3 }]);
+    expect(m.findAll('口交')).toEqual([
+      { pattern: 0, start: 0, end: 2 },
+      { pattern: 2, start: 0, end: 2 },
+    ]);
+  });
+
+  it('matches whole words, with `*` opening a side', () => {
+    const m = createMatcher(
+      buildMatcher(
+        [
+          { text: 'sex', wholeWord: true },
+          { text: 'sex*', wholeWord: true },
+          { text: '*sex', wholeWord: true },
+        ],
+        { normalize: ['case'] },
+      ),
+    );
+    expect(m.findAll('Essex')).toEqual([{ pattern: 2, start: 2, end: 5 }]);
+    expect(m.findAll('sexy')).toEqual([{ pattern: 1, start: 0, end: 3 }]);
+    expect(m.findAll('中文sex中文')).toEqual([
+      { pattern: 0, start: 2, end: 5 },
+      { pattern: 1, start: 2, end: 5 },
+      { pattern: 2, start: 2, end: 5 },
+    ]);
+  });
+
+  it('folds case, width, traditional characters and look-alikes', () => {
+    const m = createMatcher(buildMatcher(['加微信', 'free'], { normalize: ALL_STEPS }));
+    expect(m.findAll('加微信')).toEqual([{ pattern: 0, start: 0, end: 3 }]);
+    expect(m.findAll('ＦＲＥＥ')).toEqual([{ pattern: 1, start: 0, end: 4 }]);
+    expect(m.findAll('frее')).toEqual([{ pattern: 1, start: 0, end: 4 }]);
+  });
+
+  it('takes the slow path only for units that do not map one to one', () => {
+    const m = createMatcher(buildMatcher(['fine', 'kg'], { normalize: DEFAULT_STEPS }));
+    expect(m.findAll('so ﬁne')).toEqual([{ pattern: 0, start: 3, end: 6 }]);
+    expect(m.lastPath).toBe('slow');
+    expect(m.findAll('5㎏')).toEqual([{ pattern: 1, start: 1, end: 2 }]);
+    expect(m.findAll('fine 😀❤\ufe0f fine')).toEqual([
+      { pattern: 0, start: 0, end: 4 },
+      { pattern: 0, start: 9, end: 13 },
+    ]);
+    expect(m.lastPath).toBe('fast');
+  });
+
+  it('never reports a keyword that normalises to nothing', () => {
+    const m = createMatcher(buildMatcher(['@@', '😀', ''], { normalize: DEFAULT_STEPS }));
+    expect(m.findAll('@@ 😀 x')).toEqual([]);
+  });
+});
+
+describe('matcher at scale', () => {
+  it('builds 100,000 keywords as a double array and still matches exactly', () => {
+    const keywords: string[] = [];
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    const chars = '的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处队南给色光门即保治北造百规热领七海口东导器压志世金增争济阶油思术极交受联什认六共权收证改清己美再采转更单风切打白教速花带安场身车例真务具万每目至达走积示议声报斗完类八离华名确才科张信马节话米整空元况今集温传土许步群广石记需段研界拉林律叫且究观越织装影算低持音众书布复容儿须际商非验连断深难近矿千周委素技备半办青省列习响约支般史感劳便团往酸历市克何除消构府称太准精值号率族维划选标写存候毛亲快效斯院查江型眼王按格养易置派层片始却专状育厂京识适属圆包火住调满县局照参红细引听该铁价严';
+    const set = new Set<string>();
+    while (set.size < 100_000) {
+      let w = '';
+      const len = 2 + Math.floor(rand() * 3);
+      for (let i = 0; i < len; i++) w += chars[Math.floor(rand() * chars.length)];
+      set.add(w);
+    }
+    keywords.push(...set);
+    const t0 = performance.now();
+    const data = buildMatcher(keywords, { normalize: DEFAULT_STEPS });
+    const ms = performance.now() - t0;
+    expect(data.layout).toBe('double-array');
+    // The benchmark holds the build to under a second; a loaded test machine gets some slack.
+    expect(ms).toBeLessThan(5000);
+    const m = createMatcher(data);
+    let text = '';
+    for (let i = 0; i < 300; i++) text += chars[Math.floor(rand() * chars.length)];
+    expect(m.findAll(text)).toEqual(oracle(keywords, DEFAULT_STEPS, text));
+  });
+});

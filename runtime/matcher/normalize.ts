@@ -1,0 +1,345 @@
+// The matcher's text normaliser: the same function as the reference normaliser
+// (runtime/normalize-reference.ts, spec/language.md §10), computed from per-character tables
+// instead of per-character calls, plus the tables themselves, which the keyword matcher folds
+// into its character-to-class map so that its hot loop never builds a normalised string.
+//
+// The text is read one *unit* at a time: a code point with the combining marks that follow it.
+// Each unit goes through the steps in a fixed order: width (NFKC), case, traditional,
+// confusables (then case again), and symbols drops white space, controls, invisible formatting,
+// punctuation and symbols (and marks left alone by a dropped symbol). Every UTF-16 unit of the
+// result maps back to the whole span of the unit it came from. A test holds this file to the
+// reference on random text.
+import { Converter } from 'opencc-js/t2cn';
+import type { IrNormalizeStep } from '../ir.ts';
+import { CONFUSABLES } from '../normalize-reference.ts';
+
+export type NormalizeStep = IrNormalizeStep;
+
+/** Every step, in the order the pipeline applies them (`none` alone means no step). */
+export const NORMALIZE_STEP_ORDER: readonly NormalizeStep[] = ['width', 'case', 'traditional', 'confusables', 'symbols'];
+
+/** The steps of a list in pipeline order, without duplicates and without `none`. */
+export function canonicalSteps(steps: readonly NormalizeStep[]): NormalizeStep[] {
+  return NORMALIZE_STEP_ORDER.filter((s) => steps.includes(s));
+}
+
+export interface NormalizedText {
+  /** The normalised text. */
+  text: string;
+  /** For each UTF-16 unit of `text`: the start of its unit in the original text. */
+  starts: Int32Array;
+  /** For each UTF-16 unit of `text`: the end of its unit in the original text. */
+  ends: Int32Array;
+}
+
+interface Flags {
+  width: boolean;
+  case: boolean;
+  traditional: boolean;
+  confusables: boolean;
+  symbols: boolean;
+}
+
+function flagsOf(steps: readonly NormalizeStep[]): Flags {
+  const has = (s: NormalizeStep) => steps.includes(s);
+  return { width: has('width'), case: has('case'), traditional: has('traditional'), confusables: has('confusables'), symbols: has('symbols') };
+}
+
+const SYMBOL = /^[\p{White_Space}\p{Cc}\p{Cf}\p{P}\p{S}]$/u;
+const MARK = /^\p{M}$/u;
+
+/** True for a combining mark (general category M): it joins the unit of the code point before it. */
+export function isMark(cp: string): boolean {
+  return MARK.test(cp);
+}
+
+// Traditional to simplified, one character at a time, as the reference converts it. The table is
+// built once, on first use, with one call of the converter over every candidate character
+// (separated by line feeds, so no two characters ever form a phrase).
+let simplifiedTable: Map<number, string> | null = null;
+
+function simplifiedMap(): Map<number, string> {
+  if (simplifiedTable) return simplifiedTable;
+  const convert = Converter({ from: 't', to: 'cn' });
+  const cps: number[] = [];
+  for (let cp = 0x80; cp < 0x10000; cp++) if (cp < 0xd800 || cp > 0xdfff) cps.push(cp);
+  for (let cp = 0x20000; cp < 0x32400; cp++) cps.push(cp);
+  const source = cps.map((cp) => String.fromCodePoint(cp)).join('\n');
+  const converted = convert(source).split('\n');
+  const table = new Map<number, string>();
+  if (converted.length === cps.length) {
+    for (let i = 0; i < cps.length; i++) {
+      const from = String.fromCodePoint(cps[i]);
+      if (converted[i] !== from) table.set(cps[i], converted[i]);
+    }
+  } else {
+    // Never expected: the converter merged or split lines. Fall back to one call per character.
+    for (const cp of cps) {
+      const from = String.fromCodePoint(cp);
+      const to = convert(from);
+      if (to !== from) table.set(cp, to);
+    }
+  }
+  simplifiedTable = table;
+  return table;
+}
+
+/** Normalises one unit (a code point and the marks that follow it), exactly as the reference does. */
+function normalizeUnitWith(unit: string, f: Flags): string {
+  let u = unit;
+  if (f.width) u = u.normalize('NFKC');
+  if (f.case) u = u.toLowerCase();
+  if (f.traditional || f.confusables) {
+    const table = f.traditional ? simplifiedMap() : null;
+    let v = '';
+    for (const cp of u) {
+      let c = table ? (table.get(cp.codePointAt(0)!) ?? cp) : cp;
+      if (f.confusables) c = CONFUSABLES.get(c) ?? c;
+      v += c;
+    }
+    u = v;
+    if (f.case) u = u.toLowerCase();
+  }
+  if (f.symbols) {
+    let v = '';
+    let kept = false;
+    for (const cp of u) {
+      if (SYMBOL.test(cp)) continue;
+      if (!kept && MARK.test(cp)) continue;
+      kept = true;
+      v += cp;
+    }
+    u = v;
+  }
+  return u;
+}
+
+/** How a code point, standing alone as a unit, behaves in the matcher's fast path. */
+export const PairKind = {
+  /** Normalises to itself (each of its UTF-16 units stands for itself). */
+  Identity: 0,
+  /** Normalises to nothing and is not a mark. */
+  Skip: 1,
+  /** Anything else: a mark, or a code point that normalises to something else. */
+  Other: 2,
+} as const;
+export type PairKind = (typeof PairKind)[keyof typeof PairKind];
+
+/** Per-unit normalisation of one set of steps, memoised, without the BMP tables. */
+export interface UnitNormalizer {
+  readonly steps: readonly NormalizeStep[];
+  /** What a unit (a code point and its marks, as a string) becomes. */
+  normalizeUnit(unit: string): string;
+  /** What an astral code point becomes, standing alone (memoised). */
+  astral(cp: number): string;
+  /** How an astral code point behaves standing alone (memoised). */
+  pairKind(cp: number): PairKind;
+}
+
+const normalizers = new Map<string, UnitNormalizer>();
+
+export function unitNormalizer(steps: readonly NormalizeStep[]): UnitNormalizer {
+  const canonical = canonicalSteps(steps);
+  const key = canonical.join(',');
+  const known = normalizers.get(key);
+  if (known) return known;
+  const f = flagsOf(canonical);
+  const identity = canonical.length === 0;
+  const astralCache = new Map<number, string>();
+  const kindCache = new Map<number, PairKind>();
+  const normalizer: UnitNormalizer = {
+    steps: canonical,
+    normalizeUnit: (u) => (identity ? u : normalizeUnitWith(u, f)),
+    astral(cp) {
+      let out = astralCache.get(cp);
+      if (out === undefined) {
+        out = identity ? String.fromCodePoint(cp) : normalizeUnitWith(String.fromCodePoint(cp), f);
+        astralCache.set(cp, out);
+      }
+      return out;
+    },
+    pairKind(cp) {
+      let k = kindCache.get(cp);
+      if (k === undefined) {
+        const self = String.fromCodePoint(cp);
+        const out = normalizer.astral(cp);
+        k = MARK.test(self) ? PairKind.Other : out === self ? PairKind.Identity : out === '' ? PairKind.Skip : PairKind.Other;
+        kindCache.set(cp, k);
+      }
+      return k;
+    },
+  };
+  normalizers.set(key, normalizer);
+  return normalizer;
+}
+
+/** What one code unit becomes when it stands alone as a unit (no marks after it). */
+export const UnitKind = {
+  /** Becomes exactly one (BMP, non-surrogate) UTF-16 unit: `UnitTable.unit`. */
+  One: 0,
+  /** Becomes nothing. */
+  Skip: 1,
+  /** A combining mark: what it becomes depends on the unit it joins. */
+  Mark: 2,
+  /** Becomes several units, or one astral character. */
+  Multi: 3,
+  /** A high surrogate: what it becomes depends on the low surrogate after it. */
+  High: 4,
+} as const;
+
+/** Per-code-unit behaviour of one set of steps, for the BMP. */
+export interface UnitTable {
+  readonly steps: readonly NormalizeStep[];
+  /** UnitKind per code unit. */
+  readonly kind: Uint8Array;
+  /** For `UnitKind.One`: the unit it becomes. */
+  readonly unit: Uint16Array;
+  /** The per-unit normaliser of the same steps. */
+  readonly normalizer: UnitNormalizer;
+}
+
+const tables = new Map<string, UnitTable>();
+
+/** The per-code-unit table of a set of steps, built once per process and step set. */
+export function unitTable(steps: readonly NormalizeStep[]): UnitTable {
+  const canonical = canonicalSteps(steps);
+  const key = canonical.join(',');
+  const known = tables.get(key);
+  if (known) return known;
+  const f = flagsOf(canonical);
+  const kind = new Uint8Array(65536);
+  const unit = new Uint16Array(65536);
+  const identity = canonical.length === 0;
+  // Marks are general category M: one regular expression over the whole BMP finds them.
+  const marks = new Uint8Array(65536);
+  for (let cp = 0; cp < 65536; cp++) {
+    if (cp >= 0xd800 && cp <= 0xdfff) continue;
+    if (MARK.test(String.fromCharCode(cp))) marks[cp] = 1;
+  }
+  for (let cp = 0; cp < 65536; cp++) {
+    if (cp >= 0xd800 && cp <= 0xdbff) {
+      kind[cp] = UnitKind.High;
+      continue;
+    }
+    if (marks[cp]) {
+      kind[cp] = UnitKind.Mark;
+      continue;
+    }
+    if (identity || (cp >= 0xdc00 && cp <= 0xdfff)) {
+      // A lone low surrogate normalises to itself under every step.
+      kind[cp] = UnitKind.One;
+      unit[cp] = cp;
+      continue;
+    }
+    const out = normalizeUnitWith(String.fromCharCode(cp), f);
+    if (out.length === 0) kind[cp] = UnitKind.Skip;
+    else if (out.length === 1 && !(out.charCodeAt(0) >= 0xd800 && out.charCodeAt(0) <= 0xdfff)) {
+      kind[cp] = UnitKind.One;
+      unit[cp] = out.charCodeAt(0);
+    } else kind[cp] = UnitKind.Multi;
+  }
+  const table: UnitTable = { steps: canonical, kind, unit, normalizer: unitNormalizer(canonical) };
+  tables.set(key, table);
+  return table;
+}
+
+function isHigh(c: number): boolean {
+  return c >= 0xd800 && c <= 0xdbff;
+}
+
+function isLow(c: number): boolean {
+  return c >= 0xdc00 && c <= 0xdfff;
+}
+
+/** The length in UTF-16 units of the code point at `i`. */
+export function codePointLength(text: string, i: number): number {
+  if (isHigh(text.charCodeAt(i)) && i + 1 < text.length && isLow(text.charCodeAt(i + 1))) return 2;
+  return 1;
+}
+
+/** True when the code point at `i` is a combining mark. */
+export function isMarkAt(text: string, i: number, table: UnitTable): boolean {
+  const c = text.charCodeAt(i);
+  if (isHigh(c) && i + 1 < text.length && isLow(text.charCodeAt(i + 1))) return MARK.test(text.slice(i, i + 2));
+  return table.kind[c] === UnitKind.Mark;
+}
+
+/** The end of the unit that starts at `start`: after its code point and every mark that follows. */
+export function unitEnd(text: string, start: number, table: UnitTable): number {
+  let i = start + codePointLength(text, start);
+  while (i < text.length && isMarkAt(text, i, table)) i += codePointLength(text, i);
+  return i;
+}
+
+/**
+ * Normalises a text and maps each unit of the result back to its unit in `text`: the same result
+ * as the reference normaliser, from the table wherever a unit is a lone BMP code unit.
+ */
+export function normalizeText(text: string, steps: readonly NormalizeStep[]): NormalizedText {
+  const table = unitTable(steps);
+  const { kind, unit } = table;
+  const n = text.length;
+  const starts = new Int32Array(n * 2 + 8);
+  const ends = new Int32Array(n * 2 + 8);
+  const parts: string[] = [];
+  let out: number[] = [];
+  let k = 0;
+  let s = starts;
+  let e = ends;
+  const push = (str: string, a: number, b: number) => {
+    for (let j = 0; j < str.length; j++) {
+      if (k === s.length) {
+        const s2 = new Int32Array(s.length * 2);
+        s2.set(s);
+        s = s2;
+        const e2 = new Int32Array(e.length * 2);
+        e2.set(e);
+        e = e2;
+      }
+      out.push(str.charCodeAt(j));
+      s[k] = a;
+      e[k] = b;
+      k++;
+    }
+    if (out.length > 4096) {
+      parts.push(String.fromCharCode(...out));
+      out = [];
+    }
+  };
+  let i = 0;
+  while (i < n) {
+    const start = i;
+    const c = text.charCodeAt(i);
+    const kc = kind[c];
+    // The common case: a lone BMP code unit that no mark follows.
+    if ((kc === UnitKind.One || kc === UnitKind.Skip) && (i + 1 >= n || !isMarkAt(text, i + 1, table))) {
+      if (kc === UnitKind.One) {
+        if (k === s.length) push(String.fromCharCode(unit[c]), i, i + 1);
+        else {
+          out.push(unit[c]);
+          s[k] = i;
+          e[k] = i + 1;
+          k++;
+          if (out.length > 4096) {
+            parts.push(String.fromCharCode(...out));
+            out = [];
+          }
+        }
+      }
+      i++;
+      continue;
+    }
+    const end = unitEnd(text, start, table);
+    const len = codePointLength(text, start);
+    const normalized = end === start + len && len === 2 ? table.normalizer.astral(text.codePointAt(start)!) : table.normalizer.normalizeUnit(text.slice(start, end));
+    push(normalized, start, end);
+    i = end;
+  }
+  if (out.length) parts.push(String.fromCharCode(...out));
+  return { text: parts.join(''), starts: s.slice(0, k), ends: e.slice(0, k) };
+}
+
+/** Normalises a keyword or an exception phrase: the same steps, no map. */
+export function normalizeKeyword(text: string, steps: readonly NormalizeStep[]): string {
+  return normalizeText(text, steps).text;
+}
