@@ -35,18 +35,19 @@ export function sample(list: readonly string[], count: number, seed: number): st
 }
 
 /**
- * The list plus seeded filler keywords up to `count`. Fillers are 2 to 6 characters drawn from
- * the characters of real text (so they do hit), Chinese characters for `zh` and lower-case
- * words or word pieces for `en`.
+ * The list plus seeded filler keywords up to `count`, drawn from a seeded PRNG with the letter
+ * statistics of the language, so that they look like keywords and hit real text now and then:
+ * for `zh`, 2 to 4 characters drawn uniformly from the text's 3,000 most common Chinese
+ * characters; for `en`, pseudo-words of 4 to 10 letters from a letter-bigram model of the text
+ * (one in five is two such words with a space between).
  */
-export function withFillers(list: readonly string[], count: number, alphabetText: string, seed: number): string[] {
+export function withFillers(list: readonly string[], count: number, modelText: string, seed: number): string[] {
   const rand = mulberry32(seed);
   const out = new Set(list);
   if (/[\u4e00-\u9fff]/.test(list.join(''))) {
-    // Chinese: fillers are random 2..4 character strings over the text's 3,000 most common characters.
     const freq = new Map<string, number>();
-    for (const ch of alphabetText) if (/\p{Script=Han}/u.test(ch)) freq.set(ch, (freq.get(ch) ?? 0) + 1);
-    const chars = [...freq.entries()].sort((a, b) => b[1] - a[1]).slice(0, 3000).map((e) => e[0]);
+    for (const ch of modelText) if (/\p{Script=Han}/u.test(ch)) freq.set(ch, (freq.get(ch) ?? 0) + 1);
+    const chars = [...freq.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 3000).map((e) => e[0]);
     while (out.size < count) {
       const len = 2 + int(rand, 3);
       let w = '';
@@ -54,14 +55,33 @@ export function withFillers(list: readonly string[], count: number, alphabetText
       out.add(w);
     }
   } else {
-    // English: fillers are pieces of real words (a random word, cut to 4..10 letters) and pairs
-    // of words, so they share prefixes the way a real list does.
-    const words = [...new Set(alphabetText.toLowerCase().match(/[a-z]{4,14}/g) ?? [])];
-    while (out.size < count) {
-      const w = words[int(rand, words.length)];
-      if (rand() < 0.2) out.add(`${w} ${words[int(rand, words.length)]}`);
-      else out.add(w.slice(0, 4 + int(rand, Math.min(7, w.length - 3))));
+    // Letter bigram counts, with index 26 standing for "start of a word".
+    const counts = new Float64Array(27 * 26);
+    for (const word of modelText.toLowerCase().match(/[a-z]+/g) ?? []) {
+      let prev = 26;
+      for (let i = 0; i < word.length; i++) {
+        const c = word.charCodeAt(i) - 97;
+        counts[prev * 26 + c]++;
+        prev = c;
+      }
     }
+    const next = (prev: number): string => {
+      let total = 0;
+      for (let c = 0; c < 26; c++) total += counts[prev * 26 + c];
+      let r = rand() * total;
+      for (let c = 0; c < 26; c++) {
+        r -= counts[prev * 26 + c];
+        if (r < 0) return String.fromCharCode(97 + c);
+      }
+      return 'e';
+    };
+    const word = (): string => {
+      const len = 4 + int(rand, 7);
+      let w = next(26);
+      while (w.length < len) w += next(w.charCodeAt(w.length - 1) - 97);
+      return w;
+    };
+    while (out.size < count) out.add(rand() < 0.2 ? `${word()} ${word()}` : word());
   }
   return [...out];
 }

@@ -76,9 +76,10 @@ function hostilePolicy(): string {
   return lines.join('\n') + '\n';
 }
 
-/** Every identifier the generator writes, besides the numbered rule functions. */
+/** Every identifier the generator writes, besides the numbered shape functions. */
 const GENERATOR_IDENTIFIERS = new Set([
   'irVersion', 'hash', 'supportVersion', 'dataFile', 'N', 'LADDERS', 'PROFILES', 'RULES', 'A', 'I', 'DATA', 'JSON', 'parse',
+  'SHAPE', 'P', 'p', 'r',
   'createPolicy', 'runtime', 'data', 'version', 'Error', 'createCompiledPolicy', 'names', 'ladders', 'profiles', 'rules',
   'm', 'x', 'o', 'e', 'n', 'j', 'kw', 'link', 'mp', 'card', 'ids', 'flood', 'joined', 'len', 'images', 'at', 'push', 'rule',
   'trigger', 'triggerIndex', 'evidence', 'actions', 'count', 'limit', 'windowMs', 'joinedAt', 'withinMs', 'length', 'max',
@@ -164,14 +165,15 @@ describe('hostile policy text', () => {
     expect(/^[\x20-\x7e\n]*$/.test(m.js)).toBe(true);
     expect(/^[\x20-\x7e\n]*$/.test(m.dts)).toBe(true);
     expect(m.js).not.toContain('</script');
+    expect(m.js).not.toContain('__HUSH_INLINE_DATA__');
     // No policy text at all in the types.
     expect(m.dts).not.toMatch(/__hushCanary|__proto__|constructor/);
-    // Token by token: no template literal, identifiers only from the generator's own set (rule
+    // Token by token: no template literal, identifiers only from the generator's own set (shape
     // functions are numbered), comments fixed, and every payload only inside string literals.
     const tokens = scan(m.js);
     expect(tokens.filter((t) => t.kind === ts.SyntaxKind.NoSubstitutionTemplateLiteral || t.kind === ts.SyntaxKind.TemplateHead)).toEqual([]);
     const identifiers = new Set(tokens.filter((t) => t.kind === ts.SyntaxKind.Identifier).map((t) => t.text));
-    for (const id of identifiers) expect(GENERATOR_IDENTIFIERS.has(id) || /^r\d+$/.test(id), id).toBe(true);
+    for (const id of identifiers) expect(GENERATOR_IDENTIFIERS.has(id) || /^s\d+$/.test(id), id).toBe(true);
     for (const t of tokens) {
       if (t.kind === ts.SyntaxKind.SingleLineCommentTrivia || t.kind === ts.SyntaxKind.MultiLineCommentTrivia) {
         expect(t.text).not.toMatch(/__hushCanary|process|__proto__|\$\{/);

@@ -5,8 +5,11 @@
 // What the module holds:
 // - the policy's names, actions, ladders and identities as data;
 // - the plan of its indexes (which keyword profile, which whitelist each rule uses);
-// - one straight-line function per rule that evaluates its `when` lines in order, with every
-//   number (rule, list, count, window, limit) written in as a literal;
+// - one straight-line function per rule *shape* (the sequence of a rule's `when` lines) that
+//   evaluates those lines in order, and per rule its parameter row (whitelists, counts, windows,
+//   limits, actions). A thousand rules usually have a handful of shapes: with one function per
+//   rule, 250 rules firing on one message ran cold, about 0.5 µs each, out of the instruction
+//   cache; a few shared functions stay hot (bench/RESULTS.md, "Engine");
 // - its bulk data as a data blob (compiler/ir-to-data.ts): inline as base64 when small, else in
 //   a sidecar file `<name>.data.bin` beside the module, read at load time.
 //
@@ -22,14 +25,14 @@
 // `stringLiteral` (JSON escaping, then every character outside printable ASCII and `<`, `>` as a
 // `\uXXXX` escape, so U+2028/2029, `</script>` and control characters cannot break out) and only
 // into data positions: array elements and property values. Identifiers are made from numbers
-// (`r12` for the 13th rule), comments are fixed text, keys are fixed words, and no template
+// (`s2` for the third shape), comments are fixed text, keys are fixed words, and no template
 // literal is emitted. Names like `__proto__` are only ever values, and the runtime keeps them in
 // Maps and string tables, never as object keys.
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Project, VariableDeclarationKind, type SourceFile, type WriterFunction } from 'ts-morph';
+import { IndentationText, Project, VariableDeclarationKind, type SourceFile, type WriterFunction } from 'ts-morph';
 import { blobToBase64, encodeBlob } from '../runtime/data-blob.ts';
 import { compiledRuntime, META_IDENTITY, META_IMAGE, META_NEW_MEMBER, SUPPORT_VERSION, type CompiledModulePolicy } from '../runtime/compiled-support.ts';
 import type { IrAction, IrLadder, IrLoc, IrPolicySet, IrRule, IrStep } from '../runtime/ir.ts';
@@ -64,6 +67,9 @@ export function dataLiteral(v: unknown): string {
   }
   throw new Error(`cannot emit a ${typeof v}`);
 }
+
+/** An identifier (never policy text) that stands for the inline blob until it is spliced in. */
+const DATA_PLACEHOLDER = '__HUSH_INLINE_DATA__';
 
 export type DataPlacement = 'auto' | 'inline' | 'sidecar' | 'external';
 
@@ -141,8 +147,50 @@ function ruleMeta(r: IrRule, plan: PolicyData['rules'][number]): unknown[] {
   return [plan.profile, plan.linkList, plan.miniprogramList, plan.cardList, bits, length, floods];
 }
 
-/** The body of one rule's function: its `when` lines in order, straight-line. */
-function ruleFunctionBody(ri: number, r: IrRule, plan: PolicyData['rules'][number], actionIndex: (ti: number) => number, identityIndex: (ti: number) => number): WriterFunction {
+/** A rule's *shape*: the sequence of its `when` lines. Rules of one shape share one function. */
+const shapeOf = (r: IrRule) => r.triggers.map((t) => t.type).join(',');
+
+/**
+ * A rule's parameter row: per `when` line, in order, its numbers: keyword [actions]; link,
+ * miniprogram, card [whitelist, actions]; image [actions]; flood [window, count, actions];
+ * identity [identities, actions]; new-member [within, actions]; length [max, actions].
+ */
+function ruleParams(r: IrRule, plan: PolicyData['rules'][number], actionIndex: (ti: number) => number, identityIndex: (ti: number) => number): number[] {
+  const out: number[] = [];
+  r.triggers.forEach((t, ti) => {
+    switch (t.type) {
+      case 'link':
+        out.push(plan.linkList);
+        break;
+      case 'miniprogram':
+        out.push(plan.miniprogramList);
+        break;
+      case 'card':
+        out.push(plan.cardList);
+        break;
+      case 'flood':
+        out.push(t.windowMs, t.count);
+        break;
+      case 'identity':
+        out.push(identityIndex(ti));
+        break;
+      case 'new-member':
+        out.push(t.withinMs);
+        break;
+      case 'length':
+        out.push(t.max);
+        break;
+    }
+    out.push(actionIndex(ti));
+  });
+  return out;
+}
+
+/**
+ * The body of a shape's function `(m, x, o, r, p)`: the `when` lines in order, straight-line,
+ * for rule `r` with parameter row `p` (see ruleParams).
+ */
+function shapeFunctionBody(r: IrRule): WriterFunction {
   return (w) => {
     const needs = new Set(r.triggers.map((t) => t.type));
     const vars = [
@@ -151,41 +199,45 @@ function ruleFunctionBody(ri: number, r: IrRule, plan: PolicyData['rules'][numbe
       ...(needs.has('new-member') ? ['j'] : []),
     ];
     if (vars.length > 0) w.writeLine(`let ${vars.join(', ')};`);
+    let k = 0;
+    const param = () => `p[${k++}]`;
     r.triggers.forEach((t, ti) => {
-      const fire = (evidence: string) =>
-        `o.push({ rule: N[${ri}], trigger: ${stringLiteral(t.type)}, triggerIndex: ${ti}, evidence: ${evidence}, actions: A[${actionIndex(ti)}] });`;
+      const fire = (evidence: string) => `o.push({ rule: N[r], trigger: ${stringLiteral(t.type)}, triggerIndex: ${ti}, evidence: ${evidence}, actions: A[${param()}] });`;
       switch (t.type) {
         case 'keyword':
-          w.writeLine(`if ((e = x.kw(${ri})) !== null) ${fire('e')}`);
+          w.writeLine(`if ((e = x.kw(r)) !== null) ${fire('e')}`);
           break;
         case 'link':
-          w.writeLine(`if ((e = x.link(${numberLiteral(plan.linkList)})) !== null) ${fire('e')}`);
+          w.writeLine(`if ((e = x.link(${param()})) !== null) ${fire('e')}`);
           break;
         case 'miniprogram':
-          w.writeLine(`if ((e = x.mp(${numberLiteral(plan.miniprogramList)})) !== null) ${fire('e')}`);
+          w.writeLine(`if ((e = x.mp(${param()})) !== null) ${fire('e')}`);
           break;
         case 'card':
-          w.writeLine(`if ((e = x.card(${numberLiteral(plan.cardList)})) !== null) ${fire('e')}`);
+          w.writeLine(`if ((e = x.card(${param()})) !== null) ${fire('e')}`);
           break;
         case 'image':
           w.writeLine(`if (m.images > 0) ${fire('[{ images: m.images }]')}`);
           break;
-        case 'flood':
-          w.writeLine(
-            `if ((n = x.flood(${numberLiteral(t.windowMs)})) > ${numberLiteral(t.count)}) ${fire(`[{ count: n, limit: ${numberLiteral(t.count)}, windowMs: ${numberLiteral(t.windowMs)} }]`)}`,
-          );
+        case 'flood': {
+          const windowMs = param();
+          const count = param();
+          w.writeLine(`if ((n = x.flood(${windowMs})) > ${count}) ${fire(`[{ count: n, limit: ${count}, windowMs: ${windowMs} }]`)}`);
           break;
+        }
         case 'identity':
-          w.writeLine(`if ((e = x.ids(I[${identityIndex(ti)}])) !== null) ${fire('e')}`);
+          w.writeLine(`if ((e = x.ids(I[${param()}])) !== null) ${fire('e')}`);
           break;
-        case 'new-member':
-          w.writeLine(
-            `if ((j = x.joined()) !== null && m.at >= j && m.at - j < ${numberLiteral(t.withinMs)}) ${fire(`[{ joinedAt: new Date(j).toISOString(), withinMs: ${numberLiteral(t.withinMs)} }]`)}`,
-          );
+        case 'new-member': {
+          const within = param();
+          w.writeLine(`if ((j = x.joined()) !== null && m.at >= j && m.at - j < ${within}) ${fire(`[{ joinedAt: new Date(j).toISOString(), withinMs: ${within} }]`)}`);
           break;
-        case 'length':
-          w.writeLine(`if ((n = x.len()) > ${numberLiteral(t.max)}) ${fire(`[{ length: n, max: ${numberLiteral(t.max)} }]`)}`);
+        }
+        case 'length': {
+          const max = param();
+          w.writeLine(`if ((n = x.len()) > ${max}) ${fire(`[{ length: n, max: ${max} }]`)}`);
           break;
+        }
       }
     });
   };
@@ -211,11 +263,24 @@ function emitModule(sf: SourceFile, ir: IrPolicySet, plan: PolicyData, hash: str
   if (placement === 'sidecar') {
     sf.addImportDeclaration({ moduleSpecifier: 'node:fs', namedImports: ['readFileSync'] });
   }
-  const constant = (name: string, init: string, exported = false, docs?: string) =>
+  /** A constant; `init` as a list of lines is written as an array literal, one element a line. */
+  const constant = (name: string, init: string | string[], exported = false, docs?: string) =>
     sf.addVariableStatement({
       isExported: exported,
       declarationKind: VariableDeclarationKind.Const,
-      declarations: [{ name, initializer: init }],
+      declarations: [
+        {
+          name,
+          initializer:
+            typeof init === 'string'
+              ? init
+              : (w) => {
+                  w.write('[');
+                  w.indent(() => init.forEach((line, i) => w.writeLine(i + 1 < init.length ? `${line},` : line)));
+                  w.write(']');
+                },
+        },
+      ],
       ...(docs ? { docs: [docs] } : {}),
     });
   constant('irVersion', numberLiteral(ir.version), true, 'The IR version this module was generated from.');
@@ -227,13 +292,33 @@ function emitModule(sf: SourceFile, ir: IrPolicySet, plan: PolicyData, hash: str
   constant('PROFILES', dataLiteral(plan.profiles), false, 'Normalisation profiles, by profile number.');
   constant(
     'RULES',
-    `[\n${ir.rules.map((r, ri) => `  ${dataLiteral(ruleMeta(r, plan.rules[ri]))}`).join(',\n')}\n]`,
+    ir.rules.map((r, ri) => dataLiteral(ruleMeta(r, plan.rules[ri]))),
     false,
     'Per rule: keyword profile, link, mini-program and card whitelists, trigger bits, shortest length limit, floods.',
   );
-  constant('A', `[\n${actions.map((a) => `  ${dataLiteral(a)}`).join(',\n')}\n]`, false, 'The actions of every when line, by trigger number.');
+  constant('A', actions.map(dataLiteral), false, 'The actions of every when line, by trigger number.');
   constant('I', dataLiteral(identities), false, 'The identities of every identity trigger.');
-  if (placement === 'inline') constant('DATA', stringLiteral(blobToBase64(data)), false, 'The data blob, base64.');
+  const shapes = new Map<string, number>();
+  const shapeRules: IrRule[] = [];
+  const shapeOfRule = ir.rules.map((r) => {
+    const key = shapeOf(r);
+    let i = shapes.get(key);
+    if (i === undefined) {
+      i = shapeRules.push(r) - 1;
+      shapes.set(key, i);
+    }
+    return i;
+  });
+  constant('SHAPE', dataLiteral(shapeOfRule), false, 'The shape (the function s<n>) of every rule.');
+  constant(
+    'P',
+    ir.rules.map((r, ri) => dataLiteral(ruleParams(r, plan.rules[ri], (ti) => actionIndexOf[ri][ti], (ti) => identityIndexOf[ri][ti]))),
+    false,
+    'The parameter row of every rule: per when line, its whitelist, counts, limits and actions.',
+  );
+  // The blob is spliced in after printing (see compileToModule): tens of megabytes of literal
+  // would only slow ts-morph down.
+  if (placement === 'inline') constant('DATA', DATA_PLACEHOLDER, false, 'The data blob, base64.');
 
   const dataExpr =
     placement === 'inline'
@@ -253,15 +338,17 @@ function emitModule(sf: SourceFile, ir: IrPolicySet, plan: PolicyData, hash: str
       if (placement === 'external') {
         w.writeLine('if (data === undefined) throw new Error("this policy module needs its data blob");');
       }
-      ir.rules.forEach((r, ri) => {
-        w.writeLine(`function r${ri}(m, x, o) {`);
-        w.indent(() => ruleFunctionBody(ri, r, plan.rules[ri], (ti) => actionIndexOf[ri][ti], (ti) => identityIndexOf[ri][ti])(w));
+      shapeRules.forEach((r, si) => {
+        w.writeLine(`function s${si}(m, x, o, r, p) {`);
+        w.indent(() => shapeFunctionBody(r)(w));
         w.writeLine('}');
       });
       w.writeLine('return runtime.createCompiledPolicy(');
       w.indent(() => {
         w.writeLine(`{ irVersion, hash, data: data ?? ${dataExpr}, names: N, ladders: LADDERS, profiles: PROFILES, rules: RULES },`);
-        w.writeLine(`[${ir.rules.map((_, ri) => `r${ri}`).join(', ')}],`);
+        w.writeLine(`[${shapeRules.map((_, si) => `s${si}`).join(', ')}],`);
+        w.writeLine('SHAPE,');
+        w.writeLine('P,');
       });
       w.writeLine(');');
     },
@@ -360,12 +447,21 @@ export function compileToModule(ir: IrPolicySet, options: CompileToModuleOptions
   const wanted = options.data ?? 'auto';
   const placement = wanted === 'auto' ? (data.length <= (options.inlineLimit ?? DEFAULT_INLINE_LIMIT) ? 'inline' : 'sidecar') : wanted;
   const dataFile = placement === 'sidecar' ? `${base}.data.bin` : null;
-  const project = new Project({ useInMemoryFileSystem: true, compilerOptions: { allowJs: true } });
+  const project = new Project({
+    useInMemoryFileSystem: true,
+    compilerOptions: { allowJs: true },
+    manipulationSettings: { indentationText: IndentationText.TwoSpaces },
+  });
   const js = project.createSourceFile(`/${base}.js`, HEADER + '\n');
   emitModule(js, ir, plan, hash, placement, data, dataFile);
   const dts = project.createSourceFile(`/${base}.d.ts`, '');
   emitTypes(dts);
-  return { js: js.getFullText(), dts: dts.getFullText(), data, dataFile, hash, plan: plan.counts };
+  let text = js.getFullText();
+  if (placement === 'inline') {
+    const at = text.indexOf(DATA_PLACEHOLDER);
+    text = text.slice(0, at) + stringLiteral(blobToBase64(data)) + text.slice(at + DATA_PLACEHOLDER.length);
+  }
+  return { js: text, dts: dts.getFullText(), data, dataFile, hash, plan: plan.counts };
 }
 
 export interface LoadedModule {

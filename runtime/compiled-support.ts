@@ -1,7 +1,7 @@
 // What a generated policy module needs at run time, handed to its `createPolicy(runtime)`: the
 // data blob reader, the string tables, the keyword scanner and normaliser, link parsing, and
 // the per-message context its rule functions ask. The generated module holds the policy (its
-// names, actions, the plan of its indexes and one straight-line function per rule); this file
+// names, actions, the plan of its indexes and straight-line functions per rule shape); this file
 // holds only policy-independent machinery, so a module stays small and every module shares one
 // tested implementation of the text rules (runtime/text-semantics.ts, runtime/links.ts) with
 // the interpreter.
@@ -10,7 +10,7 @@
 // rules: those with keyword hits in this text (one scan per normalisation profile over one
 // automaton for all rules), those with a flood window the sender now exceeds, and, only when
 // the message carries links, mini-programs, cards, images or identities, the rules with such a
-// trigger. Only candidates run their rule function; a rule with none of these cannot fire.
+// trigger. Only candidates run their shape function; a rule with none of these cannot fire.
 // Candidates run in rule order, so firings come out in IR order, as the interpreter's do.
 import type { CompiledPolicy, Evidence, MessageInput, RuleFiring, StateQueries } from './compiled-policy.ts';
 import { openBlob, blobFromBase64, stringAt, type Blob } from './data-blob.ts';
@@ -51,8 +51,11 @@ export interface PolicySpec {
   rules: readonly RuleMeta[];
 }
 
-/** A rule function of generated code: evaluates every `when` line of one rule, in order. */
-export type RuleFunction = (msg: MessageInput, x: MessageContext, out: RuleFiring[]) => void;
+/**
+ * A shape function of generated code: evaluates, in order, every `when` line of rule `rule`,
+ * whose numbers (whitelists, counts, limits, actions) are its parameter row `params`.
+ */
+export type ShapeFunction = (msg: MessageInput, x: MessageContext, out: RuleFiring[], rule: number, params: readonly number[]) => void;
 
 export interface CompiledModulePolicy extends CompiledPolicy {
   readonly hash: string;
@@ -150,21 +153,22 @@ export class MessageContext {
 
   /**
    * The keyword evidence of a rule (a fresh array), or null when none fires. The matcher has
-   * already dropped repeats, whole-word misses and hits inside the rule's exception phrases, and
-   * reports by start, longer first, then pattern (the rule's keywords in IR order): the
-   * interpreter's order.
+   * already dropped repeats, whole-word misses and hits inside the rule's exception phrases; it
+   * reports in the automaton's order, so the hits are sorted here into the interpreter's: by
+   * start, longer first, then keyword (the rule's keywords in IR order).
    */
   kw(rule: number): Evidence[] | null {
     if (this.hitEpoch[rule] !== this.epoch) return null;
     const hits = this.hits[rule];
     const text = this.msg.text;
-    const out: Evidence[] = [];
-    for (let h = 0; h < hits.length; h += 3) {
+    const order: number[] = [];
+    for (let h = 0; h < hits.length; h += 3) order.push(h);
+    if (order.length > 1) order.sort((a, b) => hits[a + 1] - hits[b + 1] || hits[b + 2] - hits[a + 2] || hits[a] - hits[b]);
+    return order.map((h) => {
       const start = hits[h + 1];
       const end = hits[h + 2];
-      out.push({ text: text.slice(start, end), start, end, keyword: this.core.keyword(hits[h]) });
-    }
-    return out;
+      return { text: text.slice(start, end), start, end, keyword: this.core.keyword(hits[h]) };
+    });
   }
 
   private messageLinks(): MessageLink[] {
@@ -180,31 +184,43 @@ export class MessageContext {
     return (this.links = out);
   }
 
+  // Evidence by whitelist, per message: rules that share a whitelist (a thousand rules often
+  // share ten) share one evidence array within a decision. Firings are read-only data.
+  private readonly linkEvidence = new ListMemo();
+  private readonly mpEvidence = new ListMemo();
+  private readonly cardEvidence = new ListMemo();
+
   /** Evidence of a `when link` with whitelist `list`, or null. */
   link(list: number): Evidence[] | null {
+    const known = this.linkEvidence.get(list, this.epoch);
+    if (known !== undefined) return known;
     let out: Evidence[] | null = null;
     for (const l of this.messageLinks()) {
       if (l.allowed[list]) continue;
       const e: Evidence = l.index >= 0 ? { link: l.link, index: l.index } : ({ link: l.link, start: l.start, end: l.end } as unknown as Evidence);
       (out ??= []).push(e);
     }
-    return out;
+    return this.linkEvidence.set(list, this.epoch, out);
   }
 
   /** Evidence of a `when miniprogram` with whitelist `list`, or null. */
   mp(list: number): Evidence[] | null {
+    const known = this.mpEvidence.get(list, this.epoch);
+    if (known !== undefined) return known;
     const allowed = (this.miniprogramAllowed ??= this.msg.miniprograms.map((m) => this.core.allowedIdLists(this.core.mp, m)));
     let out: Evidence[] | null = null;
     for (let i = 0; i < allowed.length; i++) if (!allowed[i][list]) (out ??= []).push({ miniprogram: this.msg.miniprograms[i], index: i });
-    return out;
+    return this.mpEvidence.set(list, this.epoch, out);
   }
 
   /** Evidence of a `when card` with whitelist `list`, or null. */
   card(list: number): Evidence[] | null {
+    const known = this.cardEvidence.get(list, this.epoch);
+    if (known !== undefined) return known;
     const allowed = (this.cardAllowed ??= this.msg.cards.map((c) => this.core.allowedIdLists(this.core.cd, c)));
     let out: Evidence[] | null = null;
     for (let i = 0; i < allowed.length; i++) if (!allowed[i][list]) (out ??= []).push({ card: this.msg.cards[i], index: i });
-    return out;
+    return this.cardEvidence.set(list, this.epoch, out);
   }
 
   /** The sender's messages in the group within `windowMs` (asked once per window per message). */
@@ -230,6 +246,20 @@ export class MessageContext {
   len(): number {
     if (this.lengthCache < 0) this.lengthCache = textLength(this.msg.text);
     return this.lengthCache;
+  }
+}
+
+/** Values by small number, valid for one message (epoch). */
+class ListMemo {
+  private readonly epochs: number[] = [];
+  private readonly values: (Evidence[] | null)[] = [];
+  get(list: number, epoch: number): Evidence[] | null | undefined {
+    return this.epochs[list] === epoch ? this.values[list] : undefined;
+  }
+  set(list: number, epoch: number, value: Evidence[] | null): Evidence[] | null {
+    this.epochs[list] = epoch;
+    this.values[list] = value;
+    return value;
   }
 }
 
@@ -279,11 +309,11 @@ export class PolicyCore {
     this.ruleSets = new Array(this.rsStart.length - 1);
     this.kwUnits = blob.u16('kw.raw.units');
     this.kwOffsets = blob.u32('kw.raw.offsets');
-    this.profiles = spec.profiles.map((steps, p) => {
+    this.profiles = spec.profiles.map((_, p) => {
       const prule = blob.u32(`k${p}.prule`);
       const pkw = blob.i32(`k${p}.pkw`);
       return {
-        matcher: createMatcher(matcherFromBlob(blob, `k${p}`, steps)),
+        matcher: createMatcher(matcherFromBlob(blob, `k${p}`)),
         prule,
         pkw,
         onHit: (pattern: number, start: number, end: number) => {
@@ -470,13 +500,21 @@ class Candidates {
       this.list.push(r);
     }
   }
+  has(r: number): boolean {
+    return this.mark[r] === this.epoch;
+  }
   addAll(rs: readonly number[]): void {
     for (const r of rs) this.add(r);
   }
 }
 
-/** Builds the CompiledPolicy of a generated module from its spec and its rule functions. */
-export function createCompiledPolicy(spec: PolicySpec, fns: readonly RuleFunction[]): CompiledModulePolicy {
+/** Builds the CompiledPolicy of a generated module: its spec, shape functions, and per rule its shape and parameter row. */
+export function createCompiledPolicy(
+  spec: PolicySpec,
+  shapes: readonly ShapeFunction[],
+  shapeOf: readonly number[],
+  params: readonly (readonly number[])[],
+): CompiledModulePolicy {
   const core = new PolicyCore(spec);
   const x = new MessageContext(core);
   const cands = new Candidates(spec.names.length);
@@ -522,9 +560,15 @@ export function createCompiledPolicy(spec: PolicySpec, fns: readonly RuleFunctio
       }
       const list = cands.list;
       if (list.length === 0) return [];
-      if (list.length > 1) list.sort((a, b) => a - b);
       const out: RuleFiring[] = [];
-      for (const r of list) fns[r](msg, x, out);
+      if (list.length * 8 < info.rules.length) {
+        // A few candidates: sort them.
+        if (list.length > 1) list.sort((a, b) => a - b);
+        for (const r of list) shapes[shapeOf[r]](msg, x, out, r, params[r]);
+      } else {
+        // Many: walk the rule set, which is in rule order already.
+        for (const r of info.rules) if (cands.has(r)) shapes[shapeOf[r]](msg, x, out, r, params[r]);
+      }
       return out;
     },
   };

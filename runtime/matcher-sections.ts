@@ -2,52 +2,49 @@
 // data blob, and back: code generation stores each normalisation profile's automaton this way, and
 // the runtime support opens it without rebuilding anything.
 //
-// Sections (prefix `p`): one per typed array of MatcherData (`p.classMap`, `p.delta`, …) and
-// `p.meta` (u32): format, class count, layout (0 dense, 1 double-array), state count, pattern
-// count. The normalisation steps are not stored: the generated module names each profile's steps.
-import type { Blob, SectionArray } from './data-blob.ts';
-import type { IrNormalizeStep } from './ir.ts';
-import { canonicalSteps } from './matcher/normalize.ts';
+// The encoding follows the data's own shape, so it keeps working when the matcher's layout
+// changes: every typed array field becomes a section `p.<field>`, and the other fields (numbers,
+// strings, the steps) go, with the list of array fields and their types, into `p.meta`: JSON as
+// UTF-16 units. Field names come from the matcher's code, never from a policy.
+import type { Blob, SectionArray, SectionType } from './data-blob.ts';
+import { encodeStrings, stringAt } from './data-blob.ts';
 import type { MatcherData } from './matcher/matcher-data.ts';
 
-const U16 = ['classMap', 'alphabet', 'alphabetClass', 'depth'] as const;
-const I32 = ['delta', 'base', 'check', 'fail', 'exact', 'outputLink', 'patternNext', 'patternLength', 'patternGroup'] as const;
-const U8 = ['patternFlags'] as const;
-
-export function matcherSections(prefix: string, data: MatcherData): [string, SectionArray][] {
-  const out: [string, SectionArray][] = [
-    [`${prefix}.meta`, Uint32Array.of(data.format, data.classCount, data.layout === 'dense' ? 0 : 1, data.stateCount, data.patternCount)],
-  ];
-  for (const k of U16) out.push([`${prefix}.${k}`, data[k]]);
-  for (const k of I32) out.push([`${prefix}.${k}`, data[k]]);
-  for (const k of U8) out.push([`${prefix}.${k}`, data[k]]);
-  return out;
+function sectionType(a: ArrayBufferView): SectionType {
+  if (a instanceof Uint8Array) return 'u8';
+  if (a instanceof Uint16Array) return 'u16';
+  if (a instanceof Uint32Array) return 'u32';
+  if (a instanceof Int32Array) return 'i32';
+  if (a instanceof Float64Array) return 'f64';
+  throw new Error(`cannot store a ${a.constructor.name} in a data blob`);
 }
 
-export function matcherFromBlob(blob: Blob, prefix: string, steps: readonly IrNormalizeStep[]): MatcherData {
-  const [format, classCount, layout, stateCount, patternCount] = blob.u32(`${prefix}.meta`);
-  const u16 = (k: (typeof U16)[number]) => blob.u16(`${prefix}.${k}`);
-  const i32 = (k: (typeof I32)[number]) => blob.i32(`${prefix}.${k}`);
-  return {
-    format: format as MatcherData['format'],
-    steps: canonicalSteps(steps),
-    classCount,
-    classMap: u16('classMap'),
-    alphabet: u16('alphabet'),
-    alphabetClass: u16('alphabetClass'),
-    layout: layout === 0 ? 'dense' : 'double-array',
-    stateCount,
-    delta: i32('delta'),
-    base: i32('base'),
-    check: i32('check'),
-    fail: i32('fail'),
-    depth: u16('depth'),
-    exact: i32('exact'),
-    outputLink: i32('outputLink'),
-    patternCount,
-    patternNext: i32('patternNext'),
-    patternLength: i32('patternLength'),
-    patternFlags: blob.u8(`${prefix}.patternFlags`),
-    patternGroup: i32('patternGroup'),
-  };
+interface Meta {
+  arrays: [string, SectionType][];
+  values: Record<string, unknown>;
+}
+
+export function matcherSections(prefix: string, data: MatcherData): [string, SectionArray][] {
+  const meta: Meta = { arrays: [], values: {} };
+  const out: [string, SectionArray][] = [];
+  const record = data as unknown as Record<string, unknown>;
+  for (const key of Object.keys(record).sort()) {
+    const v = record[key];
+    if (ArrayBuffer.isView(v)) {
+      meta.arrays.push([key, sectionType(v)]);
+      out.push([`${prefix}.${key}`, v as SectionArray]);
+    } else {
+      meta.values[key] = v;
+    }
+  }
+  const { units, offsets } = encodeStrings([JSON.stringify(meta)]);
+  return [[`${prefix}.meta.units`, units], [`${prefix}.meta.offsets`, offsets], ...out];
+}
+
+export function matcherFromBlob(blob: Blob, prefix: string): MatcherData {
+  const meta = JSON.parse(stringAt(blob.u16(`${prefix}.meta.units`), blob.u32(`${prefix}.meta.offsets`), 0)) as Meta;
+  const data: Record<string, unknown> = Object.create(null);
+  for (const [key, v] of Object.entries(meta.values)) data[key] = v;
+  for (const [key, type] of meta.arrays) data[key] = blob[type](`${prefix}.${key}`);
+  return { ...data } as unknown as MatcherData;
 }

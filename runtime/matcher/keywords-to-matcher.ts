@@ -14,7 +14,7 @@ import {
   MATCHER_FORMAT,
   type MatcherData,
 } from './matcher-data.ts';
-import { canonicalSteps, normalizeKeyword, unitTable, UnitKind, type NormalizeStep } from './normalize.ts';
+import { canonicalSteps, normalizeWithTable, unitTable, UnitKind, type NormalizeStep } from './normalize.ts';
 
 /** One keyword or exception phrase of a matcher. */
 export interface KeywordSpec {
@@ -59,7 +59,6 @@ export function buildMatcher(keywords: readonly (string | KeywordSpec)[], option
   const patternLength = new Int32Array(P);
   const patternFlags = new Uint8Array(P);
   const patternGroup = new Int32Array(P);
-  const normCache = new Map<string, string>();
   for (let p = 0; p < P; p++) {
     const k = keywords[p];
     const spec: KeywordSpec = typeof k === 'string' ? { text: k } : k;
@@ -73,11 +72,7 @@ export function buildMatcher(keywords: readonly (string | KeywordSpec)[], option
       if (parts.openEnd) flags |= FLAG_OPEN_END;
       if (spec.wholeWord) flags |= FLAG_WHOLE_WORD;
     }
-    let norm = normCache.get(core);
-    if (norm === undefined) {
-      norm = normalizeKeyword(core, steps);
-      normCache.set(core, norm);
-    }
+    let norm = normalizeWithTable(core, table);
     if (norm.length > MAX_KEYWORD_LENGTH) norm = '';
     norms[p] = norm;
     patternLength[p] = norm.length;
@@ -112,14 +107,9 @@ export function buildMatcher(keywords: readonly (string | KeywordSpec)[], option
     else classMap[u] = CLASS_ATTENTION;
   }
 
-  // The trie, from the patterns sorted by normalised text: each new node is the last child of its
-  // parent, so children lists come out sorted and shared prefixes are found by comparing with the
-  // previous pattern only.
-  const order: number[] = [];
-  for (let p = 0; p < P; p++) if (norms[p].length > 0) order.push(p);
-  order.sort((a, b) => (norms[a] < norms[b] ? -1 : norms[a] > norms[b] ? 1 : a - b));
+  // The trie, in input order, with an open-addressing hash table from (node, class) to child.
   let totalUnits = 1;
-  for (const p of order) totalUnits += norms[p].length;
+  for (let p = 0; p < P; p++) totalUnits += norms[p].length;
   const cap = totalUnits;
   const firstChild = new Int32Array(cap).fill(-1);
   const lastChild = new Int32Array(cap).fill(-1);
@@ -127,33 +117,47 @@ export function buildMatcher(keywords: readonly (string | KeywordSpec)[], option
   const label = new Int32Array(cap);
   const nodeDepth = new Int32Array(cap);
   const nodeExact = new Int32Array(cap).fill(-1);
+  const lastExact = new Int32Array(cap).fill(-1);
   const patternNext = new Int32Array(P).fill(-1);
-  const lastOfNode = new Int32Array(cap).fill(-1);
+  let hashBits = 4;
+  while (1 << hashBits < 2 * cap) hashBits++;
+  const hashMask = (1 << hashBits) - 1;
+  const hashNode = new Int32Array(1 << hashBits).fill(-1);
+  const hashClass = new Int32Array(1 << hashBits);
+  const hashChild = new Int32Array(1 << hashBits);
   let N = 1;
-  const path = new Int32Array(MAX_KEYWORD_LENGTH + 1);
-  let prev = '';
-  for (const p of order) {
+  for (let p = 0; p < P; p++) {
     const s = norms[p];
-    let lcp = 0;
-    const lim = Math.min(s.length, prev.length);
-    while (lcp < lim && s.charCodeAt(lcp) === prev.charCodeAt(lcp)) lcp++;
-    let node = path[lcp];
-    for (let i = lcp; i < s.length; i++) {
-      const child = N++;
-      label[child] = unitClass[s.charCodeAt(i)];
-      nodeDepth[child] = i + 1;
-      if (lastChild[node] === -1) firstChild[node] = child;
-      else nextSibling[lastChild[node]] = child;
-      lastChild[node] = child;
+    if (s.length === 0) continue;
+    let node = 0;
+    for (let i = 0; i < s.length; i++) {
+      const cls = unitClass[s.charCodeAt(i)];
+      let h = (Math.imul(node, 0x9e3779b1) ^ Math.imul(cls, 0x85ebca6b)) >>> (32 - hashBits);
+      let child = -1;
+      while (hashNode[h] !== -1) {
+        if (hashNode[h] === node && hashClass[h] === cls) {
+          child = hashChild[h];
+          break;
+        }
+        h = (h + 1) & hashMask;
+      }
+      if (child === -1) {
+        child = N++;
+        hashNode[h] = node;
+        hashClass[h] = cls;
+        hashChild[h] = child;
+        label[child] = cls;
+        nodeDepth[child] = i + 1;
+        if (lastChild[node] === -1) firstChild[node] = child;
+        else nextSibling[lastChild[node]] = child;
+        lastChild[node] = child;
+      }
       node = child;
-      path[i + 1] = child;
     }
     if (nodeExact[node] === -1) nodeExact[node] = p;
-    else patternNext[lastOfNode[node]] = p;
-    lastOfNode[node] = p;
-    prev = s;
+    else patternNext[lastExact[node]] = p;
+    lastExact[node] = p;
   }
-
   // Breadth-first order of the nodes, root first.
   const bfs = new Int32Array(N);
   let qt = 1;
@@ -161,13 +165,13 @@ export function buildMatcher(keywords: readonly (string | KeywordSpec)[], option
     for (let c = firstChild[bfs[qh]]; c !== -1; c = nextSibling[c]) bfs[qt++] = c;
   }
 
-  // Failure and output links, breadth first. Children of the root are found in a dense row,
-  // others by walking the (short, sorted) children list.
-  const rootChild = new Int32Array(K).fill(-1);
-  for (let c = firstChild[0]; c !== -1; c = nextSibling[c]) rootChild[label[c]] = c;
+  // Failure and output links, breadth first, finding children with the hash table.
   const childOf = (node: number, cls: number): number => {
-    if (node === 0) return rootChild[cls];
-    for (let c = firstChild[node]; c !== -1; c = nextSibling[c]) if (label[c] === cls) return c;
+    let h = (Math.imul(node, 0x9e3779b1) ^ Math.imul(cls, 0x85ebca6b)) >>> (32 - hashBits);
+    while (hashNode[h] !== -1) {
+      if (hashNode[h] === node && hashClass[h] === cls) return hashChild[h];
+      h = (h + 1) & hashMask;
+    }
     return -1;
   };
   const nodeFail = new Int32Array(N);
@@ -310,6 +314,7 @@ export function buildMatcher(keywords: readonly (string | KeywordSpec)[], option
     const c0 = labels[0];
     const last = labels[labels.length - 1];
     let slot = findFree(c0 + 1);
+    let misses = 0;
     let b: number;
     for (;;) {
       b = slot - c0;
@@ -322,7 +327,9 @@ export function buildMatcher(keywords: readonly (string | KeywordSpec)[], option
         }
       }
       if (ok) break;
-      slot = findFree(slot + 1);
+      // Holes early in the array suit small nodes; after a few misses, a big node looks near
+      // the end of the used slots, where most slots are free.
+      slot = ++misses === 16 ? findFree(Math.max(slot + 1, maxSlot - last)) : findFree(slot + 1);
     }
     const s = slotOf[v];
     base[s] = b;
@@ -346,13 +353,13 @@ export function buildMatcher(keywords: readonly (string | KeywordSpec)[], option
   const outputLink = new Int32Array(S).fill(-1);
   for (let v = 0; v < N; v++) {
     const s = slotOf[v];
+    const hasOutput = nodeExact[v] !== -1 || nodeLink[v] !== -1;
+    outBase[s] = hasOutput ? base[s] | 0x80000000 : base[s];
     outCheck[s] = v === 0 ? -2 : check[s];
     fail[s] = slotOf[nodeFail[v]];
     depth[s] = nodeDepth[v];
     exact[s] = nodeExact[v];
     outputLink[s] = nodeLink[v] === -1 ? -1 : slotOf[nodeLink[v]];
-    const hasOutput = nodeExact[v] !== -1 || nodeLink[v] !== -1;
-    outBase[s] = hasOutput ? base[s] | 0x80000000 : base[s];
   }
   return {
     ...common,

@@ -45,7 +45,9 @@ export interface MatcherData {
   delta: Int32Array;
   /**
    * Double-array layout: the child of slot s by class c is t = (base[s] & 0x7fffffff) + c when
-   * check[t] = s; base[s] is negative when s ends a keyword. Empty otherwise.
+   * check[t] = s; base[s] is negative when s ends a keyword. (Separate arrays beat one
+   * interleaved array here: a failed transition reads only `check`, and `check` alone packs
+   * four times as many slots per cache line.) Empty otherwise.
    */
   base: Int32Array;
   check: Int32Array;

@@ -10,7 +10,7 @@
 // (an NFKC expansion, a combining mark that changes its unit) takes the slow path: it is
 // normalised with an offset map and scanned as normalised text.
 import { isWholeWord } from '../text-semantics.ts';
-import { denseKernel, doubleArrayKernel, type Attention } from './kernels.ts';
+import { denseKernel, hybridKernel, type Attention } from './kernels.ts';
 import { CLASS_ATTENTION, CLASS_SKIP, FLAG_EXCEPTION, FLAG_OPEN_END, FLAG_OPEN_START, FLAG_WHOLE_WORD, type MatcherData } from './matcher-data.ts';
 import { isMark, normalizeText, PairKind, unitNormalizer, unitEnd, unitTable } from './normalize.ts';
 
@@ -27,11 +27,12 @@ export type OnHit = (pattern: number, start: number, end: number) => void;
 export interface Matcher {
   readonly data: MatcherData;
   /**
-   * Calls `onHit` for every hit, ordered by start, then longer first, then pattern; exception
-   * phrases are never reported. Returns the number of hits.
+   * Calls `onHit` for every hit, in the order the automaton finds them (by the end of the match
+   * in the normalised text; at one end, longer first); exception phrases are never reported.
+   * Allocates nothing on the way for a matcher without exception phrases. Returns the count.
    */
   scan(text: string, onHit: OnHit): number;
-  /** Every hit, in the order `scan` reports them. */
+  /** Every hit, ordered by start, then longer first, then pattern: the interpreter's order. */
   findAll(text: string): Hit[];
   /** How the last scan ran: 'fast', 'long' (text longer than the buffer) or 'slow' (normalised copy). */
   readonly lastPath: 'fast' | 'long' | 'slow';
@@ -40,8 +41,88 @@ export interface Matcher {
 export interface MatcherOptions {
   /** Compile a private copy of the hot loop for this matcher (default true; see README). */
   specialize?: boolean;
-  /** Longest text, in UTF-16 units, that takes the buffered fast path (default 16,384). */
+  /** Bytes of dense rows for the shallowest states of a double array (default 1 MiB). */
+  denseBytes?: number;
+  /** Use the double-array edge filter (default: for alphabets of 512 classes or more). */
+  edgeFilter?: boolean;
+  /** Longest text, in UTF-16 units, that takes the buffered fast path (default 8,192). */
   bufferUnits?: number;
+}
+
+/** Alphabets at least this large get the double-array edge filter (kernels.ts). */
+const EDGE_FILTER_CLASSES = 512;
+
+/** One bit per (parent, class) hash of every non-root double-array edge, 8 bits per edge or more. */
+function edgeFilter(base: Int32Array, check: Int32Array): { bits: Int32Array; shift: number } {
+  let edges = 0;
+  for (let t = 0; t < check.length; t++) if (check[t] > 0) edges++;
+  let bits = 10;
+  while (1 << bits < edges * 8 && bits < 30) bits++;
+  const shift = 32 - bits;
+  const out = new Int32Array(1 << (bits - 5));
+  for (let t = 0; t < check.length; t++) {
+    const p = check[t];
+    if (p <= 0) continue;
+    const c = t - (base[p] & 0x7fffffff);
+    const h = (Math.imul(p, 0x9e3779b1) ^ Math.imul(c, 0x85ebca6b)) >>> shift;
+    out[h >>> 5] |= 1 << (h & 31);
+  }
+  return { bits: out, shift };
+}
+
+/**
+ * Dense rows for the `count` shallowest states of a double array (by depth, then slot), with
+ * failure resolved: row entries are the next state as a premultiplied row (shallow) or `off`
+ * plus a slot (deep), bitwise negated when the next state ends a keyword or the class needs
+ * attention. `failTo` gives each slot's failure link in the same terms.
+ */
+function shallowRows(data: MatcherData, count: number): { rows: Int32Array; off: number; slotOf: Int32Array; failTo: Int32Array } {
+  const { base, check, fail, depth, stateCount: S, classCount: K } = data;
+  // Slots of real states, by depth (a counting sort), root first.
+  let maxDepth = 0;
+  for (let s = 0; s < S; s++) if ((s === 0 || check[s] >= 0) && depth[s] > maxDepth) maxDepth = depth[s];
+  const perDepth = new Int32Array(maxDepth + 2);
+  for (let s = 0; s < S; s++) if (s === 0 || check[s] >= 0) perDepth[depth[s] + 1]++;
+  for (let d = 1; d < perDepth.length; d++) perDepth[d] += perDepth[d - 1];
+  const nodes = perDepth[maxDepth + 1];
+  const M = Math.min(count, nodes);
+  const slotOf = new Int32Array(M);
+  const idOf = new Int32Array(S).fill(-1);
+  const next = perDepth.slice();
+  for (let s = 0; s < S; s++) {
+    if (!(s === 0 || check[s] >= 0)) continue;
+    const k = next[depth[s]]++;
+    if (k < M) {
+      slotOf[k] = s;
+      idOf[s] = k;
+    }
+  }
+  const off = M * K;
+  const encode = (t: number) => {
+    const e = idOf[t] >= 0 ? idOf[t] * K : t + off;
+    return base[t] < 0 ? ~e : e;
+  };
+  const rows = new Int32Array(M * K);
+  for (let x = 0; x < M; x++) {
+    const slot = slotOf[x];
+    const row = x * K;
+    rows[row] = 0;
+    rows[row + 1] = row;
+    rows[row + 2] = ~row;
+    const frow = x === 0 ? -1 : idOf[fail[slot]] * K;
+    const b = base[slot] & 0x7fffffff;
+    for (let c = 3; c < K; c++) {
+      const t = b + c;
+      if (t < S && check[t] === slot && (slot !== 0 || t !== 0)) rows[row + c] = encode(t);
+      else rows[row + c] = frow < 0 ? 0 : rows[frow + c];
+    }
+  }
+  const failTo = new Int32Array(S);
+  for (let s = 0; s < S; s++) {
+    const f = fail[s];
+    failTo[s] = idOf[f] >= 0 ? idOf[f] * K : f + off;
+  }
+  return { rows, off, slotOf, failTo };
 }
 
 /** Texts shorter than this run as one chain: splitting them costs more than it saves. */
@@ -109,24 +190,30 @@ function codePointBefore(text: string, i: number): string {
 export function createMatcher(data: MatcherData, options: MatcherOptions = {}): Matcher {
   const K = data.classCount;
   const dense = data.layout === 'dense';
-  const { classMap, delta, base, check, fail, depth, exact, outputLink, patternNext, patternLength, patternFlags, patternGroup } = data;
+  const { classMap, delta, base, check, fail, exact, outputLink, patternNext, patternLength, patternFlags, patternGroup } = data;
   const normalizer = unitNormalizer(data.steps);
   const rawClass = new Uint16Array(65536);
   for (let i = 0; i < data.alphabet.length; i++) rawClass[data.alphabet[i]] = data.alphabetClass[i];
-  const cap = Math.max(64, options.bufferUnits ?? 16384);
+  const cap = Math.max(64, options.bufferUnits ?? 8192);
+  // A byte-sized class map where the classes fit: half the cache lines.
+  const classMapSmall = K <= 256 ? Uint8Array.from(classMap) : classMap;
   const { units, fill } = unitsWriter(cap);
-  const hits = new Int32Array(4 * cap);
-  const rescanHits = new Int32Array(2 * cap + 8);
+  const hits = new Int32Array(6 * cap);
   const io = new Int32Array(16);
   let target = hits;
 
-  const stateIndex = dense ? (s: number) => s / K : (s: number) => s;
+  // The double array runs as a hybrid (kernels.ts): the shallowest states get dense rows.
+  const hybrid = dense ? null : shallowRows(data, Math.max(1, Math.floor((options.denseBytes ?? 1 << 20) / (4 * K))));
+  const off = hybrid ? hybrid.off : 0;
+  /** The slot (double array) or state (dense) of a kernel state, for the per-state arrays. */
+  const stateIndex = dense ? (s: number) => s / K : (s: number) => (s < off ? hybrid!.slotOf[s / K] : s - off);
   const hasOutput = dense
     ? (s: number) => {
         const x = s / K;
         return exact[x] >= 0 || outputLink[x] >= 0;
       }
-    : (s: number) => base[s] < 0;
+    : (s: number) => base[stateIndex(s)] < 0;
+  const depthOf = dense ? (s: number) => data.depth[s / K] : (s: number) => data.depth[stateIndex(s)];
   /** The state after class c (a keyword class or 0) from state s. */
   const stepTo = dense
     ? (s: number, c: number) => {
@@ -134,12 +221,22 @@ export function createMatcher(data: MatcherData, options: MatcherOptions = {}): 
         return e < 0 ? ~e : e;
       }
     : (s: number, c: number) => {
+        const { rows, failTo } = hybrid!;
+        if (s < off) {
+          const e = rows[s + c];
+          return e < 0 ? ~e : e;
+        }
         if (c < 3) return 0;
+        let d = s - off;
         for (;;) {
-          const t = (base[s] & 0x7fffffff) + c;
-          if (check[t] === s) return t;
-          if (s === 0) return 0;
-          s = fail[s];
+          const t = (base[d] & 0x7fffffff) + c;
+          if (check[t] === d) return t + off;
+          const f = failTo[d];
+          if (f < off) {
+            const e = rows[f + c];
+            return e < 0 ? ~e : e;
+          }
+          d = f - off;
         }
       };
 
@@ -165,6 +262,7 @@ export function createMatcher(data: MatcherData, options: MatcherOptions = {}): 
     io[8] = 0;
     if (isHigh(u)) {
       const v = pos + 1 < text.length ? text.charCodeAt(pos + 1) : 0;
+      io[9] = 1;
       if (!isLow(v)) {
         s = stepTo(s, rawClass[u]);
         pos += 1;
@@ -181,11 +279,12 @@ export function createMatcher(data: MatcherData, options: MatcherOptions = {}): 
       }
       const kind = normalizer.pairKind(((u - 0xd800) << 10) + (v - 0xdc00) + 0x10000);
       if (kind === PairKind.Identity) {
-        // Both units of the pair map to the whole pair.
+        // Both units of the pair map to the whole pair; a hit that ends after the first one is
+        // recorded there, and reported with the pair's end.
         s = stepTo(s, rawClass[u]);
         if (hasOutput(s)) {
           target[h] = s;
-          target[h + 1] = pos + 2;
+          target[h + 1] = pos + 1;
           h += 2;
         }
         s = stepTo(s, rawClass[v]);
@@ -208,6 +307,7 @@ export function createMatcher(data: MatcherData, options: MatcherOptions = {}): 
       }
       if (!isMark(text.slice(pos, pos + 2))) return -1;
     } else if (!isMark(text[pos])) return -1;
+    io[9] = 1;
     // A mark: find its unit (back over marks to the base, or to the start of the text).
     let q = pos;
     let baseAlone = '';
@@ -229,9 +329,6 @@ export function createMatcher(data: MatcherData, options: MatcherOptions = {}): 
   };
   const table = () => unitTable(data.steps);
 
-  const kernel = dense
-    ? specialize(denseKernel, [delta, classMap, units, fill, hits, io, attention, cap, MIN_SPLIT], options.specialize ?? true)
-    : specialize(doubleArrayKernel, [base, check, fail, classMap, units, fill, hits, io, attention, cap, MIN_SPLIT], options.specialize ?? true);
 
   // Hits being assembled: pattern, start, end (and, in the slow path, normalised start and end).
   let cand = new Int32Array(64 * 5);
@@ -251,7 +348,11 @@ export function createMatcher(data: MatcherData, options: MatcherOptions = {}): 
     candCount++;
   };
 
-  /** Where a fast-path hit of `len` normalised units that ends at `end` starts. */
+  /**
+   * The code unit where a fast-path hit of `len` normalised units that ends at `end` starts. On
+   * the fast path each normalised unit comes from its own code unit, in order, so these unit
+   * positions stand in for normalised positions.
+   */
   const startOf = (text: string, end: number, len: number): number => {
     let pos = end;
     let remaining = len;
@@ -259,8 +360,12 @@ export function createMatcher(data: MatcherData, options: MatcherOptions = {}): 
       const u = text.charCodeAt(pos - 1);
       if (isLow(u) && pos >= 2 && isHigh(text.charCodeAt(pos - 2))) {
         const cp = ((text.charCodeAt(pos - 2) - 0xd800) << 10) + (u - 0xdc00) + 0x10000;
+        if (normalizer.pairKind(cp) === PairKind.Identity) {
+          // The match may start at the pair's second unit.
+          if (remaining === 1) return pos - 1;
+          remaining -= 2;
+        }
         pos -= 2;
-        if (normalizer.pairKind(cp) === PairKind.Identity) remaining -= 2;
         continue;
       }
       pos -= 1;
@@ -274,60 +379,73 @@ export function createMatcher(data: MatcherData, options: MatcherOptions = {}): 
     return pos;
   };
 
-  /** Adds the patterns of raw hits (state, end) in buf[from..to) as fast-path candidates. */
-  const expand = (text: string, buf: Int32Array, from: number, to: number, minEnd: number) => {
+  // Whether any code unit normalises to nothing: then a hit's start needs a walk back.
+  let hasSkip = false;
+  for (let u = 0; u < 65536 && !hasSkip; u++) if (classMap[u] === CLASS_SKIP) hasSkip = true;
+  let hasExceptions = false;
+  for (let p = 0; p < data.patternCount; p++) if (patternFlags[p] & FLAG_EXCEPTION) hasExceptions = true;
+
+  /**
+   * Reports (or, with exception phrases, collects) the patterns of raw hits (state, end) in
+   * buf[from..to) whose end is past `minEnd`. `direct`: every unit of the text stood for one
+   * normalised unit, so a hit of length L ending at e starts at e - L.
+   */
+  const emit = (text: string, buf: Int32Array, from: number, to: number, minEnd: number, direct: boolean, onHit: OnHit): number => {
+    let count = 0;
     for (let k = from; k < to; k += 2) {
-      const end = buf[k + 1];
+      let end = buf[k + 1];
       if (end <= minEnd) continue;
       let st = stateIndex(buf[k]);
+      // A hit that ends after the first unit of a surrogate pair ends with the pair.
+      const rawEnd = end;
+      if (!direct && end < text.length && isLow(text.charCodeAt(end)) && isHigh(text.charCodeAt(end - 1))) end++;
       while (st !== -1) {
-        for (let p = exact[st]; p !== -1; p = patternNext[p]) pushCand(p, startOf(text, end, patternLength[p]), end, 0, 0);
+        for (let p = exact[st]; p !== -1; p = patternNext[p]) {
+          let start = direct ? end - patternLength[p] : startOf(text, rawEnd, patternLength[p]);
+          const rawStart = start;
+          // One that starts at the second unit of a pair starts with the pair.
+          if (!direct && start > 0 && isLow(text.charCodeAt(start)) && isHigh(text.charCodeAt(start - 1))) start--;
+          const flags = patternFlags[p];
+          if (hasExceptions) pushCand(p, start, end, rawStart, rawEnd);
+          else if (!(flags & FLAG_WHOLE_WORD) || isWholeWord(text, start, end, (flags & FLAG_OPEN_START) !== 0, (flags & FLAG_OPEN_END) !== 0)) {
+            onHit(p, start, end);
+            count++;
+          }
+        }
         st = outputLink[st];
       }
     }
+    return count;
   };
 
-  /** Filters the candidates (whole words, exceptions) and reports them in order. */
-  const report = (text: string, normalised: boolean, onHit: OnHit): number => {
+  /** Filters collected candidates (whole words, exception phrases) and reports them in order. */
+  const report = (text: string, onHit: OnHit): number => {
     if (candCount === 0) return 0;
     const n = candCount;
-    const c = cand;
-    let hasException = false;
-    for (let i = 0; i < n; i++) if (patternFlags[c[i * 5]] & FLAG_EXCEPTION) hasException = true;
-    const keep: number[] = [];
+    // Copied out first: `onHit` may scan again with this matcher.
+    const c = cand.slice(0, n * 5);
+    candCount = 0;
+    let count = 0;
     for (let i = 0; i < n; i++) {
       const o = i * 5;
       const p = c[o];
       const flags = patternFlags[p];
       if (flags & FLAG_EXCEPTION) continue;
       if (flags & FLAG_WHOLE_WORD && !isWholeWord(text, c[o + 1], c[o + 2], (flags & FLAG_OPEN_START) !== 0, (flags & FLAG_OPEN_END) !== 0)) continue;
-      if (hasException) {
-        let inside = false;
-        const g = patternGroup[p];
-        for (let x = 0; x < n && !inside; x++) {
-          const ox = x * 5;
-          const q = c[ox];
-          if (!(patternFlags[q] & FLAG_EXCEPTION) || patternGroup[q] !== g) continue;
-          // On the fast path every normalised unit has its own original span, so containment
-          // can be read on original spans; the slow path uses normalised positions.
-          inside = normalised ? c[ox + 3] <= c[o + 3] && c[o + 4] <= c[ox + 4] : c[ox + 1] <= c[o + 1] && c[o + 2] <= c[ox + 2];
-        }
-        if (inside) continue;
+      let inside = false;
+      const g = patternGroup[p];
+      for (let x = 0; x < n && !inside; x++) {
+        const ox = x * 5;
+        const q = c[ox];
+        if (!(patternFlags[q] & FLAG_EXCEPTION) || patternGroup[q] !== g) continue;
+        // In normalised positions (on the fast path, code unit positions stand in for them).
+        inside = c[ox + 3] <= c[o + 3] && c[o + 4] <= c[ox + 4];
       }
-      keep.push(i);
+      if (inside) continue;
+      onHit(p, c[o + 1], c[o + 2]);
+      count++;
     }
-    candCount = 0;
-    if (keep.length > 1) keep.sort((x, y) => c[x * 5 + 1] - c[y * 5 + 1] || c[y * 5 + 2] - c[x * 5 + 2] || c[x * 5] - c[y * 5]);
-    // Copied out first: `onHit` may scan again with this matcher.
-    const out = new Int32Array(keep.length * 3);
-    for (let i = 0; i < keep.length; i++) {
-      const o = keep[i] * 5;
-      out[i * 3] = c[o];
-      out[i * 3 + 1] = c[o + 1];
-      out[i * 3 + 2] = c[o + 2];
-    }
-    for (let i = 0; i < keep.length; i++) onHit(out[i * 3], out[i * 3 + 1], out[i * 3 + 2]);
-    return keep.length;
+    return count;
   };
 
   /** The slow path: normalise with an offset map, scan the normalised text. */
@@ -360,7 +478,7 @@ export function createMatcher(data: MatcherData, options: MatcherOptions = {}): 
       }
     }
     // The interpreter keeps the first occurrence of a span, in order of normalised start.
-    return report(text, true, onHit);
+    return report(text, onHit);
   };
 
   /** A text longer than the buffer: one chain over the string itself. */
@@ -394,79 +512,65 @@ export function createMatcher(data: MatcherData, options: MatcherOptions = {}): 
         }
       }
       candCount = 0;
-      expand(text, buf, 0, h, -1);
-      return report(text, false, onHit);
+      const count = emit(text, buf, 0, h, -1, false, onHit);
+      return hasExceptions ? report(text, onHit) : count;
     } finally {
       target = hits;
     }
   };
 
-  let lastPath: 'fast' | 'long' | 'slow' = 'fast';
-
-  const scan = (text: string, onHit: OnHit): number => {
-    const r = kernel(text);
-    if (r === -2) {
-      lastPath = 'long';
-      const count = scanLong(text, onHit);
-      if (count >= 0) return count;
-    }
-    if (r < 0) {
-      lastPath = 'slow';
-      return scanSlow(text, onHit);
-    }
-    lastPath = 'fast';
-    const mid = io[0];
-    const a = io[1];
+  /** Hits found by the kernel (io[0], io[2..4]): reported, or collected when there are exceptions. */
+  const finish = (text: string, onHit: OnHit): number => {
+    const joint = io[0];
     const ha = io[2];
     const hb = io[3];
-    const n = io[4];
-    // Reconcile the second chain: rerun from `mid` with the first chain's state until the state
-    // is one the second chain (started at the root) also has, that is until it is no deeper than
-    // the units fed since `mid`. Hits up to there come from the rerun.
-    let joint = mid;
-    let hr = 0;
-    if (a !== 0 && mid < n) {
-      target = rescanHits;
-      let s = a;
-      let pos = mid;
-      let fed = 0;
-      while (pos < n && depth[stateIndex(s)] > fed) {
-        const c = classMap[text.charCodeAt(pos)];
-        if (c === CLASS_SKIP) {
-          pos++;
-          continue;
-        }
-        if (c === CLASS_ATTENTION) {
-          if (attention(text, pos, s, hr) < 0) {
-            target = hits;
-            lastPath = 'slow';
-            return scanSlow(text, onHit);
-          }
-          s = io[5];
-          pos = io[6];
-          hr = io[7];
-          fed += io[8];
-          continue;
-        }
-        s = stepTo(s, c);
-        pos++;
-        fed++;
-        if (hasOutput(s)) {
-          rescanHits[hr] = s;
-          rescanHits[hr + 1] = pos;
-          hr += 2;
-        }
-      }
-      target = hits;
-      joint = pos;
-    }
-    if (ha === 0 && hr === 0 && hb === cap * 2) return 0;
+    const hr = io[4];
+    const direct = !hasSkip && io[9] === 0;
     candCount = 0;
-    expand(text, hits, 0, ha, -1);
-    expand(text, rescanHits, 0, hr, -1);
-    expand(text, hits, cap * 2, hb, joint);
-    return report(text, false, onHit);
+    io[11] = 1;
+    try {
+      let count = emit(text, hits, 0, ha, -1, direct, onHit);
+      count += emit(text, hits, cap * 4, hr, -1, direct, onHit);
+      count += emit(text, hits, cap * 2, hb, joint, direct, onHit);
+      return hasExceptions ? report(text, onHit) : count;
+    } finally {
+      io[11] = 0;
+    }
   };
+  const slow = (text: string, onHit: OnHit): number => {
+    io[12] = 2;
+    io[11] = 1;
+    try {
+      return scanSlow(text, onHit);
+    } finally {
+      io[11] = 0;
+    }
+  };
+  const long = (text: string, onHit: OnHit): number => {
+    io[12] = 1;
+    io[11] = 1;
+    let count: number;
+    try {
+      count = scanLong(text, onHit);
+    } finally {
+      io[11] = 0;
+    }
+    return count >= 0 ? count : slow(text, onHit);
+  };
+  // A scan started from inside `onHit` gets a matcher of its own: the buffers here are in use.
+  let inner: Matcher | null = null;
+  const nested = (text: string, onHit: OnHit): number => (inner ??= createMatcher(data, { ...options, specialize: false })).scan(text, onHit);
+
+  const enabled = options.specialize ?? true;
+  const edges = dense || !(options.edgeFilter ?? K >= EDGE_FILTER_CLASSES) ? { bits: new Int32Array(0), shift: 0 } : edgeFilter(base, check);
+  const scan: (text: string, onHit: OnHit) => number = dense
+    ? specialize(denseKernel, [delta, data.depth, K, classMapSmall, units, fill, hits, io, attention, finish, slow, long, nested, cap, MIN_SPLIT], enabled)
+    : specialize(
+        hybridKernel,
+        [hybrid!.rows, off, base, check, hybrid!.failTo, depthOf, edges.bits, edges.shift, edges.bits.length > 0, classMapSmall, units, fill, hits, io, attention, finish, slow, long, nested, cap, MIN_SPLIT],
+        enabled,
+      );
+  const PATHS = ['fast', 'long', 'slow'] as const;
 
   return {
     data,
@@ -474,10 +578,10 @@ export function createMatcher(data: MatcherData, options: MatcherOptions = {}): 
     findAll(text: string): Hit[] {
       const out: Hit[] = [];
       scan(text, (pattern, start, end) => out.push({ pattern, start, end }));
-      return out;
+      return out.sort((a, b) => a.start - b.start || b.end - a.end || a.pattern - b.pattern);
     },
     get lastPath() {
-      return lastPath;
+      return PATHS[io[12]];
     },
   };
 }

@@ -341,5 +341,28 @@ export function normalizeText(text: string, steps: readonly NormalizeStep[]): No
 
 /** Normalises a keyword or an exception phrase: the same steps, no map. */
 export function normalizeKeyword(text: string, steps: readonly NormalizeStep[]): string {
-  return normalizeText(text, steps).text;
+  return normalizeWithTable(text, unitTable(steps));
+}
+
+const keywordUnits = new Uint16Array(256);
+
+/** The normalised text alone; from the table when every unit is a lone BMP code unit. */
+export function normalizeWithTable(text: string, table: UnitTable): string {
+  const n = text.length;
+  if (n <= keywordUnits.length) {
+    const { kind, unit } = table;
+    let k = 0;
+    let simple = true;
+    for (let i = 0; i < n; i++) {
+      const c = text.charCodeAt(i);
+      const kc = kind[c];
+      if (kc === UnitKind.One) keywordUnits[k++] = unit[c];
+      else if (kc !== UnitKind.Skip) {
+        simple = false;
+        break;
+      }
+    }
+    if (simple) return String.fromCharCode.apply(null, keywordUnits.subarray(0, k) as unknown as number[]);
+  }
+  return normalizeText(text, table.steps).text;
 }
