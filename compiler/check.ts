@@ -73,8 +73,17 @@ export function checkPolicySet(paths: string[], options: CheckOptions = {}): Che
     diagnostics.push(...r.diagnostics);
     parsed.push({ path: f.path, root: f.root, ast: r.ast });
   }
-  const lists = new ListFileReader(cwd, options.overlay);
-  const built = astToModel(parsed, lists, found.files[0]?.root ?? resolve(cwd));
+  const model = checkParsed(parsed, new ListFileReader(cwd, options.overlay), found.files[0]?.root ?? resolve(cwd), diagnostics, found.files[0]?.path ?? '.');
+  return { model, diagnostics: sortDiagnostics(diagnostics), sources, files: found.files.map((f) => f.path) };
+}
+
+/**
+ * Builds the model from parsed files and runs the passes table, adding to `diagnostics`. Shared
+ * by `checkPolicySet` and the language server, which parses from its own documents. Syntax errors
+ * already in `diagnostics` tell the passes which declarations may be incomplete.
+ */
+export function checkParsed(parsed: ParsedFile[], lists: ListFileReader, root: string, diagnostics: Diagnostic[], anchorFile: string): PolicySetModel {
+  const built = astToModel(parsed, lists, root);
   diagnostics.push(...built.diagnostics);
   for (const d of diagnostics) {
     if (d.severity !== 'error' || !d.code.startsWith('hush/syntax/')) continue;
@@ -87,11 +96,11 @@ export function checkPolicySet(paths: string[], options: CheckOptions = {}): Che
       pass.run(built.model, (d) => diagnostics.push(d));
     } catch (e) {
       diagnostics.push(
-        diagnostic('hush/internal/pass-failed', 'error', `internal error in check \`${pass.name}\`: ${e instanceof Error ? e.message : String(e)}`, found.files[0]?.path ?? '.', START_RANGE, {
+        diagnostic('hush/internal/pass-failed', 'error', `internal error in check \`${pass.name}\`: ${e instanceof Error ? e.message : String(e)}`, anchorFile, START_RANGE, {
           help: 'this is a bug in Hush; please report it with the policy that caused it',
         }),
       );
     }
   }
-  return { model: built.model, diagnostics: sortDiagnostics(diagnostics), sources, files: found.files.map((f) => f.path) };
+  return built.model;
 }

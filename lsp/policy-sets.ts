@@ -11,11 +11,9 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, relative, resolve, sep, isAbsolute } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { PolicyFile } from '../language/ast.ts';
-import { diagnostic, sortDiagnostics, START_RANGE, type Diagnostic } from '../language/diagnostic.ts';
-import { checkPolicySet, type CheckResult } from '../compiler/check.ts';
-import { astToModel } from '../compiler/ast-to-model.ts';
+import { sortDiagnostics, type Diagnostic } from '../language/diagnostic.ts';
+import { checkParsed, checkPolicySet, type CheckResult } from '../compiler/check.ts';
 import { ListFileReader } from '../compiler/list-file.ts';
-import { passes } from '../compiler/passes.ts';
 import { policyFormOf } from '../compiler/discover-files.ts';
 import type { PolicySetModel } from '../compiler/model.ts';
 import { IncrementalParser } from './incremental-parse.ts';
@@ -275,22 +273,8 @@ export class Workspace {
       files.set(d.path, { ...d, ast: r.ast });
       return { path: d.shown, root, ast: r.ast };
     });
-    const built = astToModel(parsed, new ListFileReader(root, this.overlay()), root);
-    diagnostics.push(...built.diagnostics);
-    for (const d of diagnostics) {
-      if (d.severity !== 'error' || !d.code.startsWith('hush/syntax/')) continue;
-      const xs = built.model.syntaxErrors.get(d.file) ?? [];
-      xs.push(d.range.start.offset);
-      built.model.syntaxErrors.set(d.file, xs);
-    }
-    for (const pass of passes) {
-      try {
-        pass.run(built.model, (d) => diagnostics.push(d));
-      } catch (e) {
-        diagnostics.push(diagnostic('hush/internal/pass-failed', 'error', `internal error in check \`${pass.name}\`: ${e instanceof Error ? e.message : String(e)}`, docs[0]?.shown ?? '.', START_RANGE));
-      }
-    }
-    return { root, model: built.model, diagnostics: sortDiagnostics(diagnostics), files, loose: true, absolute };
+    const model = checkParsed(parsed, new ListFileReader(root, this.overlay()), root, diagnostics, docs[0]?.shown ?? '.');
+    return { root, model, diagnostics: sortDiagnostics(diagnostics), files, loose: true, absolute };
   }
 
   private openAt(path: string): OpenDocument | undefined {
