@@ -13,6 +13,7 @@
 //
 // `--results` rewrites the "## Engine" section of bench/RESULTS.md. Exit status 1 when the two
 // implementations disagree.
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -139,10 +140,33 @@ function throughput(policy: CompiledPolicy, events: unknown[], rounds: number): 
 async function loadModule(dir: string, m: CompiledModule): Promise<{ policy: CompiledPolicy; ms: number }> {
   writeFileSync(join(dir, 'policy.mjs'), m.js);
   if (m.dataFile) writeFileSync(join(dir, m.dataFile), m.data);
-  const t0 = performance.now();
   const mod = await import(pathToFileURL(join(dir, 'policy.mjs')).href);
   const policy = mod.createPolicy(compiledRuntime) as CompiledPolicy;
-  return { policy, ms: performance.now() - t0 };
+  return { policy, ms: coldLoadMs(dir) };
+}
+
+/**
+ * The load time as `hush run` sees it: in a fresh process (runtime support already imported),
+ * `import` of the module plus `createPolicy`, which reads the sidecar. Median of five processes.
+ */
+function coldLoadMs(dir: string): number {
+  const script = join(dir, 'load.mts');
+  writeFileSync(
+    script,
+    [
+      `import { compiledRuntime } from ${JSON.stringify(pathToFileURL(join(ROOT, 'runtime/compiled-support.ts')).href)};`,
+      'const t = performance.now();',
+      `const mod = await import(${JSON.stringify(pathToFileURL(join(dir, 'policy.mjs')).href)});`,
+      'mod.createPolicy(compiledRuntime);',
+      'console.log(performance.now() - t);',
+    ].join('\n'),
+  );
+  const runs: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const out = execFileSync(process.execPath, [join(ROOT, 'bin', 'run-ts.js'), script], { encoding: 'utf8' });
+    runs.push(Number(out.trim().split('\n').pop()));
+  }
+  return median(runs);
 }
 
 /** The other blacklist layout: one sorted, joined string and an offsets table, binary search. */
@@ -279,11 +303,18 @@ async function main(): Promise<void> {
     `| check + lower to IR (\`policySetToIr\`) | ${ms(checkMs)} |`,
     `| generate the module (\`compileToModule\`) | ${ms(compileMs)} |`,
     `| module size: code / data blob | ${mb(sidecar.js.length)} / ${mb(sidecar.data.length)} |`,
-    `| load, data in the sidecar file (import + \`createPolicy\`) | ${ms(loadedSidecar.ms)} |`,
-    `| load, data inline as base64 | ${ms(loadedInline.ms)} |`,
+    `| load in a fresh process, data in the sidecar file (import + \`createPolicy\`; median of 5) | ${ms(loadedSidecar.ms)} |`,
+    `| load in a fresh process, data inline as base64 (median of 5) | ${ms(loadedInline.ms)} |`,
     `| memory after loading (sidecar): array buffers / heap | ${mb(heap1.arrayBuffers - heap0.arrayBuffers)} / ${mb(heap1.heapUsed - heap0.heapUsed)} |`,
     `| enterprise blacklist, hash table (string-table.ts): size / lookups | ${mb(tableBytes)} / ${rate(tableRate)} |`,
     `| enterprise blacklist, sorted joined string + offsets: size / build / lookups | ${mb(alt.bytes)} / ${ms(alt.buildMs)} / ${rate(altRate)} |`,
+    '',
+    'Where the time goes (profiles of this stream): for a plain message, about 2 µs validating the event',
+    '(`parseEvent`), about 1.5 µs in the generated policy (of which about 1 µs in the keyword matcher\'s scan),',
+    'the rest in the engine and the in-memory store. A message with a link that only some whitelists hold fires',
+    'about 235 rules: about 30 µs in the generated policy (one firing object each), the rest in the engine\'s merge',
+    '(`mergeActions`, `matchesOf`). Generated code shares one function per rule *shape*: with one function per rule',
+    'such a message took 100–130 µs in the generated policy alone, its 235 functions cold in the instruction cache.',
     '',
     `Data placement: the inline form (${mb(inline.js.length)} of base64 in the module) loads in ${ms(loadedInline.ms)}, the sidecar in ${ms(loadedSidecar.ms)};`,
     `modules inline their data up to 1 MiB (\`DEFAULT_INLINE_LIMIT\`), so that small policy sets stay one file, and use the sidecar above it.`,

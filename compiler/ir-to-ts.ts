@@ -265,23 +265,16 @@ function emitModule(sf: SourceFile, ir: IrPolicySet, plan: PolicyData, hash: str
   }
   /** A constant; `init` as a list of lines is written as an array literal, one element a line. */
   const constant = (name: string, init: string | string[], exported = false, docs?: string) =>
-    sf.addVariableStatement({
-      isExported: exported,
-      declarationKind: VariableDeclarationKind.Const,
-      declarations: [
-        {
-          name,
-          initializer:
-            typeof init === 'string'
-              ? init
-              : (w) => {
-                  w.write('[');
-                  w.indent(() => init.forEach((line, i) => w.writeLine(i + 1 < init.length ? `${line},` : line)));
-                  w.write(']');
-                },
-        },
-      ],
-      ...(docs ? { docs: [docs] } : {}),
+    sf.addStatements((w) => {
+      if (docs) w.writeLine(`/** ${docs} */`);
+      const head = `${exported ? 'export ' : ''}const ${name} = `;
+      if (typeof init === 'string') {
+        w.writeLine(`${head}${init};`);
+        return;
+      }
+      w.writeLine(`${head}[`);
+      init.forEach((line, i) => w.writeLine(`  ${line}${i + 1 < init.length ? ',' : ''}`));
+      w.writeLine('];');
     });
   constant('irVersion', numberLiteral(ir.version), true, 'The IR version this module was generated from.');
   constant('hash', stringLiteral(hash), true, 'The content hash of the IR (hush compile --check compares it).');

@@ -43,9 +43,44 @@ export function denseKernel(
   slow: Scan,
   long: Scan,
   nested: Scan,
+  exact: Int32Array,
+  outputLink: Int32Array,
+  patternNext: Int32Array,
+  patternLength: Int32Array,
+  patternFlags: Uint8Array,
+  slotOf: Int32Array,
+  simple: boolean,
+  emitOne: (text: string, pattern: number, end: number, direct: boolean, onHit: (pattern: number, start: number, end: number) => void) => number,
   cap: number,
   minSplit: number,
 ) {
+  // Reports the patterns of the raw hits of the first chain, the rerun and the second chain (past
+  // the joint); a hit that needs no more than its length to find its start goes straight to
+  // `onHit`.
+  function emitRange(text: string, ha: number, hb: number, hr: number, joint: number, direct: boolean, onHit: (pattern: number, start: number, end: number) => void): number {
+    let count = 0;
+    for (let r = 0; r < 3; r++) {
+      const from = r === 0 ? 0 : r === 1 ? cap * 4 : cap * 2;
+      const to = r === 0 ? ha : r === 1 ? hr : hb;
+      const minEnd = r === 2 ? joint : -1;
+    for (let k = from; k < to; k += 2) {
+      const end = hits[k + 1];
+      if (end <= minEnd) continue;
+      const s = hits[k];
+      let st = s / K;
+      while (st !== -1) {
+        for (let p = exact[st]; p !== -1; p = patternNext[p]) {
+          if (direct && (patternFlags[p] & 4) === 0) {
+            onHit(p, end - patternLength[p], end);
+            count++;
+          } else count += emitOne(text, p, end, direct, onHit);
+        }
+        st = outputLink[st];
+      }
+    }
+    }
+    return count;
+  }
   return function scan(text: string, onHit: (pattern: number, start: number, end: number) => void): number {
     if (io[11] !== 0) return nested(text, onHit);
     const n = text.length;
@@ -160,7 +195,14 @@ export function denseKernel(
     io[2] = ha;
     io[3] = hb;
     io[4] = hr;
-    return finish(text, onHit);
+    if (!simple) return finish(text, onHit);
+    const direct = io[9] === 0;
+    io[11] = 1;
+    try {
+      return emitRange(text, ha, hb, hr, joint, direct, onHit);
+    } finally {
+      io[11] = 0;
+    }
   };
 }
 
@@ -170,12 +212,14 @@ export function denseKernel(
  * others live in the double array and follow failure links on a miss until they reach a
  * shallow state, whose row finishes the transition. A state is a premultiplied shallow row
  * (below `off`) or `off` plus a double-array slot. `failTo` is the failure link of each slot in
- * those terms. With `filtered` (large alphabets), a bit per (slot, class) hash tells first
+ * those terms; slots below K hold the root's children only, whose failure is the root. With
+ * `filtered` (large alphabets), a bit per (slot, class) hash tells first
  * whether a slot has a child by that class at all, so that a miss costs no look at `check`.
  */
 export function hybridKernel(
   shallow: Int32Array,
   off: number,
+  K: number,
   base: Int32Array,
   check: Int32Array,
   failTo: Int32Array,
@@ -193,9 +237,44 @@ export function hybridKernel(
   slow: Scan,
   long: Scan,
   nested: Scan,
+  exact: Int32Array,
+  outputLink: Int32Array,
+  patternNext: Int32Array,
+  patternLength: Int32Array,
+  patternFlags: Uint8Array,
+  slotOf: Int32Array,
+  simple: boolean,
+  emitOne: (text: string, pattern: number, end: number, direct: boolean, onHit: (pattern: number, start: number, end: number) => void) => number,
   cap: number,
   minSplit: number,
 ) {
+  // Reports the patterns of the raw hits of the first chain, the rerun and the second chain (past
+  // the joint); a hit that needs no more than its length to find its start goes straight to
+  // `onHit`.
+  function emitRange(text: string, ha: number, hb: number, hr: number, joint: number, direct: boolean, onHit: (pattern: number, start: number, end: number) => void): number {
+    let count = 0;
+    for (let r = 0; r < 3; r++) {
+      const from = r === 0 ? 0 : r === 1 ? cap * 4 : cap * 2;
+      const to = r === 0 ? ha : r === 1 ? hr : hb;
+      const minEnd = r === 2 ? joint : -1;
+    for (let k = from; k < to; k += 2) {
+      const end = hits[k + 1];
+      if (end <= minEnd) continue;
+      const s = hits[k];
+      let st = s < off ? slotOf[s / K] : s - off;
+      while (st !== -1) {
+        for (let p = exact[st]; p !== -1; p = patternNext[p]) {
+          if (direct && (patternFlags[p] & 4) === 0) {
+            onHit(p, end - patternLength[p], end);
+            count++;
+          } else count += emitOne(text, p, end, direct, onHit);
+        }
+        st = outputLink[st];
+      }
+    }
+    }
+    return count;
+  }
   return function scan(text: string, onHit: (pattern: number, start: number, end: number) => void): number {
     if (io[11] !== 0) return nested(text, onHit);
     const n = text.length;
@@ -235,7 +314,7 @@ export function hybridKernel(
           if (filtered) {
             const h = (Math.imul(d, 0x9e3779b1) ^ Math.imul(ca, 0x85ebca6b)) >>> edgeShift;
             if ((edgeBits[h >>> 5] & (1 << (h & 31))) === 0) {
-              const f = failTo[d];
+              const f = d < K ? 0 : failTo[d];
               if (f < off) {
                 const e = shallow[f + ca];
                 out = e < 0;
@@ -252,7 +331,7 @@ export function hybridKernel(
             a = t + off;
             break;
           }
-          const f = failTo[d];
+          const f = d < K ? 0 : failTo[d];
           if (f < off) {
             const e = shallow[f + ca];
             out = e < 0;
@@ -283,7 +362,7 @@ export function hybridKernel(
           if (filtered) {
             const h = (Math.imul(d, 0x9e3779b1) ^ Math.imul(cb, 0x85ebca6b)) >>> edgeShift;
             if ((edgeBits[h >>> 5] & (1 << (h & 31))) === 0) {
-              const f = failTo[d];
+              const f = d < K ? 0 : failTo[d];
               if (f < off) {
                 const e = shallow[f + cb];
                 out = e < 0;
@@ -300,7 +379,7 @@ export function hybridKernel(
             b = t + off;
             break;
           }
-          const f = failTo[d];
+          const f = d < K ? 0 : failTo[d];
           if (f < off) {
             const e = shallow[f + cb];
             out = e < 0;
@@ -341,7 +420,7 @@ export function hybridKernel(
           if (filtered) {
             const h = (Math.imul(d, 0x9e3779b1) ^ Math.imul(ca, 0x85ebca6b)) >>> edgeShift;
             if ((edgeBits[h >>> 5] & (1 << (h & 31))) === 0) {
-              const f = failTo[d];
+              const f = d < K ? 0 : failTo[d];
               if (f < off) {
                 const e = shallow[f + ca];
                 out = e < 0;
@@ -358,7 +437,7 @@ export function hybridKernel(
             a = t + off;
             break;
           }
-          const f = failTo[d];
+          const f = d < K ? 0 : failTo[d];
           if (f < off) {
             const e = shallow[f + ca];
             out = e < 0;
@@ -400,7 +479,7 @@ export function hybridKernel(
           if (filtered) {
             const h = (Math.imul(d, 0x9e3779b1) ^ Math.imul(cb, 0x85ebca6b)) >>> edgeShift;
             if ((edgeBits[h >>> 5] & (1 << (h & 31))) === 0) {
-              const f = failTo[d];
+              const f = d < K ? 0 : failTo[d];
               if (f < off) {
                 const e = shallow[f + cb];
                 out = e < 0;
@@ -417,7 +496,7 @@ export function hybridKernel(
             b = t + off;
             break;
           }
-          const f = failTo[d];
+          const f = d < K ? 0 : failTo[d];
           if (f < off) {
             const e = shallow[f + cb];
             out = e < 0;
@@ -466,7 +545,7 @@ export function hybridKernel(
             if (filtered) {
               const h = (Math.imul(d, 0x9e3779b1) ^ Math.imul(c, 0x85ebca6b)) >>> edgeShift;
               if ((edgeBits[h >>> 5] & (1 << (h & 31))) === 0) {
-                const f = failTo[d];
+                const f = d < K ? 0 : failTo[d];
                 if (f < off) {
                   const e = shallow[f + c];
                   out = e < 0;
@@ -483,7 +562,7 @@ export function hybridKernel(
               s = t + off;
               break;
             }
-            const f = failTo[d];
+            const f = d < K ? 0 : failTo[d];
             if (f < off) {
               const e = shallow[f + c];
               out = e < 0;
@@ -508,6 +587,13 @@ export function hybridKernel(
     io[2] = ha;
     io[3] = hb;
     io[4] = hr;
-    return finish(text, onHit);
+    if (!simple) return finish(text, onHit);
+    const direct = io[9] === 0;
+    io[11] = 1;
+    try {
+      return emitRange(text, ha, hb, hr, joint, direct, onHit);
+    } finally {
+      io[11] = 0;
+    }
   };
 }

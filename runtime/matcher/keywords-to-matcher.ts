@@ -303,6 +303,9 @@ export function buildMatcher(keywords: readonly (string | KeywordSpec)[], option
     slotOf[c] = label[c];
     use(label[c], 0);
   }
+  // Slots below K are the root's children or stay empty: a slot below K is then always a child
+  // of the root, whose failure link is the root (the scanner relies on it).
+  for (let t = 0; t < K; t++) nextFree[t] = t + 1;
   const labels: number[] = [];
   let maxSlot = K;
   for (let qi = 1; qi < N; qi++) {

@@ -125,6 +125,44 @@ function shallowRows(data: MatcherData, count: number): { rows: Int32Array; off:
   return { rows, off, slotOf, failTo };
 }
 
+/** The normalised text of the shortest keyword, rebuilt from the automaton (for the warm-up). */
+function sampleKeyword(data: MatcherData): string {
+  const K = data.classCount;
+  const unitOfClass = new Map<number, number>();
+  for (let i = 0; i < data.alphabet.length; i++) unitOfClass.set(data.alphabetClass[i], data.alphabet[i]);
+  let best = -1;
+  for (let s = 1; s < data.stateCount; s++) {
+    if (data.exact[s] >= 0 && (data.layout === 'dense' || data.check[s] >= 0) && (best < 0 || data.depth[s] < data.depth[best])) best = s;
+  }
+  if (best < 0) return '';
+  const classes: number[] = [];
+  let s = best;
+  while (s !== 0 && classes.length < 64) {
+    if (data.layout === 'double-array') {
+      const parent = data.check[s];
+      classes.push(s - (data.base[parent] & 0x7fffffff));
+      s = parent;
+    } else {
+      // Dense: find a state one level up whose row leads here (small tables only).
+      let found = -1;
+      for (let q = 0; q < data.stateCount && found < 0; q++) {
+        if (data.depth[q] !== data.depth[s] - 1) continue;
+        for (let c = 3; c < K; c++) {
+          const e = data.delta[q * K + c];
+          if ((e < 0 ? ~e : e) === s * K) {
+            classes.push(c);
+            found = q;
+            break;
+          }
+        }
+      }
+      if (found < 0) return '';
+      s = found;
+    }
+  }
+  return String.fromCharCode(...classes.reverse().map((c) => unitOfClass.get(c) ?? 0x20));
+}
+
 /** Texts shorter than this run as one chain: splitting them costs more than it saves. */
 const MIN_SPLIT = 24;
 
@@ -561,16 +599,41 @@ export function createMatcher(data: MatcherData, options: MatcherOptions = {}): 
   let inner: Matcher | null = null;
   const nested = (text: string, onHit: OnHit): number => (inner ??= createMatcher(data, { ...options, specialize: false })).scan(text, onHit);
 
+  /** One hit whose start needs a walk back, or a whole-word check: reports it (1) or not (0). */
+  const emitOne = (text: string, p: number, rawEnd: number, direct: boolean, onHit: OnHit): number => {
+    let end = rawEnd;
+    if (!direct && end < text.length && isLow(text.charCodeAt(end)) && isHigh(text.charCodeAt(end - 1))) end++;
+    let start = direct ? end - patternLength[p] : startOf(text, rawEnd, patternLength[p]);
+    if (!direct && start > 0 && isLow(text.charCodeAt(start)) && isHigh(text.charCodeAt(start - 1))) start--;
+    const flags = patternFlags[p];
+    if (flags & FLAG_WHOLE_WORD && !isWholeWord(text, start, end, (flags & FLAG_OPEN_START) !== 0, (flags & FLAG_OPEN_END) !== 0)) return 0;
+    onHit(p, start, end);
+    return 1;
+  };
+  // Without exception phrases and units that normalise to nothing, the kernel reports hits itself.
+  const simple = !hasExceptions && !hasSkip;
+  const emitArgs = [exact, outputLink, patternNext, patternLength, patternFlags, hybrid ? hybrid.slotOf : new Int32Array(0), simple, emitOne] as const;
   const enabled = options.specialize ?? true;
   const edges = dense || !(options.edgeFilter ?? K >= EDGE_FILTER_CLASSES) ? { bits: new Int32Array(0), shift: 0 } : edgeFilter(base, check);
   const scan: (text: string, onHit: OnHit) => number = dense
-    ? specialize(denseKernel, [delta, data.depth, K, classMapSmall, units, fill, hits, io, attention, finish, slow, long, nested, cap, MIN_SPLIT], enabled)
+    ? specialize(denseKernel, [delta, data.depth, K, classMapSmall, units, fill, hits, io, attention, finish, slow, long, nested, ...emitArgs, cap, MIN_SPLIT], enabled)
     : specialize(
         hybridKernel,
-        [hybrid!.rows, off, base, check, hybrid!.failTo, depthOf, edges.bits, edges.shift, edges.bits.length > 0, classMapSmall, units, fill, hits, io, attention, finish, slow, long, nested, cap, MIN_SPLIT],
+        [hybrid!.rows, off, K, base, check, hybrid!.failTo, depthOf, edges.bits, edges.shift, edges.bits.length > 0, classMapSmall, units, fill, hits, io, attention, finish, slow, long, nested, ...emitArgs, cap, MIN_SPLIT],
         enabled,
       );
   const PATHS = ['fast', 'long', 'slow'] as const;
+
+  // Warm-up: a few texts with hits in both chains and in the rerun, so that the kernel has type
+  // feedback for its rare branches before V8 optimises it (else it deoptimises on the first hit
+  // of each kind, and may stay slow).
+  const sampleText = sampleKeyword(data);
+  if (sampleText !== '') {
+    const pad = ' '.repeat(MIN_SPLIT);
+    const texts = [sampleText + pad + sampleText, pad + sampleText + sampleText + pad, sampleText.repeat(MIN_SPLIT), pad + pad];
+    const none = () => {};
+    for (let r = 0; r < 3; r++) for (const t of texts) scan(t, none);
+  }
 
   return {
     data,
