@@ -15,6 +15,7 @@ import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { DEFAULT_OUT, DEFAULT_SEED, generatePolicySet, ROOT, type Manifest, type SetKind } from '../scripts/gen-policy-set.ts';
+import { writeResultsSection } from './results-file.ts';
 
 const TARGET_MS = 5_000;
 const TARGET_RSS = 1024 ** 3;
@@ -151,20 +152,8 @@ function table(rows: Row[]): string {
   return lines.join('\n');
 }
 
-/** Replaces the "## hush check" section of bench/RESULTS.md (to the next `## ` heading), or appends it. */
 function writeResults(section: string): void {
-  const path = join(ROOT, 'bench', 'RESULTS.md');
-  const heading = '## hush check';
-  const old = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmark results\n';
-  const start = old.search(/^## hush check[ \t]*$/m);
-  let text: string;
-  if (start === -1) text = old.replace(/\n*$/, '\n\n') + section;
-  else {
-    const rest = old.slice(start + heading.length);
-    const next = rest.search(/^## /m);
-    text = old.slice(0, start) + section + (next === -1 ? '' : '\n' + rest.slice(next));
-  }
-  writeFileSync(path, text.replace(/\n*$/, '\n'));
+  writeResultsSection(ROOT, '## hush check', section);
 }
 
 async function main(): Promise<number> {

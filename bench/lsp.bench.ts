@@ -19,6 +19,7 @@ import { complete } from '../lsp/completion.ts';
 import { Workspace } from '../lsp/policy-sets.ts';
 import { LspClient, textDocument, uriOf } from '../lsp/testing/lsp-client.ts';
 import { marked } from '../lsp/testing/markers.ts';
+import { writeResultsSection } from './results-file.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const TARGET_MS = 50;
@@ -140,18 +141,7 @@ async function measureOverRpc(c: Case) {
 }
 
 function writeResults(section: string): void {
-  const path = join(ROOT, 'bench', 'RESULTS.md');
-  const heading = '## Language server';
-  const old = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmark results\n';
-  const start = old.search(/^## Language server[ \t]*$/m);
-  let text: string;
-  if (start === -1) text = old.replace(/\n*$/, '\n\n') + section;
-  else {
-    const rest = old.slice(start + heading.length);
-    const next = rest.search(/^## /m);
-    text = old.slice(0, start) + section + (next === -1 ? '' : '\n' + rest.slice(next));
-  }
-  writeFileSync(path, text.replace(/\n*$/, '\n'));
+  writeResultsSection(ROOT, '## Language server', section);
 }
 
 async function main(): Promise<number> {
