@@ -9,7 +9,7 @@
 // - `error` expects the event to be rejected: a code string, or a partial error object.
 import type { Decision, EventError } from '../runtime/engine.ts';
 
-export const EXPECTATION_KEYS = ['event', 'allowed', 'actions', 'matches', 'blocked', 'muted', 'exempt', 'recorded', 'error'] as const;
+export const EXPECTATION_KEYS = ['event', 'allowed', 'actions', 'matches', 'blocked', 'muted', 'exempt', 'recorded', 'sanctions', 'strikes', 'appeal', 'quota', 'reason', 'error'] as const;
 
 export type Expectation = Partial<Record<(typeof EXPECTATION_KEYS)[number], unknown>>;
 

@@ -2,6 +2,7 @@
 // command returns an exit status (0 ok, 1 failed, 2 bad usage); nothing here prints a stack
 // trace for a user's mistake.
 import { Command, CommanderError } from 'commander';
+import { StoreError } from '../runtime/store.ts';
 import { EXIT, processIO, UsageError, type CliIO } from './io.ts';
 import { commands } from './commands/index.ts';
 
@@ -28,6 +29,11 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     if (e instanceof UsageError) {
       io.stderr(`hush: ${e.message}\n`);
       return EXIT.usage;
+    }
+    if (e instanceof StoreError) {
+      // The state could not be read or written: say which and where; nothing was reset.
+      io.stderr(`hush: ${e.code}: ${e.message} (${e.where})\n`);
+      return EXIT.failed;
     }
     // An internal failure: say so plainly, without a stack trace unless asked for.
     io.stderr(`hush: internal error: ${e instanceof Error ? e.message : String(e)}\n`);

@@ -7,7 +7,7 @@ import { BUILTIN_CATEGORIES, DEFAULT_LIMITS_PROFILE, DEFAULT_NORMALIZE, type Nor
 import { diagnostic, type Diagnostic } from '../language/diagnostic.ts';
 import { availableProfiles, loadProfile } from './limits-profile.ts';
 import type { ListFileReader } from './list-file.ts';
-import type { CategoryModel, LadderModel, LoadedList, Loc, Owner, PolicySetModel, RuleModel } from './model.ts';
+import type { CategoryModel, LadderModel, LoadedList, Loc, Owner, PolicySetModel, QuotaModel, RuleModel } from './model.ts';
 
 export interface ParsedFile {
   path: string;
@@ -43,6 +43,7 @@ export function astToModel(parsed: ParsedFile[], lists: ListFileReader, rootForM
   for (const c of BUILTIN_CATEGORIES) categories.set(c.id, { id: c.id, label: c.label, builtin: true });
   const rules: RuleModel[] = [];
   const ladders: LadderModel[] = [];
+  const quotas: QuotaModel[] = [];
 
   for (const { path: file, root, ast } of parsed) {
     for (const d of ast.declarations) {
@@ -109,7 +110,10 @@ export function astToModel(parsed: ParsedFile[], lists: ListFileReader, rootForM
           rules.push(ruleModel(file, root, d, load, loc));
           break;
         case 'ladder':
-          ladders.push(ladderModel(file, d, loc));
+          ladders.push(ladderModel(file, root, d, load, loc));
+          break;
+        case 'quota':
+          quotas.push({ name: d.name.name, loc: loc(file, d), nameLoc: loc(file, d.name), decl: d });
           break;
       }
     }
@@ -142,6 +146,7 @@ export function astToModel(parsed: ParsedFile[], lists: ListFileReader, rootForM
     categories,
     rules,
     ladders,
+    quotas,
     syntaxErrors: new Map(),
   };
   if (enterprise) model.enterprise = enterprise;
@@ -206,13 +211,21 @@ function ruleModel(
   return r;
 }
 
-function ladderModel(file: string, d: A.LadderDecl, loc: (file: string, n: A.Node) => Loc): LadderModel {
-  const l: LadderModel = { name: d.name.value, loc: loc(file, d), nameLoc: loc(file, d.name), decl: d, counts: [], steps: [] };
+function ladderModel(
+  file: string,
+  root: string,
+  d: A.LadderDecl,
+  load: (file: string, root: string, src: A.ListSource) => LoadedList,
+  loc: (file: string, n: A.Node) => Loc,
+): LadderModel {
+  const l: LadderModel = { name: d.name.value, loc: loc(file, d), nameLoc: loc(file, d.name), decl: d, counts: [], steps: [], members: [] };
   for (const s of d.body) {
     if (s.kind === 'counts') l.counts.push(...s.categories);
     else if (s.kind === 'step') l.steps.push(s);
     else if (s.kind === 'severe') l.severe ??= s;
     else if (s.kind === 'expire') l.expireAfter ??= s.after;
+    else if (s.kind === 'members') l.members.push(load(file, root, s.list));
+    else if (s.kind === 'linked') l.linked ??= s;
   }
   return l;
 }

@@ -78,9 +78,9 @@ function hostilePolicy(): string {
 
 /** Every identifier the generator writes, besides the numbered shape functions. */
 const GENERATOR_IDENTIFIERS = new Set([
-  'irVersion', 'hash', 'supportVersion', 'dataFile', 'N', 'LADDERS', 'PROFILES', 'RULES', 'A', 'I', 'DATA', 'JSON', 'parse',
+  'irVersion', 'hash', 'supportVersion', 'dataFile', 'N', 'LADDERS', 'QUOTA', 'PROFILES', 'RULES', 'A', 'I', 'DATA', 'JSON', 'parse',
   'SHAPE', 'P', 'p', 'r',
-  'createPolicy', 'runtime', 'data', 'version', 'Error', 'createCompiledPolicy', 'names', 'ladders', 'profiles', 'rules',
+  'createPolicy', 'runtime', 'data', 'version', 'Error', 'createCompiledPolicy', 'names', 'ladders', 'contactQuota', 'profiles', 'rules',
   'm', 'x', 'o', 'e', 'n', 'j', 'kw', 'link', 'mp', 'card', 'ids', 'flood', 'joined', 'len', 'images', 'at', 'push', 'rule',
   'trigger', 'triggerIndex', 'evidence', 'actions', 'count', 'limit', 'windowMs', 'joinedAt', 'withinMs', 'length', 'max',
   'Date', 'toISOString', 'type', 'text', 'ms', 'scope', 'target', 'category', 'undefined',

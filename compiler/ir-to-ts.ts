@@ -35,7 +35,7 @@ import { pathToFileURL } from 'node:url';
 import { IndentationText, Project, VariableDeclarationKind, type SourceFile, type WriterFunction } from 'ts-morph';
 import { blobToBase64, encodeBlob } from '../runtime/data-blob.ts';
 import { compiledRuntime, META_IDENTITY, META_IMAGE, META_NEW_MEMBER, SUPPORT_VERSION, type CompiledModulePolicy } from '../runtime/compiled-support.ts';
-import type { IrAction, IrLadder, IrLoc, IrPolicySet, IrRule, IrStep } from '../runtime/ir.ts';
+import type { IrAction, IrContactQuota, IrLadder, IrLoc, IrPolicySet, IrRule, IrStep } from '../runtime/ir.ts';
 import { irToData, type PolicyData } from './ir-to-data.ts';
 import { irHash } from './policy-set-to-ir.ts';
 
@@ -129,7 +129,18 @@ function stepData(s: IrStep): IrStep {
 }
 
 function ladderData(l: IrLadder): IrLadder {
-  return { name: l.name, loc: locData(l.loc), counts: l.counts, steps: l.steps.map(stepData), severe: l.severe ? stepData(l.severe) : null, expireAfterMs: l.expireAfterMs };
+  return { name: l.name, loc: locData(l.loc), counts: l.counts, steps: l.steps.map(stepData), severe: l.severe ? stepData(l.severe) : null, expireAfterMs: l.expireAfterMs, members: l.members, linked: l.linked && { sanctions: l.linked.sanctions, restoreWithinMs: l.linked.restoreWithinMs, loc: locData(l.linked.loc) } };
+}
+
+function quotaData(q: IrContactQuota): IrContactQuota {
+  return {
+    loc: locData(q.loc),
+    base: q.base,
+    adjustments: q.adjustments.map((a) => ({ delta: a.delta, factor: a.factor, op: a.op, value: a.value, loc: locData(a.loc) })),
+    minimum: q.minimum,
+    maximum: q.maximum,
+    utcOffsetMinutes: q.utcOffsetMinutes,
+  };
 }
 
 /** The candidate-selection facts of one rule (see RuleMeta in runtime/compiled-support.ts). */
@@ -282,6 +293,7 @@ function emitModule(sf: SourceFile, ir: IrPolicySet, plan: PolicyData, hash: str
   constant('dataFile', dataFile === null ? 'null' : stringLiteral(dataFile), true, 'The sidecar data file read at load time, or null.');
   constant('N', dataLiteral(ir.rules.map((r) => r.name)), false, 'Rule names, by rule number.');
   constant('LADDERS', `JSON.parse(${stringLiteral(JSON.stringify(ir.ladders.map(ladderData)))})`, false, 'The penalty ladders (for the engine).');
+  constant('QUOTA', `JSON.parse(${stringLiteral(JSON.stringify(ir.contactQuota ? quotaData(ir.contactQuota) : null))})`, false, 'The daily contact-add quota (for the engine), or null.');
   constant('PROFILES', dataLiteral(plan.profiles), false, 'Normalisation profiles, by profile number.');
   constant(
     'RULES',
@@ -338,7 +350,7 @@ function emitModule(sf: SourceFile, ir: IrPolicySet, plan: PolicyData, hash: str
       });
       w.writeLine('return runtime.createCompiledPolicy(');
       w.indent(() => {
-        w.writeLine(`{ irVersion, hash, data: data ?? ${dataExpr}, names: N, ladders: LADDERS, profiles: PROFILES, rules: RULES },`);
+        w.writeLine(`{ irVersion, hash, data: data ?? ${dataExpr}, names: N, ladders: LADDERS, contactQuota: QUOTA, profiles: PROFILES, rules: RULES },`);
         w.writeLine(`[${shapeRules.map((_, si) => `s${si}`).join(', ')}],`);
         w.writeLine('SHAPE,');
         w.writeLine('P,');

@@ -16,6 +16,7 @@ export type LimitId =
   | 'rules-per-super-admins'
   | 'rules-per-management-rule'
   | 'rules-per-member'
+  | 'linked-restore'
   | 'rules-per-group';
 
 export interface Limit {
@@ -30,6 +31,17 @@ export interface Limit {
   legacyBefore?: string;
   /** An advisory limit (a batch plan), reported as information rather than an error. */
   advisory?: boolean;
+  /** The seed the sentence comes from, when it is not the profile's `source`. */
+  source?: string;
+}
+
+/** Milliseconds per unit, for limits that are durations (`"unit": "hours"`). */
+const DURATION_UNIT_MS: Record<string, number> = { seconds: 1_000, minutes: 60_000, hours: 3_600_000, days: 86_400_000 };
+
+/** The maximum of a duration limit in milliseconds; undefined when the limit is not a duration or has none. */
+export function limitMs(l: Limit): number | undefined {
+  const unit = DURATION_UNIT_MS[l.unit];
+  return unit === undefined || l.max === null ? undefined : l.max * unit;
 }
 
 export interface LimitsProfile {
@@ -46,6 +58,7 @@ export const PROFILES_DIR = join(fileURLToPath(new URL('.', import.meta.url)), '
 const REQUIRED: LimitId[] = [
   'keywords-per-rule', 'links-per-rule', 'miniprograms-per-rule', 'personal-blacklist', 'enterprise-blacklist',
   'groups-per-rule', 'groups-per-operation', 'rules-per-super-admins', 'rules-per-management-rule', 'rules-per-member',
+  'linked-restore',
 ];
 
 const cache = new Map<string, LimitsProfile>();

@@ -4,11 +4,13 @@
 import type * as A from '../language/ast.ts';
 import type { Range } from '../language/diagnostic.ts';
 import type {
-  IrAction, IrLadder, IrLinkPattern, IrLoc, IrPolicySet, IrRule, IrSanction, IrStep, IrTrigger, IrNormalizeStep,
+  IrAction, IrContactQuota, IrLadder, IrLinked, IrLinkPattern, IrLoc, IrPolicySet, IrQuotaAdjustment, IrRule, IrSanction, IrStep, IrTrigger,
+  IrNormalizeStep,
 } from '../runtime/ir.ts';
 import { IR_VERSION } from '../runtime/ir.ts';
 import { parseLinkPattern } from './link-pattern.ts';
-import type { LadderModel, LoadedList, PolicySetModel, RuleModel } from './model.ts';
+import type { LadderModel, LoadedList, PolicySetModel, QuotaModel, RuleModel } from './model.ts';
+import { DEFAULT_UTC_OFFSET_MINUTES, parseUtcOffset } from './utc-offset.ts';
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -52,6 +54,7 @@ export function modelToIr(model: PolicySetModel): IrPolicySet {
       .sort((a, b) => cmp(a.id, b.id)),
     rules: model.rules.map(ruleToIr).sort((a, b) => cmp(a.name, b.name)),
     ladders: model.ladders.map(ladderToIr).sort((a, b) => cmp(a.name, b.name)),
+    contactQuota: quotaToIr(model.quotas.find((q) => q.name === 'contact-add')),
   };
 }
 
@@ -151,5 +154,45 @@ function ladderToIr(l: LadderModel): IrLadder {
     steps: [...l.steps].sort((a, b) => a.number.value - b.number.value).map((s) => stepToIr(file, s.number.value, s)),
     severe: l.severe ? stepToIr(file, 0, l.severe) : null,
     expireAfterMs: l.expireAfter?.ms ?? null,
+    members: l.members.length ? sortedDistinct(l.members.slice(0, 1)) : null,
+    linked: l.linked ? linkedToIr(file, l.linked) : null,
+  };
+}
+
+function linkedToIr(file: string, s: A.LinkedStmt): IrLinked {
+  // Held sanctions have no duration (the checker rejects one), so every `ms` is null.
+  return { sanctions: s.sanctions.map((x) => ({ ...sanctionToIr(x), ms: null })), restoreWithinMs: s.restore?.ms ?? 0, loc: irLoc(file, s.range) };
+}
+
+/**
+ * A percentage as a fraction, exactly as its decimal text says: `2.3%` is 23 / 1000, the double
+ * nearest to 0.023 (dividing the parsed number by 100 would not always be).
+ */
+export function percentToFraction(text: string): number {
+  const [whole, decimals = ''] = text.replace(/%$/, '').split('.');
+  return Number(`${whole}${decimals}`) / 10 ** (decimals.length + 2);
+}
+
+function conditionToIr(c: A.QuotaCondition): Pick<IrQuotaAdjustment, 'factor' | 'op' | 'value'> {
+  if ('negated' in c) return { factor: c.factor, op: 'is', value: !c.negated };
+  return { factor: c.factor, op: c.op, value: percentToFraction(c.threshold.text) };
+}
+
+function quotaToIr(q: QuotaModel | undefined): IrContactQuota | null {
+  if (!q) return null;
+  const file = q.loc.file;
+  const body = q.decl.body;
+  const daily = body.find((s): s is A.DailyStmt => s.kind === 'daily');
+  const bound = (kind: 'minimum' | 'maximum') => body.find((s): s is A.BoundStmt => s.kind === kind)?.value.value;
+  const tz = body.find((s): s is A.TimezoneStmt => s.kind === 'timezone');
+  return {
+    loc: irLoc(file, q.decl.range),
+    base: daily?.count.value ?? 0,
+    adjustments: body
+      .filter((s): s is A.AdjustStmt => s.kind === 'adjust')
+      .map((s) => ({ delta: s.direction === 'raise' ? s.amount.value : -s.amount.value, ...conditionToIr(s.condition), loc: irLoc(file, s.range) })),
+    minimum: bound('minimum') ?? 0,
+    maximum: bound('maximum') ?? null,
+    utcOffsetMinutes: tz ? (parseUtcOffset(tz.offset.value) ?? DEFAULT_UTC_OFFSET_MINUTES) : DEFAULT_UTC_OFFSET_MINUTES,
   };
 }

@@ -82,6 +82,18 @@ export interface LadderModel {
   steps: A.StepStmt[];
   severe?: A.SevereStmt;
   expireAfter?: A.Duration;
+  /** Whose violations the ladder counts, one entry per `members` line (at most one is allowed). */
+  members: LoadedList[];
+  /** Penalty rule 2: the first `while linked blocked` line. */
+  linked?: A.LinkedStmt;
+}
+
+/** A `quota NAME { … }` declaration. */
+export interface QuotaModel {
+  name: string;
+  loc: Loc;
+  nameLoc: Loc;
+  decl: A.QuotaDecl;
 }
 
 export interface CategoryModel {
@@ -106,6 +118,8 @@ export interface PolicySetModel {
   categories: Map<string, CategoryModel>;
   rules: RuleModel[];
   ladders: LadderModel[];
+  /** Every quota declaration in set order; a set may have one (the checker reports the others). */
+  quotas: QuotaModel[];
   /** Offsets of syntax errors by file: checks for a missing part skip declarations holding one. */
   syntaxErrors: Map<string, number[]>;
 }

@@ -8,6 +8,7 @@ import { checkLadders } from './checks/ladders.ts';
 import { checkLimits } from './checks/limits.ts';
 import { checkKeywordLints } from './checks/keyword-lints.ts';
 import { checkListLints } from './checks/list-lints.ts';
+import { checkQuota } from './checks/quota.ts';
 
 export interface Pass {
   name: string;
@@ -21,9 +22,12 @@ export const passes: Pass[] = [
   // Runs after the model is built (parse → lists loaded → declarations merged across files).
   { name: 'names', after: [], what: 'unique rule and ladder names; every recorded or counted category is known', run: checkNames },
   { name: 'rule-structure', after: ['names'], what: 'owners, groups, triggers with their lists, counts, durations, normalisation', run: checkRuleStructure },
-  { name: 'ladders', after: ['names'], what: 'ladder categories, step numbering, sanctions, appealability, unreachable steps', run: checkLadders },
-  // Limits count entries of loaded lists, so they follow structure (which reports empty lists).
-  { name: 'limits', after: ['rule-structure'], what: 'every documented limit of the profile, the batch plan and the creator quotas', run: checkLimits },
+  { name: 'ladders', after: ['names'], what: 'ladder categories, step numbering, sanctions, appealability, unreachable steps, `members` and `while linked blocked`', run: checkLadders },
+  // The quota stands alone: it names nothing the other passes check.
+  { name: 'quota', after: [], what: 'one quota per set, of a known kind, with a daily base, sane amounts, thresholds, bounds and time zone', run: checkQuota },
+  // Limits count entries of loaded lists, so they follow structure (which reports empty lists);
+  // the linked-account restore limit follows the ladders pass, which reports a missing one.
+  { name: 'limits', after: ['rule-structure', 'ladders'], what: 'every documented limit of the profile, the batch plan, the creator quotas and the linked-account restore delay', run: checkLimits },
   { name: 'keyword-lints', after: ['rule-structure'], what: 'duplicate and redundant keywords', run: checkKeywordLints },
   { name: 'list-lints', after: ['limits'], what: 'repeated list entries; customers both exempt and blacklisted', run: checkListLints },
 ];

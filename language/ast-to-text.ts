@@ -2,13 +2,15 @@
 // (spec/language.md lists them for authors):
 // - one declaration or statement per line; two spaces of indentation inside `{ … }`; a block with
 //   nothing inside is written `rule "x" {}`;
-// - one space between words, `, ` between list items, `: ` after `step N` and `severe`;
-//   `appealable` always last in its sanction list;
+// - one space between words, `, ` between list items, `: ` after `step N`, `severe` and
+//   `while linked blocked`; `appealable` always last in its sanction list, `restore within`
+//   always last in its line;
 // - strings are re-quoted (`quoteString`): the value is kept, escapes become canonical;
-//   durations are kept as written (`90s` stays `90s`); numbers are written in decimal;
+//   durations and percentages are kept as written (`90s` stays `90s`, `05%` stays `05%`);
+//   numbers are written in decimal;
 // - blank lines: where the source had one or more blank lines between two lines, one is kept;
 //   none after `{`, before `}` or at the start of the file; at the top level a block (`rule`,
-//   `ladder`) is always set apart from its neighbours by one blank line (before its leading
+//   `ladder`, `quota`) is always set apart from its neighbours by one blank line (before its leading
 //   comments);
 // - comments are kept: a comment on its own line stays before the statement that follows it
 //   (or before the `}` that closes its block, or at the end of the file); a comment after a
@@ -27,11 +29,11 @@ import { parsePolicy } from './text-to-ast.ts';
 
 const INDENT = '  ';
 
-type Item = A.Declaration | A.RuleStatement | A.LadderStatement;
-type Block = A.RuleDecl | A.LadderDecl;
+type Item = A.Declaration | A.RuleStatement | A.LadderStatement | A.QuotaStatement;
+type Block = A.RuleDecl | A.LadderDecl | A.QuotaDecl;
 
 function isBlock(item: Item): item is Block {
-  return 'kind' in item && (item.kind === 'rule' || item.kind === 'ladder');
+  return 'kind' in item && (item.kind === 'rule' || item.kind === 'ladder' || item.kind === 'quota');
 }
 
 /** A comment placed before an item; an interior one sat inside the item in the source. */
@@ -157,7 +159,7 @@ class Printer {
   }
 
   block(b: Block, indent: string): string[] {
-    const header = `${indent}${b.kind} ${quoteString(b.name.value)} {`;
+    const header = `${indent}${b.kind} ${b.kind === 'quota' ? b.name.name : quoteString(b.name.value)} {`;
     const trailing = this.at.trailing.get(b);
     const headerComment = this.at.headerTrailing.get(b);
     const dangling = this.at.dangling.get(b) ?? [];
@@ -218,6 +220,22 @@ function sanction(s: A.Sanction): string {
   return s.duration.ms === null ? `${head} forever` : `${head} for ${duration(s.duration)}`;
 }
 
+/** A sanction of `while linked blocked`: without a duration unless one was (wrongly) written. */
+function heldSanction(s: A.Sanction): string {
+  return s.duration ? sanction(s) : `${s.verb} ${s.target}`;
+}
+
+function linked(s: A.LinkedStmt): string {
+  const parts = s.sanctions.map(heldSanction);
+  if (s.restore) parts.push(`restore within ${duration(s.restore)}`);
+  return `while linked blocked: ${parts.join(', ')}`;
+}
+
+function condition(c: A.QuotaCondition): string {
+  if ('negated' in c) return c.negated ? `not ${c.factor}` : c.factor;
+  return `${c.factor} ${c.op} ${c.threshold.text}`;
+}
+
 function sanctions(xs: readonly A.Sanction[], appealable: A.Node | undefined): string {
   const parts = xs.map(sanction);
   if (appealable) parts.push('appealable');
@@ -270,6 +288,19 @@ function statement(s: Exclude<Item, Block>): string {
       return `severe: ${sanctions(s.sanctions, s.appealable)}`;
     case 'expire':
       return `expire after ${duration(s.after)}`;
+    case 'members':
+      return `members ${list(s.list)}`;
+    case 'linked':
+      return linked(s);
+    case 'daily':
+      return `daily ${s.count.value}`;
+    case 'adjust':
+      return `${s.direction} ${s.amount.value} when ${condition(s.condition)}`;
+    case 'minimum':
+    case 'maximum':
+      return `${s.kind} ${s.value.value}`;
+    case 'timezone':
+      return `timezone ${q(s.offset)}`;
   }
 }
 

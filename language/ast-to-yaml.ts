@@ -4,15 +4,18 @@
 // conversion does to an AST is written down once, as `yamlNormalForm`, and holds exactly:
 // `parseYamlPolicy(astToYaml(ast))` gives `yamlNormalForm(ast)` again, up to ranges.
 // - Declarations are grouped under their key (`enterprise`, `limits`, `normalize`, `blacklist`,
-//   `exempt`, `categories`, `rules`, `ladders`), keys in the order of their first declaration;
-//   inside a rule, statements under theirs (`owner`, `groups`, `keywords`, `except`, `allow`,
-//   `normalize`, `configured-on`, `announce`, `when`), and inside a ladder likewise (`counts`,
-//   `steps`, `severe`, `expire-after`).
+//   `exempt`, `categories`, `rules`, `ladders`, `quotas`), keys in the order of their first
+//   declaration; inside a rule, statements under theirs (`owner`, `groups`, `keywords`, `except`,
+//   `allow`, `normalize`, `configured-on`, `announce`, `when`), inside a ladder likewise
+//   (`counts`, `steps`, `severe`, `expire-after`, `members`, `while-linked-blocked`), and inside
+//   a quota (`daily`, `adjust`, `minimum`, `maximum`, `timezone`; raises and lowerings keep their
+//   order under `adjust`).
 // - Inline lists that end up next to each other under one key are one list (`groups "a"` then
 //   `groups "b"` is `groups: [a, b]`), and a ladder's `counts` statements are one.
 // - A key holds one value, so a second `enterprise`, `limits` or `normalize` declaration, and a
-//   rule's second `normalize`, `configured on` or `announce`, or a ladder's second `severe` or
-//   `expire after`, cannot be written: `yamlConversionProblems` reports each (the checker reports
+//   rule's second `normalize`, `configured on` or `announce`, a ladder's second `severe`,
+//   `expire after`, `members` or `while linked blocked`, or a quota's second `daily`, `minimum`,
+//   `maximum` or `timezone`, cannot be written: `yamlConversionProblems` reports each (the checker reports
 //   them as duplicates in either form), and the first one is kept.
 // None of this changes the checked model. Comments are kept, each before the declaration or
 // statement that follows it in the source (a comment at the end of a line moves to the line
@@ -62,6 +65,7 @@ const TOP_KEY: Record<A.Declaration['kind'], string> = {
   category: 'categories',
   rule: 'rules',
   ladder: 'ladders',
+  quota: 'quotas',
 };
 
 const RULE_KEY: Record<A.RuleStatement['kind'], string> = {
@@ -76,11 +80,21 @@ const RULE_KEY: Record<A.RuleStatement['kind'], string> = {
   when: 'when',
 };
 
-const LADDER_KEY: Record<A.LadderStatement['kind'], string> = { counts: 'counts', step: 'steps', severe: 'severe', expire: 'expire-after' };
+const LADDER_KEY: Record<A.LadderStatement['kind'], string> = {
+  counts: 'counts',
+  step: 'steps',
+  severe: 'severe',
+  expire: 'expire-after',
+  members: 'members',
+  linked: 'while-linked-blocked',
+};
+
+const QUOTA_KEY: Record<A.QuotaStatement['kind'], string> = { daily: 'daily', adjust: 'adjust', minimum: 'minimum', maximum: 'maximum', timezone: 'timezone' };
 
 const SINGLE_DECLS = new Set(['enterprise', 'limits', 'normalize']);
 const SINGLE_RULE = new Set(['normalize', 'configured-on', 'announce']);
-const SINGLE_LADDER = new Set(['severe', 'expire-after']);
+const SINGLE_LADDER = new Set(['severe', 'expire-after', 'members', 'while-linked-blocked']);
+const SINGLE_QUOTA = new Set(['daily', 'minimum', 'maximum', 'timezone']);
 
 /** A node that the YAML form cannot hold, with the key it would need twice. */
 interface Lost {
@@ -119,6 +133,17 @@ function normalLadder(l: A.LadderDecl, lost: Lost[]): A.LadderDecl {
   return { ...l, body };
 }
 
+function normalQuota(q: A.QuotaDecl, lost: Lost[]): A.QuotaDecl {
+  const body: A.QuotaStatement[] = [];
+  for (const [key, xs] of group(q.body, (s) => QUOTA_KEY[s.kind])) {
+    if (SINGLE_QUOTA.has(key)) {
+      body.push(xs[0]);
+      for (const x of xs.slice(1)) lost.push({ node: x, key });
+    } else body.push(...xs);
+  }
+  return { ...q, body };
+}
+
 function normalize(ast: A.PolicyFile): { ast: A.PolicyFile; lost: Lost[] } {
   const lost: Lost[] = [];
   const declarations: A.Declaration[] = [];
@@ -131,6 +156,7 @@ function normalize(ast: A.PolicyFile): { ast: A.PolicyFile; lost: Lost[] } {
     } else if (key === 'exempt') declarations.push(...mergeInline(ds as A.ExemptDecl[]));
     else if (key === 'rules') declarations.push(...(ds as A.RuleDecl[]).map((r) => normalRule(r, lost)));
     else if (key === 'ladders') declarations.push(...(ds as A.LadderDecl[]).map((l) => normalLadder(l, lost)));
+    else if (key === 'quotas') declarations.push(...(ds as A.QuotaDecl[]).map((q) => normalQuota(q, lost)));
     else declarations.push(...ds);
   }
   return { ast: { ...ast, declarations }, lost };
@@ -214,7 +240,7 @@ class Renderer {
     for (const [key, ds] of group(ast.declarations, (d) => TOP_KEY[d.kind])) {
       const p = this.declarations(key, ds);
       root.items.push(p);
-      for (const d of ds) if (d.kind !== 'category' && d.kind !== 'rule' && d.kind !== 'ladder' && d.kind !== 'blacklist') this.anchor(d, p.key as Scalar);
+      for (const d of ds) if (d.kind !== 'category' && d.kind !== 'rule' && d.kind !== 'ladder' && d.kind !== 'quota' && d.kind !== 'blacklist') this.anchor(d, p.key as Scalar);
     }
     // A blank line sets apart every key whose value is a block, and the key after it.
     root.items.forEach((p, i) => {
@@ -253,6 +279,8 @@ class Renderer {
         return pair(key, seq((ds as A.CategoryDecl[]).map((c) => this.category(c))));
       case 'rules':
         return pair(key, this.spaced((ds as A.RuleDecl[]).map((r) => this.rule(r))));
+      case 'quotas':
+        return pair(key, this.spaced((ds as A.QuotaDecl[]).map((q) => this.quota(q))));
       default:
         return pair(key, this.spaced((ds as A.LadderDecl[]).map((l) => this.ladder(l))));
     }
@@ -415,6 +443,8 @@ class Renderer {
       if (key === 'counts') p = pair(key, this.steps((xs as A.CountsStmt[]).flatMap((c) => c.categories)));
       else if (key === 'steps') p = pair(key, seq((xs as A.StepStmt[]).map((s) => this.step(s))));
       else if (key === 'severe') p = pair(key, map(this.sanctions(xs[0] as A.SevereStmt)));
+      else if (key === 'members') p = pair(key, this.lists([(xs[0] as A.MembersStmt).list]));
+      else if (key === 'while-linked-blocked') p = pair(key, this.linked(xs[0] as A.LinkedStmt));
       else p = pair(key, str((xs[0] as A.ExpireStmt).after.text));
       m.items.push(p);
       for (const x of xs) if (x.kind !== 'step') this.anchor(x, p.key as Scalar);
@@ -428,17 +458,49 @@ class Renderer {
     return m;
   }
 
+  private sanction(x: A.Sanction): YAMLMap {
+    const pairs = x.verb === 'suspend' ? [pair('suspend', new Scalar(x.target))] : [pair('ban', new Scalar(x.target))];
+    if (x.duration) pairs.push(pair('for', str(x.duration.text)));
+    return map(pairs, true);
+  }
+
   private sanctions(s: A.StepStmt | A.SevereStmt): Pair[] {
-    const list = seq(
-      s.sanctions.map((x) => {
-        const pairs = x.verb === 'suspend' ? [pair('suspend', new Scalar(x.target))] : [pair('ban', new Scalar(x.target))];
-        if (x.duration) pairs.push(pair('for', str(x.duration.text)));
-        return map(pairs, true);
-      }),
-    );
+    const list = seq(s.sanctions.map((x) => this.sanction(x)));
     const out = [pair('sanctions', flowIfShort(list))];
     if (s.appealable) out.push(pair('appealable', new Scalar(true)));
     return out;
+  }
+
+  private linked(s: A.LinkedStmt): YAMLMap {
+    const pairs: Pair[] = [];
+    if (s.sanctions.length) pairs.push(pair('sanctions', flowIfShort(seq(s.sanctions.map((x) => this.sanction(x))))));
+    if (s.restore) pairs.push(pair('restore-within', str(s.restore.text)));
+    return flowIfShort(map(pairs));
+  }
+
+  // --- quotas -----------------------------------------------------------------------------
+
+  private quota(q: A.QuotaDecl): YAMLMap {
+    const m = map([pair('quota', str(q.name.name))]);
+    this.anchor(q, m);
+    for (const [key, xs] of group(q.body, (s) => QUOTA_KEY[s.kind])) {
+      let p: Pair;
+      if (key === 'adjust') p = pair(key, seq((xs as A.AdjustStmt[]).map((a) => this.adjustment(a))));
+      else if (key === 'timezone') p = pair(key, str((xs[0] as A.TimezoneStmt).offset.value));
+      else if (key === 'daily') p = pair(key, new Scalar((xs[0] as A.DailyStmt).count.value));
+      else p = pair(key, new Scalar((xs[0] as A.BoundStmt).value.value));
+      m.items.push(p);
+      for (const x of xs) if (x.kind !== 'adjust') this.anchor(x, p.key as Scalar);
+    }
+    return m;
+  }
+
+  private adjustment(a: A.AdjustStmt): YAMLMap {
+    const c = a.condition;
+    const when = 'negated' in c ? new Scalar(c.negated ? `not ${c.factor}` : c.factor) : map([pair(c.factor, map([pair(c.op, str(c.threshold.text))], true))], true);
+    const m = map([pair(a.direction, new Scalar(a.amount.value)), pair('when', when)], true);
+    this.anchor(a, m);
+    return m;
   }
 }
 

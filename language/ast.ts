@@ -23,6 +23,15 @@ export interface IntLit extends Node {
   value: number;
 }
 
+/**
+ * A percentage as written (`80%`, `0.5%`) and its number of percent (80, 0.5). Only digits and one
+ * decimal point can be written, so it is never negative; the checker keeps it within 0 to 100.
+ */
+export interface Percent extends Node {
+  text: string;
+  percent: number;
+}
+
 /** A duration (`10s`, `30m`, `1h`, `7d`, `2w`) in milliseconds, or `forever` as `ms: null`. */
 export interface Duration extends Node {
   text: string;
@@ -63,7 +72,8 @@ export type Declaration =
   | ExemptDecl
   | CategoryDecl
   | RuleDecl
-  | LadderDecl;
+  | LadderDecl
+  | QuotaDecl;
 
 /** `enterprise "acme-retail"`: the enterprise the policy set belongs to. */
 export interface EnterpriseDecl extends Node {
@@ -288,7 +298,7 @@ export interface LadderDecl extends Node {
   body: LadderStatement[];
 }
 
-export type LadderStatement = CountsStmt | StepStmt | SevereStmt | ExpireStmt;
+export type LadderStatement = CountsStmt | StepStmt | SevereStmt | ExpireStmt | MembersStmt | LinkedStmt;
 
 /** `counts harassment, inducing-share`: the categories whose violations climb this ladder. */
 export interface CountsStmt extends Node {
@@ -318,6 +328,25 @@ export interface ExpireStmt extends Node {
   after: Duration;
 }
 
+/** `members "m-1", "m-2"` or `members from "lists/sales.txt"`: whose violations the ladder counts. */
+export interface MembersStmt extends Node {
+  kind: 'members';
+  list: ListSource;
+}
+
+/**
+ * `while linked blocked: suspend interop, restore within 24h` (penalty rule 2): sanctions held
+ * while the member's linked WeChat account is blocked, ending `restore` after it is unblocked.
+ * The checker requires `restore within` and rejects a duration on the sanctions; the AST keeps
+ * both as written so that either form reports them alike.
+ */
+export interface LinkedStmt extends Node {
+  kind: 'linked';
+  sanctions: Sanction[];
+  /** The `D` of `restore within D`. */
+  restore?: Duration;
+}
+
 export type SanctionTarget = 'interop' | 'member' | 'admin' | 'enterprise';
 
 /**
@@ -329,4 +358,59 @@ export interface Sanction extends Node {
   target: SanctionTarget;
   /** Absent means forever for a ban. */
   duration?: Duration;
+}
+
+/**
+ * `quota contact-add { … }`: the daily quota of external contacts a member may add (the penalty
+ * seed's "not a fixed value"). `contact-add` is the only quota so far; the checker says so.
+ */
+export interface QuotaDecl extends Node {
+  kind: 'quota';
+  name: Ident;
+  body: QuotaStatement[];
+}
+
+export type QuotaStatement = DailyStmt | AdjustStmt | BoundStmt | TimezoneStmt;
+
+/** `daily 100`: the base number of contacts a day. */
+export interface DailyStmt extends Node {
+  kind: 'daily';
+  count: IntLit;
+}
+
+/** `raise 50 when usage over 80%`, `lower 100 when not compliant`. */
+export interface AdjustStmt extends Node {
+  kind: 'adjust';
+  direction: 'raise' | 'lower';
+  amount: IntLit;
+  condition: QuotaCondition;
+}
+
+/** `minimum 10`, `maximum 500`: the bounds of the adjusted quota. */
+export interface BoundStmt extends Node {
+  kind: 'minimum' | 'maximum';
+  value: IntLit;
+}
+
+/** `timezone "+08:00"`: the UTC offset at which the quota's day starts. */
+export interface TimezoneStmt extends Node {
+  kind: 'timezone';
+  offset: Str;
+}
+
+export type QuotaCondition = FlagCondition | RateCondition;
+
+/** `complete`, `not complete`, `compliant`, `not compliant`: a yes-or-no fact of the enterprise. */
+export interface FlagCondition extends Node {
+  factor: 'complete' | 'compliant';
+  negated: boolean;
+}
+
+export type RateFactor = 'usage' | 'blocks' | 'deletions' | 'complaints';
+
+/** `usage over 80%`, `complaints under 0.5%`: a rate of the enterprise above or below a threshold. */
+export interface RateCondition extends Node {
+  factor: RateFactor;
+  op: 'over' | 'under';
+  threshold: Percent;
 }

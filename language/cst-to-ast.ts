@@ -200,6 +200,8 @@ class Builder {
         return this.ruleDecl(inner, range);
       case 'ladderDecl':
         return this.ladderDecl(inner, range);
+      case 'quotaDecl':
+        return this.quotaDecl(inner, range);
       default:
         return undefined;
     }
@@ -369,6 +371,11 @@ class Builder {
       const after = this.duration(this.sub(node, 'duration'));
       return after && this.has(node, 'Kw_after') ? { kind: 'expire', after, range } : undefined;
     }
+    if (this.has(node, 'Kw_members')) {
+      const list = this.listSource(this.sub(node, 'listSource'));
+      return list && { kind: 'members', list, range };
+    }
+    if (this.has(node, 'Kw_while')) return this.linkedStmt(node, range);
     const list = this.sanctionList(this.sub(node, 'sanctionList'));
     if (!list || !this.has(node, 'Colon')) return undefined;
     if (this.has(node, 'Kw_step')) {
@@ -386,6 +393,50 @@ class Builder {
     return undefined;
   }
 
+  /** `while linked blocked: SANCTION, …, restore within D`. */
+  private linkedStmt(node: CstNode, range: Range): A.LinkedStmt | undefined {
+    if (!this.has(node, 'Kw_linked') || !this.has(node, 'Kw_blocked') || !this.has(node, 'Colon')) return undefined;
+    const items = this.nodes(node, 'linkedItem');
+    if (items.length === 0) return undefined;
+    const sanctions: A.Sanction[] = [];
+    let restore: A.Duration | undefined;
+    for (const item of items) {
+      const itemRange = this.nodeRange(item);
+      if (!itemRange) return undefined;
+      if (this.has(item, 'Kw_restore')) {
+        const d = this.duration(this.sub(item, 'duration'));
+        if (!d || !this.has(item, 'Kw_within')) return undefined;
+        if (restore) this.error('hush/syntax/duplicate-flag', '`restore within` is given twice', itemRange);
+        else restore = d;
+        continue;
+      }
+      const sanction = this.sanction(item, itemRange);
+      if (!sanction) return undefined;
+      sanctions.push(sanction);
+    }
+    return restore ? { kind: 'linked', sanctions, restore, range } : { kind: 'linked', sanctions, range };
+  }
+
+  /** A `suspend interop …` or `ban TARGET …` item; the duration is optional here, checked later. */
+  private sanction(item: CstNode, range: Range): A.Sanction | undefined {
+    const durNode = this.sub(item, 'sanctionDuration');
+    let duration: A.Duration | undefined;
+    if (durNode) {
+      duration = this.durationToken(this.tok(durNode, 'DurationLit') ?? this.tok(durNode, 'Kw_forever'));
+      if (!duration) return undefined;
+    }
+    if (this.has(item, 'Kw_suspend')) {
+      if (!this.has(item, 'Kw_interop')) return undefined;
+      return duration ? { verb: 'suspend', target: 'interop', duration, range } : { verb: 'suspend', target: 'interop', range };
+    }
+    if (this.has(item, 'Kw_ban')) {
+      const target = this.has(item, 'Kw_member') ? 'member' : this.has(item, 'Kw_admin') ? 'admin' : this.has(item, 'Kw_enterprise') ? 'enterprise' : undefined;
+      if (!target) return undefined;
+      return duration ? { verb: 'ban', target, duration, range } : { verb: 'ban', target, range };
+    }
+    return undefined;
+  }
+
   private sanctionList(node: CstNode | undefined): { sanctions: A.Sanction[]; appealable?: A.Node } | undefined {
     if (!node) return undefined;
     const sanctions: A.Sanction[] = [];
@@ -398,26 +449,57 @@ class Builder {
         appealable = { range };
         continue;
       }
-      const durNode = this.sub(item, 'sanctionDuration');
-      let duration: A.Duration | undefined;
-      if (durNode) {
-        duration = this.durationToken(this.tok(durNode, 'DurationLit') ?? this.tok(durNode, 'Kw_forever'));
-        if (!duration) return undefined;
-      }
-      if (this.has(item, 'Kw_suspend')) {
-        if (!this.has(item, 'Kw_interop') || !duration) return undefined;
-        sanctions.push({ verb: 'suspend', target: 'interop', duration, range });
-        continue;
-      }
-      if (this.has(item, 'Kw_ban')) {
-        const target = this.has(item, 'Kw_member') ? 'member' : this.has(item, 'Kw_admin') ? 'admin' : this.has(item, 'Kw_enterprise') ? 'enterprise' : undefined;
-        if (!target) return undefined;
-        sanctions.push(duration ? { verb: 'ban', target, duration, range } : { verb: 'ban', target, range });
-        continue;
-      }
-      return undefined;
+      const sanction = this.sanction(item, range);
+      // In a step or `severe`, the grammar makes a suspension give its duration.
+      if (!sanction || (sanction.verb === 'suspend' && !sanction.duration)) return undefined;
+      sanctions.push(sanction);
     }
     return appealable ? { sanctions, appealable } : { sanctions };
+  }
+
+  // --- quotas ---------------------------------------------------------------------------
+
+  private quotaDecl(node: CstNode, range: Range): A.QuotaDecl | undefined {
+    const name = this.ident(this.tok(node, 'Ident'));
+    if (!name) return undefined;
+    const body: A.QuotaStatement[] = [];
+    for (const s of this.nodes(node, 'quotaStatement')) {
+      const stmt = this.quotaStatement(s);
+      if (stmt) body.push(stmt);
+    }
+    return { kind: 'quota', name, body, range };
+  }
+
+  private quotaStatement(node: CstNode): A.QuotaStatement | undefined {
+    const range = this.nodeRange(node);
+    if (!range) return undefined;
+    if (this.has(node, 'Kw_timezone')) {
+      const offset = this.str(this.sub(node, 'str'));
+      return offset && { kind: 'timezone', offset, range };
+    }
+    const value = this.int(this.tok(node, 'IntLit'));
+    if (!value) return undefined;
+    if (this.has(node, 'Kw_daily')) return { kind: 'daily', count: value, range };
+    if (this.has(node, 'Kw_minimum')) return { kind: 'minimum', value, range };
+    if (this.has(node, 'Kw_maximum')) return { kind: 'maximum', value, range };
+    const direction = this.has(node, 'Kw_raise') ? 'raise' : this.has(node, 'Kw_lower') ? 'lower' : undefined;
+    const condition = this.quotaCondition(this.sub(node, 'quotaCondition'));
+    if (!direction || !condition || !this.has(node, 'Kw_when')) return undefined;
+    return { kind: 'adjust', direction, amount: value, condition, range };
+  }
+
+  private quotaCondition(node: CstNode | undefined): A.QuotaCondition | undefined {
+    if (!node) return undefined;
+    const range = this.nodeRange(node);
+    if (!range) return undefined;
+    for (const factor of ['complete', 'compliant'] as const) {
+      if (this.has(node, `Kw_${factor}`)) return { factor, negated: this.has(node, 'Kw_not'), range };
+    }
+    const factor = (['usage', 'blocks', 'deletions', 'complaints'] as const).find((f) => this.has(node, `Kw_${f}`));
+    const op = this.has(node, 'Kw_over') ? 'over' : this.has(node, 'Kw_under') ? 'under' : undefined;
+    const t = this.tok(node, 'PercentLit');
+    if (!factor || !op || !t) return undefined;
+    return { factor, op, threshold: { text: t.image, percent: Number(t.image.slice(0, -1)), range: this.tokenRange(t) }, range };
   }
 }
 

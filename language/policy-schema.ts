@@ -28,7 +28,7 @@ export const POLICY_SCHEMA: Schema = {
   $schema: 'http://json-schema.org/draft-07/schema#',
   title: 'Hush policy (YAML form)',
   description:
-    'One policy file of a Hush policy set, written in YAML. It holds the same declarations as a `.policy` file: the enterprise, the limits profile, the default normalisation, blacklists, exempt customers, custom categories, anti-harassment rules and penalty ladders. Name the file `*.policy.yaml`.',
+    'One policy file of a Hush policy set, written in YAML. It holds the same declarations as a `.policy` file: the enterprise, the limits profile, the default normalisation, blacklists, exempt customers, custom categories, anti-harassment rules, penalty ladders and the daily contact-add quota. Name the file `*.policy.yaml`.',
   type: 'object',
   additionalProperties: false,
   properties: {
@@ -93,6 +93,12 @@ export const POLICY_SCHEMA: Schema = {
       description: 'Penalty ladders: the sanctions a member gets for the 1st, 2nd, 3rd… reported violation of the categories a ladder counts.',
       type: 'array',
       items: ref('ladder'),
+    },
+    quotas: {
+      title: 'quotas',
+      description: 'The daily quota of external contacts one member may add (`contact-add`): a base, raised or lowered by what the enterprise reports about itself. At most one in a policy set.',
+      type: 'array',
+      items: ref('quota'),
     },
   },
   definitions: {
@@ -456,6 +462,53 @@ export const POLICY_SCHEMA: Schema = {
         defaultSnippets: [{ label: 'step', body: { step: '^$1', sanctions: [{ suspend: 'interop', for: '$2' }] } }],
       },
     ),
+    heldSanction: {
+      title: 'held sanction',
+      description: 'A sanction held while the linked WeChat account is blocked: `{suspend: interop}` or `{ban: member}`. It takes no `for`: it ends when the account is unblocked (and `restore-within` has passed).',
+      anyOf: [
+        object(
+          {
+            suspend: { title: 'suspend', description: 'Suspend the interop functions (talking to customers).', type: 'string', enum: ['interop'] },
+            for: ref('duration', { title: 'for', description: 'Not allowed here (the checker reports it): the sanction lasts while the linked account is blocked.' }),
+          },
+          ['suspend'],
+        ),
+        object(
+          {
+            ban: {
+              title: 'ban',
+              description: 'Block an account.',
+              type: 'string',
+              enum: ['member', 'admin', 'enterprise'],
+              enumDescriptions: ["the member's account", "the enterprise administrator's account", "the enterprise's account"],
+            },
+            for: ref('duration', { title: 'for', description: 'Not allowed here (the checker reports it): the sanction lasts while the linked account is blocked.' }),
+          },
+          ['ban'],
+        ),
+      ],
+    },
+    linked: object(
+      {
+        sanctions: { title: 'sanctions', description: 'The sanctions held while the linked WeChat account is blocked.', type: 'array', minItems: 1, items: ref('heldSanction') },
+        'restore-within': ref('duration', {
+          title: 'restore within',
+          description: 'How long after the WeChat account is unblocked the sanctions end (required; at most 24h, the seed\'s "automatically unblocked within 24 hours").',
+        }),
+      },
+      [],
+      {
+        minProperties: 1,
+        title: 'while linked blocked',
+        description: 'Penalty rule 2: sanctions held while the member\'s linked WeChat account is blocked, restored within a delay after it is unblocked: `{sanctions: [{suspend: interop}], restore-within: 24h}`.',
+        defaultSnippets: [{ label: 'while linked blocked', body: { sanctions: [{ suspend: 'interop' }], 'restore-within': '${1:24h}' } }],
+      },
+    ),
+    members: {
+      title: 'members',
+      description: 'The members whose violations the ladder counts: member ids (`[m-1, m-2]`) or a list file (`{from: lists/sales-team.txt}`). Without it, every member\'s.',
+      anyOf: [ref('fileList'), { type: 'array', minItems: 1, items: ref('text') }],
+    },
     severe: object(
       { sanctions: ref('sanctions'), appealable: ref('appealable') },
       ['sanctions'],
@@ -474,6 +527,8 @@ export const POLICY_SCHEMA: Schema = {
         steps: { title: 'steps', description: 'The steps, one per count of violations.', type: 'array', items: ref('step') },
         severe: ref('severe'),
         'expire-after': ref('duration', { title: 'expire after', description: 'Violations older than this no longer count (`90d`).' }),
+        members: ref('members'),
+        'while-linked-blocked': ref('linked'),
       },
       ['ladder'],
       {
@@ -485,6 +540,72 @@ export const POLICY_SCHEMA: Schema = {
             body: { ladder: '$1', counts: ['harassment'], steps: [{ step: 1, sanctions: [{ suspend: 'interop', for: '1h' }], appealable: true }] },
           },
         ],
+      },
+    ),
+    percent: {
+      title: 'percentage',
+      description: 'A percentage from 0% to 100%, decimals allowed (`80%`, `0.5%`).',
+      type: 'string',
+      pattern: '^[0-9]+(?:\\.[0-9]+)?%$',
+      examples: ['80%', '2%', '0.5%'],
+    },
+    rateThreshold: {
+      title: 'threshold',
+      description: '`{over: 80%}` or `{under: 10%}`: the condition holds when the rate is strictly above or below the percentage.',
+      anyOf: [
+        object({ over: ref('percent', { title: 'over', description: 'Holds when the rate is above this.' }) }, ['over']),
+        object({ under: ref('percent', { title: 'under', description: 'Holds when the rate is below this.' }) }, ['under']),
+      ],
+    },
+    quotaCondition: {
+      title: 'condition',
+      description:
+        'When the adjustment applies: `complete`, `not complete`, `compliant`, `not compliant`, or a rate over or under a threshold: `{usage: {over: 80%}}`, `{blocks: {over: 2%}}`, `{deletions: {over: 5%}}`, `{complaints: {over: 1%}}`.',
+      anyOf: [
+        {
+          type: 'string',
+          enum: ['complete', 'not complete', 'compliant', 'not compliant'],
+          enumDescriptions: [
+            "the enterprise's main body information is complete",
+            "the enterprise's main body information is not complete",
+            'the enterprise complies with the usage rules',
+            'the enterprise does not comply with the usage rules',
+          ],
+        },
+        object({ usage: ref('rateThreshold', { title: 'usage', description: "The enterprise's usage rate." }) }, ['usage']),
+        object({ blocks: ref('rateThreshold', { title: 'blocks', description: 'The share of WeChat customers who blocked the enterprise\'s members.' }) }, ['blocks']),
+        object({ deletions: ref('rateThreshold', { title: 'deletions', description: 'The share of WeChat customers who deleted them.' }) }, ['deletions']),
+        object({ complaints: ref('rateThreshold', { title: 'complaints', description: 'The share of WeChat customers who complained.' }) }, ['complaints']),
+      ],
+    },
+    quotaAdjustment: {
+      title: 'adjustment',
+      description: '`{raise: 100, when: complete}` or `{lower: 30, when: {blocks: {over: 2%}}}`.',
+      anyOf: [
+        object(
+          { raise: ref('count', { title: 'raise', description: 'Contacts a day added to the quota.' }), when: ref('quotaCondition') },
+          ['raise', 'when'],
+        ),
+        object(
+          { lower: ref('count', { title: 'lower', description: 'Contacts a day taken from the quota.' }), when: ref('quotaCondition') },
+          ['lower', 'when'],
+        ),
+      ],
+    },
+    quota: object(
+      {
+        quota: ref('name', { title: 'quota', description: 'Which quota: `contact-add`, the external contacts one member may add in one day.', examples: ['contact-add'] }),
+        daily: ref('count', { title: 'daily', description: 'The base number of contacts a day (required).' }),
+        adjust: { title: 'adjustments', description: 'Raises and lowerings of the base, in order; each applies when its condition holds.', type: 'array', items: ref('quotaAdjustment') },
+        minimum: ref('count', { title: 'minimum', description: 'The quota never goes below this (default 0).' }),
+        maximum: ref('count', { title: 'maximum', description: 'The quota never goes above this (default: no maximum).' }),
+        timezone: ref('text', { title: 'timezone', description: 'The UTC offset at which the quota\'s day starts, `±HH:MM` (default `+08:00`).', examples: ['+08:00'] }),
+      },
+      ['quota'],
+      {
+        title: 'quota',
+        description: 'The daily quota of external contacts one member may add.',
+        defaultSnippets: [{ label: 'quota contact-add', body: { quota: 'contact-add', daily: '^${1:100}', adjust: [{ raise: '^${2:100}', when: 'complete' }] } }],
       },
     ),
   },

@@ -21,8 +21,9 @@ const codes: Record<string, string> = {
 /** `}` and the first words of declarations and statements: the tokens that usually start a line. */
 const lineStarters = new Set<TokenType>([
   RCurly,
-  ...(['enterprise', 'limits', 'normalize', 'blacklist', 'exempt', 'category', 'rule', 'ladder', 'owner', 'groups', 'keywords',
-    'except', 'allow', 'configured', 'announce', 'when', 'counts', 'step', 'severe', 'expire'] as const).map((w) => kw[w]),
+  ...(['enterprise', 'limits', 'normalize', 'blacklist', 'exempt', 'category', 'rule', 'ladder', 'quota', 'owner', 'groups', 'keywords',
+    'except', 'allow', 'configured', 'announce', 'when', 'counts', 'step', 'severe', 'expire', 'members', 'while', 'daily', 'raise',
+    'lower', 'minimum', 'maximum', 'timezone'] as const).map((w) => kw[w]),
 ]);
 
 export interface ParseResult {
@@ -103,8 +104,8 @@ function abandonedBlocks(cst: CstNode, errors: readonly IRecognitionException[],
   const out: { kind: string; to: number }[] = [];
   const decls = (cst.children.declaration ?? []) as CstNode[];
   decls.forEach((decl, i) => {
-    const kind = decl.children.ruleDecl ? 'rule' : decl.children.ladderDecl ? 'ladder' : undefined;
-    const block = kind && ((decl.children.ruleDecl ?? decl.children.ladderDecl)[0] as CstNode);
+    const kind = decl.children.ruleDecl ? 'rule' : decl.children.ladderDecl ? 'ladder' : decl.children.quotaDecl ? 'quota' : undefined;
+    const block = kind && ((decl.children.ruleDecl ?? decl.children.ladderDecl ?? decl.children.quotaDecl)[0] as CstNode);
     if (!kind || !block || block.children.RCurly || !block.location) return;
     const from = block.location.startOffset;
     const next = decls[i + 1]?.location?.startOffset;
@@ -112,7 +113,7 @@ function abandonedBlocks(cst: CstNode, errors: readonly IRecognitionException[],
     const reported = errors.some((e) => {
       const frame = e.context.ruleStack[e.context.ruleStack.length - 1];
       const at = Number.isNaN(e.token.startOffset) ? textEnd : e.token.startOffset;
-      return (frame === 'ruleDecl' || frame === 'ladderDecl') && at >= from && at <= to;
+      return (frame === 'ruleDecl' || frame === 'ladderDecl' || frame === 'quotaDecl') && at >= from && at <= to;
     });
     if (!reported) out.push({ kind, to });
   });

@@ -6,7 +6,7 @@ import {
   CstParser, EOF, type CstNode, type IParserErrorMessageProvider, type IRecognitionException, type IToken, type TokenType,
 } from 'chevrotain';
 import {
-  allTokens, Colon, Comma, DurationLit, Ident, IntLit, kw, LCurly, RCurly, StringLit, UnterminatedString,
+  allTokens, Colon, Comma, DurationLit, Ident, IntLit, kw, LCurly, PercentLit, RCurly, StringLit, UnterminatedString,
 } from './tokens.ts';
 
 /** What a token looks like in a message: its label for a kind of token, its text otherwise. */
@@ -46,6 +46,7 @@ function unexpected(actual: IToken, wanted: string, missing: string | null = wan
 const blockContents: Record<string, string> = {
   ruleDecl: 'a rule statement or `}`',
   ladderDecl: 'a ladder statement or `}`',
+  quotaDecl: 'a quota statement or `}`',
 };
 
 /** Messages in Hush's style: lower case, no trailing period, saying what was expected. */
@@ -86,6 +87,7 @@ class PolicyParser extends CstParser {
       { ALT: () => this.SUBRULE(this.categoryDecl) },
       { ALT: () => this.SUBRULE(this.ruleDecl) },
       { ALT: () => this.SUBRULE(this.ladderDecl) },
+      { ALT: () => this.SUBRULE(this.quotaDecl) },
     ]);
   });
 
@@ -358,6 +360,55 @@ class PolicyParser extends CstParser {
           this.SUBRULE(this.duration);
         },
       },
+      {
+        ALT: () => {
+          this.CONSUME(kw.members);
+          this.SUBRULE(this.listSource);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(kw.while);
+          this.CONSUME(kw.linked);
+          this.CONSUME(kw.blocked);
+          this.CONSUME3(Colon);
+          this.AT_LEAST_ONE_SEP2({ SEP: Comma, DEF: () => this.SUBRULE(this.linkedItem) });
+        },
+      },
+    ]);
+  });
+
+  /**
+   * An item of `while linked blocked: …`: a sanction held while the linked account is blocked
+   * (a duration is parsed, for the checker to reject with a clear message), or `restore within D`.
+   */
+  linkedItem = this.RULE('linkedItem', () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(kw.suspend);
+          this.CONSUME(kw.interop);
+          this.OPTION(() => this.SUBRULE(this.sanctionDuration));
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(kw.ban);
+          this.OR2([
+            { ALT: () => this.CONSUME(kw.member) },
+            { ALT: () => this.CONSUME(kw.admin) },
+            { ALT: () => this.CONSUME(kw.enterprise) },
+          ]);
+          this.OPTION2(() => this.SUBRULE2(this.sanctionDuration));
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(kw.restore);
+          this.CONSUME(kw.within);
+          this.SUBRULE(this.duration);
+        },
+      },
     ]);
   });
 
@@ -385,6 +436,76 @@ class PolicyParser extends CstParser {
             { ALT: () => this.CONSUME(kw.enterprise) },
           ]);
           this.OPTION(() => this.SUBRULE2(this.sanctionDuration));
+        },
+      },
+    ]);
+  });
+
+  /** `quota contact-add { … }`: the daily quota of external contacts one member may add. */
+  quotaDecl = this.RULE('quotaDecl', () => {
+    this.CONSUME(kw.quota);
+    this.CONSUME(Ident);
+    this.CONSUME(LCurly);
+    this.MANY(() => this.SUBRULE(this.quotaStatement));
+    this.CONSUME(RCurly);
+  });
+
+  quotaStatement = this.RULE('quotaStatement', () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(kw.daily);
+          this.CONSUME(IntLit);
+        },
+      },
+      {
+        ALT: () => {
+          this.OR2([{ ALT: () => this.CONSUME(kw.raise) }, { ALT: () => this.CONSUME(kw.lower) }]);
+          this.CONSUME2(IntLit);
+          this.CONSUME(kw.when);
+          this.SUBRULE(this.quotaCondition);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(kw.minimum);
+          this.CONSUME3(IntLit);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(kw.maximum);
+          this.CONSUME4(IntLit);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(kw.timezone);
+          this.SUBRULE(this.str);
+        },
+      },
+    ]);
+  });
+
+  /** `complete`, `not compliant`, `usage over 80%`, `complaints under 0.5%`. */
+  quotaCondition = this.RULE('quotaCondition', () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.OPTION(() => this.CONSUME(kw.not));
+          this.OR2([{ ALT: () => this.CONSUME(kw.complete) }, { ALT: () => this.CONSUME(kw.compliant) }]);
+        },
+      },
+      {
+        ALT: () => {
+          this.OR3([
+            { ALT: () => this.CONSUME(kw.usage) },
+            { ALT: () => this.CONSUME(kw.blocks) },
+            { ALT: () => this.CONSUME(kw.deletions) },
+            { ALT: () => this.CONSUME(kw.complaints) },
+          ]);
+          this.OR4([{ ALT: () => this.CONSUME(kw.over) }, { ALT: () => this.CONSUME(kw.under) }]);
+          this.CONSUME(PercentLit);
         },
       },
     ]);

@@ -12,6 +12,8 @@ export const Ident = createToken({ name: 'Ident', pattern: /[A-Za-z_][A-Za-z0-9_
 /** A number followed by a unit; the unit is validated when the AST is built. */
 export const DurationLit = createToken({ name: 'DurationLit', pattern: /[0-9]+[A-Za-z]+/, label: 'a duration' });
 export const IntLit = createToken({ name: 'IntLit', pattern: /[0-9]+/, label: 'a number' });
+/** A percentage (`80%`, `0.5%`); its range (0 to 100) is checked by the compiler. */
+export const PercentLit = createToken({ name: 'PercentLit', pattern: /[0-9]+(?:\.[0-9]+)?%/, label: 'a percentage' });
 
 /** A string with JSON-like escapes; see spec/language.md. */
 export const StringLit = createToken({
@@ -39,7 +41,9 @@ export const KEYWORDS = [
   'on', 'announce', 'when', 'then', 'keyword', 'link', 'miniprogram', 'card', 'image', 'flood',
   'in', 'identity', 'new-member', 'within', 'length', 'over', 'warn', 'recall', 'remove', 'mute',
   'group', 'notify', 'admins', 'record', 'ladder', 'counts', 'step', 'severe', 'expire', 'after',
-  'suspend', 'interop', 'for', 'forever', 'appealable', 'ban', 'admin',
+  'suspend', 'interop', 'for', 'forever', 'appealable', 'ban', 'admin', 'members', 'while', 'linked',
+  'blocked', 'restore', 'quota', 'daily', 'raise', 'lower', 'minimum', 'maximum', 'timezone', 'not',
+  'complete', 'compliant', 'usage', 'blocks', 'deletions', 'complaints', 'under',
 ] as const;
 
 export type Keyword = (typeof KEYWORDS)[number];
@@ -74,6 +78,7 @@ export const allTokens: TokenType[] = [
   RCurly,
   Comma,
   Colon,
+  PercentLit,
   DurationLit,
   IntLit,
   ...keywordTokens,

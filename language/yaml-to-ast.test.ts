@@ -134,6 +134,15 @@ describe('schema errors are reported at the node', () => {
     ['a suspension without `for`', 'ladders:\n  - ladder: l\n    severe: {sanctions: [{suspend: interop}]}\n', ['hush/yaml/missing-property 3:26-3:44']],
     ['`yes` for a flag', 'ladders:\n  - ladder: l\n    severe: {sanctions: [], appealable: yes}\n', ['hush/yaml/wrong-type 3:41-3:44']],
     ['a top level that is a list', '- rule: r\n', ['hush/yaml/wrong-type 1:1-1:10']],
+    ['an empty linked line', 'ladders:\n  - ladder: l\n    while-linked-blocked: {}\n', ['hush/yaml/empty 3:27-3:29']],
+    ['a linked line with no sanction in its list', 'ladders:\n  - ladder: l\n    while-linked-blocked: {sanctions: []}\n', ['hush/yaml/empty 3:39-3:41']],
+    ['members mixing a file and ids', 'ladders:\n  - ladder: l\n    members: [{from: a.txt}, m-1]\n', ['hush/yaml/wrong-type 3:15-3:28']],
+    ['a misspelt threshold', 'quotas:\n  - quota: contact-add\n    adjust:\n      - {raise: 5, when: {usage: {above: 80%}}}\n', ['hush/yaml/unknown-property 4:35-4:40']],
+    ['a threshold without `%`', 'quotas:\n  - quota: contact-add\n    adjust:\n      - {raise: 5, when: {usage: {over: 80}}}\n', ['hush/yaml/wrong-type 4:41-4:43']],
+    ['two thresholds', 'quotas:\n  - quota: contact-add\n    adjust:\n      - {raise: 5, when: {usage: {over: 1%, under: 2%}}}\n', ['hush/yaml/unknown-property 4:45-4:50']],
+    ['an adjustment without its condition', 'quotas:\n  - quota: contact-add\n    adjust:\n      - {lower: 5}\n', ['hush/yaml/missing-property 4:9-4:19']],
+    ['an unknown condition', 'quotas:\n  - quota: contact-add\n    adjust:\n      - {raise: 5, when: not completed}\n', ['hush/yaml/unknown-value 4:26-4:39']],
+    ['a quota without its kind', 'quotas:\n  - daily: 10\n', ['hush/yaml/missing-property 2:5-2:14']],
   ];
   for (const [what, text, want] of cases) {
     it(what, () => expect(problems(text)).toEqual(want));
@@ -186,6 +195,39 @@ describe('literals', () => {
     const ast = clean('ladders:\n  - ladder: l\n    severe:\n      sanctions: [{ban: member, for: forever}, {ban: admin}]\n');
     expect(shape(ast)).toMatchObject([{ body: [{ sanctions: [{ verb: 'ban', target: 'member', duration: { text: 'forever', ms: null } }, { verb: 'ban', target: 'admin' }] }] }]);
     expect((shape(ast) as { body: { sanctions: object[] }[] }[])[0].body[0].sanctions[1]).not.toHaveProperty('duration');
+  });
+
+  it('reads held sanctions without `for`, and keeps a `for` there for the checker to refuse', () => {
+    const ast = clean('ladders:\n  - ladder: l\n    while-linked-blocked:\n      sanctions: [{suspend: interop}, {ban: admin, for: 1h}]\n      restore-within: 24h\n');
+    expect(shape(ast)).toEqual([
+      {
+        kind: 'ladder',
+        name: { value: 'l' },
+        body: [
+          {
+            kind: 'linked',
+            sanctions: [{ verb: 'suspend', target: 'interop' }, { verb: 'ban', target: 'admin', duration: { text: '1h', ms: 3_600_000 } }],
+            restore: { text: '24h', ms: 86_400_000 },
+          },
+        ],
+      },
+    ]);
+  });
+
+  it('reads a quota with its adjustments in order and its percentages as written', () => {
+    const ast = clean('quotas:\n  - quota: contact-add\n    daily: 100\n    adjust:\n      - {lower: 30, when: {blocks: {over: 2.50%}}}\n      - {raise: 100, when: not complete}\n    timezone: +08:00\n');
+    expect(shape(ast)).toEqual([
+      {
+        kind: 'quota',
+        name: { name: 'contact-add' },
+        body: [
+          { kind: 'daily', count: { value: 100 } },
+          { kind: 'adjust', direction: 'lower', amount: { value: 30 }, condition: { factor: 'blocks', op: 'over', threshold: { text: '2.50%', percent: 2.5 } } },
+          { kind: 'adjust', direction: 'raise', amount: { value: 100 }, condition: { factor: 'complete', negated: true } },
+          { kind: 'timezone', offset: { value: '+08:00' } },
+        ],
+      },
+    ]);
   });
 
   it('reads lists mixing entries and files as one statement each, in order', () => {
@@ -290,6 +332,34 @@ describe('round trips over random ASTs', () => {
       'hush/yaml/not-expressible 2:1-2:15',
       'hush/yaml/not-expressible 3:25-3:37',
     ]);
+  });
+
+  it('reports a ladder\'s second `members` or linked line and a quota\'s second `daily` as not expressible', () => {
+    const text = [
+      'ladder "l" {',
+      '  members "a"',
+      '  members "b"',
+      '  while linked blocked: suspend interop, restore within 1h',
+      '  while linked blocked: ban admin, restore within 2h',
+      '}',
+      'quota contact-add {',
+      '  daily 1',
+      '  raise 1 when complete',
+      '  daily 2',
+      '  raise 2 when compliant',
+      '}',
+      '',
+    ].join('\n');
+    const ast = parsePolicy(text, 't.policy').ast;
+    expect(yamlConversionProblems(ast).map((d) => `${d.code} ${showRange(d.range)}`)).toEqual([
+      'hush/yaml/not-expressible 3:3-3:14',
+      'hush/yaml/not-expressible 5:3-5:53',
+      'hush/yaml/not-expressible 10:3-10:10',
+    ]);
+    const back = clean(astToYaml(ast));
+    expect(formatPolicy(back)).toBe(
+      'ladder "l" {\n  members "a"\n  while linked blocked: suspend interop, restore within 1h\n}\n\nquota contact-add {\n  daily 1\n\n  raise 1 when complete\n  raise 2 when compliant\n}\n',
+    );
   });
 });
 

@@ -484,6 +484,9 @@ class Builder {
         case 'ladders':
           this.items(pair.value, path, (item, p) => this.ladder(item, p), out);
           break;
+        case 'quotas':
+          this.items(pair.value, path, (item, p) => this.quota(item, p), out);
+          break;
       }
     }
     return out;
@@ -774,9 +777,33 @@ class Builder {
           if (after) body.push({ kind: 'expire', after, range });
           break;
         }
+        case 'members':
+          if (this.broken(p)) break;
+          for (const { list, range: r } of this.lists(pair, p)) body.push({ kind: 'members', list, range: r });
+          break;
+        case 'while-linked-blocked': {
+          const m = this.map(pair.value);
+          const linked = m && !this.broken(p) ? this.linked(m, range) : undefined;
+          if (linked) body.push(linked);
+          break;
+        }
       }
     }
     return { kind: 'ladder', name, body, range: this.src.range(item) };
+  }
+
+  /** `while-linked-blocked: {sanctions: […], restore-within: D}`. */
+  private linked(m: YAMLMap, range: Range): A.LinkedStmt | undefined {
+    const sp = this.src.get(m, 'sanctions');
+    const s = sp ? this.seq(sp.value) : undefined;
+    if (sp && !s) return undefined;
+    const sanctions = (s?.items ?? []).map((x) => this.sanction(x, true));
+    if (!sanctions.every(Boolean)) return undefined;
+    const rp = this.src.get(m, 'restore-within');
+    const restore = rp ? this.duration(rp.value) : undefined;
+    if (rp && !restore) return undefined;
+    if (sanctions.length === 0 && !restore) return undefined;
+    return restore ? { kind: 'linked', sanctions: sanctions as A.Sanction[], restore, range } : { kind: 'linked', sanctions: sanctions as A.Sanction[], range };
   }
 
   private step(item: YNode, path: Segment[]): A.StepStmt | undefined {
@@ -799,7 +826,8 @@ class Builder {
     return flag ? { sanctions: sanctions as A.Sanction[], appealable: { range: this.src.pairRange(ap) } } : { sanctions: sanctions as A.Sanction[] };
   }
 
-  private sanction(v: unknown): A.Sanction | undefined {
+  /** A sanction; `held` (a sanction of `while-linked-blocked`) lets a suspension go without `for`. */
+  private sanction(v: unknown, held = false): A.Sanction | undefined {
     const m = this.map(v);
     if (!m) return undefined;
     const range = this.src.range(m);
@@ -808,11 +836,83 @@ class Builder {
     if (forPair && !duration) return undefined;
     const suspend = this.src.get(m, 'suspend');
     if (suspend) {
-      return this.scalar(suspend.value)?.value === 'interop' && duration ? { verb: 'suspend', target: 'interop', duration, range } : undefined;
+      if (this.scalar(suspend.value)?.value !== 'interop') return undefined;
+      if (duration) return { verb: 'suspend', target: 'interop', duration, range };
+      return held ? { verb: 'suspend', target: 'interop', range } : undefined;
     }
     const ban = this.src.get(m, 'ban');
     const target = ban && this.scalar(ban.value)?.value;
     if (target !== 'member' && target !== 'admin' && target !== 'enterprise') return undefined;
     return duration ? { verb: 'ban', target, duration, range } : { verb: 'ban', target, range };
+  }
+
+  // --- quotas -----------------------------------------------------------------------------
+
+  private quota(item: YNode, path: Segment[]): A.QuotaDecl | undefined {
+    if (!isMap(item) || this.brokenAt(path) || this.broken([...path, 'quota'])) return undefined;
+    const namePair = this.src.get(item, 'quota');
+    const name = namePair && this.ident(namePair.value);
+    if (!name) return undefined;
+    const body: A.QuotaStatement[] = [];
+    for (const pair of this.src.pairs(item)) {
+      const key = this.src.keyOf(pair);
+      const p = [...path, key];
+      const range = this.src.pairRange(pair);
+      if (key !== 'adjust' && this.broken(p)) continue;
+      switch (key) {
+        case 'daily': {
+          const count = this.int(pair.value);
+          if (count) body.push({ kind: 'daily', count, range });
+          break;
+        }
+        case 'minimum':
+        case 'maximum': {
+          const value = this.int(pair.value);
+          if (value) body.push({ kind: key, value, range });
+          break;
+        }
+        case 'timezone': {
+          const offset = this.str(pair.value);
+          if (offset) body.push({ kind: 'timezone', offset, range });
+          break;
+        }
+        case 'adjust':
+          this.items(pair.value, p, (a, ap) => this.adjustment(a, ap), body);
+          break;
+      }
+    }
+    return { kind: 'quota', name, body, range: this.src.range(item) };
+  }
+
+  private adjustment(item: YNode, path: Segment[]): A.AdjustStmt | undefined {
+    if (!isMap(item) || this.broken(path)) return undefined;
+    const raise = this.src.get(item, 'raise');
+    const lower = this.src.get(item, 'lower');
+    const amountPair = raise ?? lower;
+    const amount = amountPair && this.int(amountPair.value);
+    const whenPair = this.src.get(item, 'when');
+    const condition = whenPair && this.quotaCondition(whenPair.value);
+    if (!amount || !condition) return undefined;
+    return { kind: 'adjust', direction: raise ? 'raise' : 'lower', amount, condition, range: this.src.range(item) };
+  }
+
+  private quotaCondition(v: unknown): A.QuotaCondition | undefined {
+    const n = this.src.node(v);
+    if (!n) return undefined;
+    const range = this.src.range(n);
+    if (isScalar(n)) {
+      const m = typeof n.value === 'string' ? /^(not )?(complete|compliant)$/.exec(n.value) : null;
+      return m ? { factor: m[2] as 'complete' | 'compliant', negated: !!m[1], range } : undefined;
+    }
+    if (!isMap(n)) return undefined;
+    const [pair] = this.src.pairs(n);
+    const factor = pair && this.src.keyOf(pair);
+    if (factor !== 'usage' && factor !== 'blocks' && factor !== 'deletions' && factor !== 'complaints') return undefined;
+    const inner = this.map(pair.value);
+    const [opPair] = inner ? this.src.pairs(inner) : [];
+    const op = opPair && this.src.keyOf(opPair);
+    const t = opPair && this.scalar(opPair.value);
+    if ((op !== 'over' && op !== 'under') || !t || typeof t.value !== 'string' || !/^[0-9]+(?:\.[0-9]+)?%$/.test(t.value)) return undefined;
+    return { factor, op, threshold: { text: t.value, percent: Number(t.value.slice(0, -1)), range: this.src.range(t) }, range };
   }
 }

@@ -38,6 +38,26 @@ describe('completion', () => {
     expect(labelsAt('<|>')).not.toContain('rule block');
   });
 
+  it('offers the ladder statements for members and a linked account, and what follows them', () => {
+    expect(labelsAt('ladder "l" {\n  counts linked-account\n  <|>\n}\n')).toEqual(expect.arrayContaining(['members', 'while', 'step', 'severe']));
+    expect(labelsAt('ladder "l" {\n  members <|>\n}\n')).toEqual(['from']);
+    expect(labelsAt('ladder "l" {\n  while <|>\n}\n')).toEqual(['linked']);
+    expect(labelsAt('ladder "l" {\n  while linked <|>\n}\n')).toEqual(['blocked']);
+    expect(labelsAt('ladder "l" {\n  while linked blocked: <|>\n}\n').sort()).toEqual(['ban', 'restore', 'suspend']);
+    expect(labelsAt('ladder "l" {\n  while linked blocked: suspend interop, restore <|>\n}\n')).toEqual(['within']);
+    expect(labelsAt('ladder "l" {\n  while linked blocked: suspend interop, restore within <|>\n}\n')).toEqual(expect.arrayContaining(['24h', 'forever']));
+  });
+
+  it('offers the quota, its kind, its statements and its conditions', () => {
+    expect(labelsAt('<|>')).toContain('quota');
+    expect(labelsAt('<|>', { snippets: true })).toContain('quota block');
+    expect(labelsAt('quota <|>')).toEqual(['contact-add']);
+    expect(labelsAt('quota contact-add {\n  <|>\n}\n').sort()).toEqual(['daily', 'lower', 'maximum', 'minimum', 'raise', 'timezone']);
+    expect(labelsAt('quota contact-add {\n  raise 10 when <|>\n}\n').sort()).toEqual(['blocks', 'complaints', 'complete', 'compliant', 'deletions', 'not', 'usage']);
+    expect(labelsAt('quota contact-add {\n  raise 10 when not <|>\n}\n').sort()).toEqual(['complete', 'compliant']);
+    expect(labelsAt('quota contact-add {\n  lower 10 when blocks <|>\n}\n').sort()).toEqual(['over', 'under']);
+  });
+
   it('offers nothing where only a new name may stand', () => {
     expect(labelsAt('category <|>')).toEqual([]);
     expect(labelsAt('rule "<|>')).toEqual([]);

@@ -24,6 +24,7 @@ import { KEYWORDS, kw, LCurly } from '../language/tokens.ts';
 import { availableProfiles } from '../compiler/limits-profile.ts';
 import { policyFormOf } from '../compiler/discover-files.ts';
 import type { PolicySetModel } from '../compiler/model.ts';
+import { QUOTA_KINDS } from '../compiler/checks/quota.ts';
 import { COMMON_DURATIONS, COMMON_IDENTITIES, wordDoc } from './hover-docs.ts';
 import { spanToLsp, type PositionSource } from './to-lsp.ts';
 
@@ -68,7 +69,7 @@ function cursorOf(text: string, offset: number): Cursor {
 }
 
 /** Lines that can only begin a top-level declaration (see incremental-parse.ts). */
-const DECLARATION_LINE = /^(?:(?:rule|ladder)[ \t]+"|(?:enterprise|limits|exempt|category)[ \t])/;
+const DECLARATION_LINE = /^(?:(?:rule|ladder)[ \t]+"|(?:enterprise|limits|exempt|category|quota)[ \t])/;
 
 /** The start of the line where the declaration holding `offset` begins (0 if none). */
 function declarationStart(text: string, offset: number): number {
@@ -84,11 +85,14 @@ function declarationStart(text: string, offset: number): number {
 const LONG_BLOCK = 300;
 
 const STATEMENT_STARTERS = new Set<TokenType>(
-  (['owner', 'groups', 'keywords', 'except', 'allow', 'normalize', 'configured', 'announce', 'when', 'counts', 'step', 'severe', 'expire'] as const).map((w) => kw[w]),
+  ([
+    'owner', 'groups', 'keywords', 'except', 'allow', 'normalize', 'configured', 'announce', 'when', 'counts', 'step', 'severe', 'expire', 'members',
+    'while', 'daily', 'raise', 'lower', 'minimum', 'maximum', 'timezone',
+  ] as const).map((w) => kw[w]),
 );
 
 /** Words that begin a top-level declaration. */
-const DECLARATION_STARTERS = new Set<TokenType>((['enterprise', 'limits', 'normalize', 'blacklist', 'exempt', 'category', 'rule', 'ladder'] as const).map((w) => kw[w]));
+const DECLARATION_STARTERS = new Set<TokenType>((['enterprise', 'limits', 'normalize', 'blacklist', 'exempt', 'category', 'rule', 'ladder', 'quota'] as const).map((w) => kw[w]));
 
 /**
  * The tokens to feed: the whole declaration, or the header of a long block and its last
@@ -96,7 +100,8 @@ const DECLARATION_STARTERS = new Set<TokenType>((['enterprise', 'limits', 'norma
  */
 function window(tokens: IToken[]): IToken[] {
   if (tokens.length <= LONG_BLOCK) return tokens;
-  const header = tokens.length > 2 && (tokens[0].tokenType === kw.rule || tokens[0].tokenType === kw.ladder) && tokens[2].tokenType === LCurly ? tokens.slice(0, 3) : [];
+  const block = tokens[0]?.tokenType === kw.rule || tokens[0]?.tokenType === kw.ladder || tokens[0]?.tokenType === kw.quota;
+  const header = tokens.length > 2 && block && tokens[2].tokenType === LCurly ? tokens.slice(0, 3) : [];
   for (let i = tokens.length - 1; i >= header.length; i--) {
     const t = tokens[i];
     const firstOnLine = i === 0 || tokens[i - 1].endLine !== t.startLine;
@@ -208,6 +213,8 @@ export function complete(input: CompletionInput): CompletionItem[] {
           for (const c of model?.categories.values() ?? []) if (!c.builtin) word(c.id, CompletionItemKind.EnumMember, 'declared category', c.label);
         } else if (last === 'normalize') {
           for (const [step, doc] of Object.entries(NORMALIZE_STEPS)) word(step, CompletionItemKind.EnumMember, 'normalisation step', doc);
+        } else if (last === 'quotaDecl') {
+          for (const kind of QUOTA_KINDS) word(kind, CompletionItemKind.EnumMember, 'quota', 'The external contacts one member may add in one day.');
         }
         break;
       case 'StringLit':
@@ -247,6 +254,12 @@ export function complete(input: CompletionInput): CompletionItem[] {
       label: 'ladder block', kind: CompletionItemKind.Snippet, detail: 'ladder "NAME" { … }', insertTextFormat: InsertTextFormat.Snippet,
       textEdit: { range: replace, newText: 'ladder "${1:name}" {\n  counts ${2:harassment}\n  step 1: suspend interop for ${3:1h}, appealable\n  step 2: suspend interop forever\n}\n' },
     });
+    if (items.has('quota')) {
+      add({
+        label: 'quota block', kind: CompletionItemKind.Snippet, detail: 'quota contact-add { … }', insertTextFormat: InsertTextFormat.Snippet,
+        textEdit: { range: replace, newText: 'quota contact-add {\n  daily ${1:100}\n  raise ${2:100} when complete\n  lower ${3:100} when not compliant\n}\n' },
+      });
+    }
   }
   return [...items.values()];
 }

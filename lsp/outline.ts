@@ -1,11 +1,11 @@
-// The outline of a file (document symbols: declarations, rules and ladders with their
-// statements) and its folding ranges (rule and ladder blocks, statements over several lines,
+// The outline of a file (document symbols: declarations, rules, ladders and quotas with their
+// statements) and its folding ranges (rule, ladder and quota blocks, statements over several lines,
 // runs of comment lines).
 import { FoldingRangeKind, SymbolKind, type DocumentSymbol, type FoldingRange } from 'vscode-languageserver';
 import type * as A from '../language/ast.ts';
 import { toLspRange, type PositionSource } from './to-lsp.ts';
 
-function statementLabel(s: A.RuleStatement | A.LadderStatement): { name: string; kind: SymbolKind } {
+function statementLabel(s: A.RuleStatement | A.LadderStatement | A.QuotaStatement): { name: string; kind: SymbolKind } {
   switch (s.kind) {
     case 'owner':
       return { name: `owner ${s.role}${s.managementRule ? ` of ${s.managementRule.value}` : ''}${s.id ? ` ${s.id.value}` : ''}`, kind: SymbolKind.Property };
@@ -31,6 +31,19 @@ function statementLabel(s: A.RuleStatement | A.LadderStatement): { name: string;
       return { name: 'severe', kind: SymbolKind.EnumMember };
     case 'expire':
       return { name: `expire after ${s.after.text}`, kind: SymbolKind.Property };
+    case 'members':
+      return { name: `members${s.list.kind === 'file' ? ` from ${s.list.path.value}` : ` (${s.list.items.length})`}`, kind: SymbolKind.Array };
+    case 'linked':
+      return { name: 'while linked blocked', kind: SymbolKind.EnumMember };
+    case 'daily':
+      return { name: `daily ${s.count.value}`, kind: SymbolKind.Property };
+    case 'adjust':
+      return { name: `${s.direction} ${s.amount.value}`, kind: SymbolKind.Property };
+    case 'minimum':
+    case 'maximum':
+      return { name: `${s.kind} ${s.value.value}`, kind: SymbolKind.Property };
+    case 'timezone':
+      return { name: `timezone ${s.offset.value}`, kind: SymbolKind.Property };
   }
 }
 
@@ -56,13 +69,15 @@ function declarationSymbol(d: A.Declaration, text: PositionSource): DocumentSymb
     case 'category':
       return sym(d.name.name, SymbolKind.EnumMember, d.name, d.label?.value ?? 'category');
     case 'rule':
-    case 'ladder': {
-      const children = (d.body as (A.RuleStatement | A.LadderStatement)[]).map((s) => {
+    case 'ladder':
+    case 'quota': {
+      const children = (d.body as (A.RuleStatement | A.LadderStatement | A.QuotaStatement)[]).map((s) => {
         const l = statementLabel(s);
         const r = toLspRange(s.range, text);
         return { name: l.name, kind: l.kind, range: r, selectionRange: r } satisfies DocumentSymbol;
       });
-      return sym(d.name.value, d.kind === 'rule' ? SymbolKind.Class : SymbolKind.Module, d.name, d.kind, children);
+      const name = d.kind === 'quota' ? `quota ${d.name.name}` : d.name.value;
+      return sym(name, d.kind === 'rule' ? SymbolKind.Class : d.kind === 'quota' ? SymbolKind.Object : SymbolKind.Module, d.name, d.kind, children);
     }
   }
 }
@@ -78,8 +93,9 @@ export function foldingRanges(ast: A.PolicyFile, text: PositionSource): FoldingR
     if (r.end.line > r.start.line) out.push(kind ? { startLine: r.start.line, endLine: r.end.line, kind } : { startLine: r.start.line, endLine: r.end.line });
   };
   for (const d of ast.declarations) {
-    fold(d, d.kind === 'rule' || d.kind === 'ladder' ? FoldingRangeKind.Region : undefined);
-    if (d.kind === 'rule' || d.kind === 'ladder') for (const s of d.body) fold(s);
+    const block = d.kind === 'rule' || d.kind === 'ladder' || d.kind === 'quota';
+    fold(d, block ? FoldingRangeKind.Region : undefined);
+    if (block) for (const s of d.body) fold(s);
   }
   // Runs of two or more comments on consecutive lines.
   const comments = [...ast.comments].sort((a, b) => a.range.start.offset - b.range.start.offset);

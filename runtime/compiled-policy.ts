@@ -2,7 +2,7 @@
 // on every input: the reference interpreter of the IR (runtime/interpreter.ts) and the module
 // that code generation emits (compiler/ir-to-ts.ts). A policy is pure: it reads the message and
 // asks the engine about state through `StateQueries`; the engine owns all state.
-import type { IrAction, IrLadder, IrTriggerType } from './ir.ts';
+import type { IrAction, IrContactQuota, IrLadder, IrTriggerType } from './ir.ts';
 
 /** A message event after validation, with its time in epoch milliseconds. */
 export interface MessageInput {
@@ -60,11 +60,19 @@ export interface CompiledPolicy {
   readonly version: number;
   readonly ruleNames: readonly string[];
   readonly ladders: readonly IrLadder[];
+  /** The daily contact-add quota, or null when the set declares none. */
+  readonly contactQuota: IrContactQuota | null;
   isEnterpriseBlacklisted(customer: string): boolean;
   isPersonalBlacklisted(owner: string, customer: string): boolean;
   isExempt(customer: string): boolean;
   /** The names of the rules that apply to a group, in IR order. */
   rulesForGroup(group: string): readonly string[];
+  /**
+   * The distinct flood windows (ms) of the rules that apply to a group: the windows
+   * `evaluateMessage` asks `recentMessages` about, so an engine on an asynchronous store can
+   * fetch the counts first.
+   */
+  floodWindows(group: string): readonly number[];
   /**
    * Evaluates every rule that applies to the message's group, in IR order (rules sorted by
    * name, `when` lines in source order) and returns the firings in that order. Blacklists and

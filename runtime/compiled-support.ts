@@ -14,7 +14,7 @@
 // Candidates run in rule order, so firings come out in IR order, as the interpreter's do.
 import type { CompiledPolicy, Evidence, MessageInput, RuleFiring, StateQueries } from './compiled-policy.ts';
 import { openBlob, blobFromBase64, stringAt, type Blob } from './data-blob.ts';
-import type { IrLadder, IrNormalizeStep } from './ir.ts';
+import type { IrContactQuota, IrLadder, IrNormalizeStep } from './ir.ts';
 import { parseLink, type ParsedLink } from './links.ts';
 import { createMatcher, type Matcher } from './matcher/index.ts';
 import { matcherFromBlob } from './matcher-sections.ts';
@@ -47,6 +47,7 @@ export interface PolicySpec {
   data: Uint8Array | string;
   names: readonly string[];
   ladders: readonly IrLadder[];
+  contactQuota: IrContactQuota | null;
   profiles: readonly (readonly IrNormalizeStep[])[];
   rules: readonly RuleMeta[];
 }
@@ -519,15 +520,18 @@ export function createCompiledPolicy(
   const x = new MessageContext(core);
   const cands = new Candidates(spec.names.length);
   const none: readonly string[] = Object.freeze([]);
+  const noWindows: readonly number[] = Object.freeze([]);
   return {
     version: spec.irVersion,
     hash: spec.hash,
     ruleNames: spec.names,
     ladders: spec.ladders,
+    contactQuota: spec.contactQuota,
     isEnterpriseBlacklisted: (c) => core.isEnterpriseBlacklisted(c),
     isPersonalBlacklisted: (o, c) => core.isPersonalBlacklisted(o, c),
     isExempt: (c) => core.isExempt(c),
     rulesForGroup: (g) => core.ruleSet(g)?.names ?? none,
+    floodWindows: (g) => core.ruleSet(g)?.floodWindows ?? noWindows,
     evaluateMessage(msg, state) {
       const info = core.ruleSet(msg.group);
       if (info === null) return [];

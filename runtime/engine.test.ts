@@ -4,7 +4,7 @@ import type { RuleFiring } from './compiled-policy.ts';
 import { createEngine, isEventError, matchesOf, mergeActions, type Decision, type Engine } from './engine.ts';
 import { interpretIr } from './interpreter.ts';
 import type { IrAction } from './ir.ts';
-import { MemoryStore } from './store.ts';
+import { MemoryStore } from './memory-store.ts';
 
 const T0 = Date.parse('2026-11-23T10:00:00Z');
 

@@ -6,14 +6,24 @@
 //   member → allowed; enterprise blacklist → personal blacklist of the group's owner →
 //   blacklisted by an earlier action → muted in the group → exempt → every rule of the group,
 //   actions merged one per type in the fixed order recall, remove, mute, blacklist, warn,
-//   notify, record.
+//   notify, record; recorded categories climb the penalty ladders (runtime/ladders.ts).
+//
+// Violations, linked-account status changes, appeals and contact-add attempts go to the ladders.
+// The logic is written once as store computations (runtime/steps.ts): `createEngine` runs it on a
+// synchronous store (memory, SQLite), `createAsyncEngine` on an asynchronous one (Redis), where
+// the flood counts and join time a policy may ask for are fetched before the policy runs.
 //
 // Time is event time: the same events with the same starting state give the same decisions.
 import type { CompiledPolicy, Evidence, MessageInput, RuleFiring, StateQueries } from './compiled-policy.ts';
-import { parseEvent, type ChatEvent, type EventErrorDetail, type JoinEvent, type MessageEvent } from './events.ts';
+import { parseEvent, type ChatEvent, type EventErrorDetail, type JoinEvent, type LadderEvent, type MessageEvent } from './events.ts';
 import { ACTION_ORDER, type IrAction, type IrActionType, type IrTriggerType } from './ir.ts';
 import type { KeywordTrace } from './interpreter.ts';
-import { MemoryStore, type ActionBlacklist, type BlacklistScope, type Store } from './store.ts';
+import { activeSanctions, appeal, contactAdd, linkedStatus, recordViolation, type SanctionView, type StrikeOutcome } from './ladders.ts';
+import { MemoryStore } from './memory-store.ts';
+import { runAsync, runSync, type Steps } from './steps.ts';
+import type { ActionBlacklist, AsyncStore, BlacklistScope, Store } from './store.ts';
+
+export type { SanctionView } from './ladders.ts';
 
 /** An action in a decision: the IR's action, a mute with its end time. */
 export type DecisionAction =
@@ -55,6 +65,16 @@ export interface Decision {
   exempt?: true;
   /** The violation categories that `record` actions reported (for the penalty ladders). */
   recorded?: string[];
+  /** Sanctions a ladder applied (a violation, a recorded category, a linked-account block), lifted (an appeal) or scheduled to end (an unblock). */
+  sanctions?: SanctionView[];
+  /** The strike each ladder counted for a violation. */
+  strikes?: StrikeOutcome[];
+  /** An appeal's outcome. */
+  appeal?: { granted: boolean; reason: string };
+  /** A contact-add attempt against the daily quota. */
+  quota?: { limit: number; used: number; remaining: number; resets: string; applied: string[] };
+  /** Why a contact-add attempt was refused. */
+  reason?: string;
 }
 
 export interface EventError {
@@ -74,9 +94,9 @@ export interface MergeStep {
 
 /** What `explain` adds to a decision. */
 export interface DecisionTrace {
-  event: 'message' | 'join';
+  event: ChatEvent['type'];
   /** Where the decision was made. */
-  path: 'member' | 'blocked' | 'muted' | 'exempt' | 'rules' | 'join';
+  path: 'member' | 'blocked' | 'muted' | 'exempt' | 'rules' | 'join' | 'ladders';
   /** The rules that apply to the event's group, in evaluation order. */
   rules: string[];
   /** Normalised text and every keyword occurrence, when the policy can show them. */
@@ -93,10 +113,14 @@ export interface Explanation {
 
 export interface EngineOptions {
   store?: Store;
-  /** The time (epoch ms) of events without `at`. Default: the system clock. */
+  /** The time (epoch ms) of events without `at`, and of `sanctions()` without one. Default: the system clock. */
   clock?: () => number;
   /** Gives `explain` the keyword trace (the interpreter's `traceKeywords`). */
   traceKeywords?: (group: string, text: string) => KeywordTrace[];
+}
+
+export interface AsyncEngineOptions extends Omit<EngineOptions, 'store'> {
+  store: AsyncStore;
 }
 
 export interface Engine {
@@ -108,6 +132,18 @@ export interface Engine {
   decide(event: ChatEvent): Decision;
   /** Like `evaluate`, with the trace: every evidence, the keyword hits, the merge. */
   explain(event: unknown): Explanation | EventError;
+  /** The subject's sanctions in force at `at` (default: the clock), with their end times. */
+  sanctions(subject: string, at?: number): SanctionView[];
+}
+
+/** The engine on an asynchronous store: the same decisions, as promises. */
+export interface AsyncEngine {
+  readonly policy: CompiledPolicy;
+  readonly store: AsyncStore;
+  evaluate(event: unknown): Promise<Decision | EventError>;
+  decide(event: ChatEvent): Promise<Decision>;
+  explain(event: unknown): Promise<Explanation | EventError>;
+  sanctions(subject: string, at?: number): Promise<SanctionView[]>;
 }
 
 export function isEventError(x: Decision | EventError | Explanation): x is EventError {
@@ -206,6 +242,9 @@ class MessageState implements StateQueries {
   sender = '';
   at = 0;
   recorded = false;
+  /** For an asynchronous store: the flood counts (by window) and join time, fetched beforehand. */
+  counts: Map<number, number> | null = null;
+  joined: number | null = null;
   constructor(private readonly store: Store) {}
 
   reset(msg: MessageInput): void {
@@ -219,6 +258,11 @@ class MessageState implements StateQueries {
   // without a flood trigger keep no timestamps; a policy asks for every flood trigger it
   // evaluates, so every message in a group with one is counted.
   recentMessages(windowMs: number): number {
+    if (this.counts !== null) {
+      const n = this.counts.get(windowMs);
+      if (n === undefined) throw new Error(`internal: flood window ${windowMs} ms was not fetched for group ${this.group}`);
+      return n;
+    }
     if (!this.recorded) {
       this.recorded = true;
       return this.store.recordMessage(this.group, this.sender, this.at, windowMs);
@@ -227,7 +271,7 @@ class MessageState implements StateQueries {
   }
 
   joinedAt(): number | null {
-    return this.store.joinedAt(this.group, this.sender);
+    return this.counts !== null ? this.joined : this.store.joinedAt(this.group, this.sender);
   }
 }
 
@@ -235,38 +279,42 @@ function blockedByAction(b: ActionBlacklist): Blocked {
   return { list: b.scope, by: 'action', ...(b.scope === 'personal' ? { owner: b.key } : {}), since: iso(b.at) };
 }
 
-export function createEngine(policy: CompiledPolicy, options: EngineOptions = {}): Engine {
-  const store = options.store ?? new MemoryStore();
-  const clock = options.clock ?? Date.now;
+const ALLOWED: () => Decision = () => ({ allowed: true, actions: [], matches: [] });
+
+/** The decision logic over a store, as store computations; `prefetch` is set for asynchronous stores. */
+function decisionLogic(policy: CompiledPolicy, store: Store, prefetch: boolean, traceKeywords: EngineOptions['traceKeywords']) {
   const state = new MessageState(store);
+  const ladders = policy.ladders;
 
   /** The first action-made blacklist that stops the sender here: enterprise, owner's, group's. */
-  function blacklistedByAction(group: string, owner: string | null, sender: string): ActionBlacklist | null {
-    return (
-      store.blacklistEntry('enterprise', '', sender) ??
-      (owner !== null ? store.blacklistEntry('personal', owner, sender) : null) ??
-      store.blacklistEntry('group', group, sender)
-    );
+  function* blacklistedByAction(group: string, owner: string | null, sender: string): Steps<ActionBlacklist | null> {
+    const e = (yield store.blacklistEntry('enterprise', '', sender)) as ActionBlacklist | null;
+    if (e) return e;
+    if (owner !== null) {
+      const p = (yield store.blacklistEntry('personal', owner, sender)) as ActionBlacklist | null;
+      if (p) return p;
+    }
+    return (yield store.blacklistEntry('group', group, sender)) as ActionBlacklist | null;
   }
 
-  function decideMessage(msg: MessageEvent, trace?: DecisionTrace): Decision {
+  function* decideMessage(msg: MessageEvent, trace?: DecisionTrace): Steps<Decision> {
     if (msg.sender.kind === 'member') {
       if (trace) trace.path = 'member';
-      return { allowed: true, actions: [], matches: [] };
+      return ALLOWED();
     }
     const sender = msg.sender.id;
     let blocked: Blocked | undefined;
     if (policy.isEnterpriseBlacklisted(sender)) blocked = { list: 'enterprise', by: 'policy' };
     else if (msg.owner !== null && policy.isPersonalBlacklisted(msg.owner, sender)) blocked = { list: 'personal', by: 'policy', owner: msg.owner };
     else {
-      const b = blacklistedByAction(msg.group, msg.owner, sender);
+      const b = yield* blacklistedByAction(msg.group, msg.owner, sender);
       if (b) blocked = blockedByAction(b);
     }
     if (blocked) {
       if (trace) trace.path = 'blocked';
       return { allowed: false, actions: [], matches: [], blocked };
     }
-    const until = store.mutedUntil(msg.group, sender);
+    const until = (yield store.mutedUntil(msg.group, sender)) as number | null;
     if (until !== null && msg.at < until) {
       if (trace) trace.path = 'muted';
       return { allowed: false, actions: [], matches: [], muted: { until: iso(until) } };
@@ -278,11 +326,24 @@ export function createEngine(policy: CompiledPolicy, options: EngineOptions = {}
     if (trace) {
       trace.path = 'rules';
       trace.rules = [...policy.rulesForGroup(msg.group)];
-      trace.keywords = options.traceKeywords?.(msg.group, msg.text) ?? [];
+      trace.keywords = traceKeywords?.(msg.group, msg.text) ?? [];
     }
     state.reset(msg);
+    if (prefetch) {
+      // The policy is synchronous: fetch what it may ask before it runs.
+      const counts = new Map<number, number>();
+      const windows = policy.floodWindows(msg.group);
+      for (let i = 0; i < windows.length; i++) {
+        const w = windows[i];
+        if (counts.has(w)) continue;
+        const op = counts.size === 0 ? store.recordMessage(msg.group, sender, msg.at, w) : store.countMessages(msg.group, sender, msg.at, w);
+        counts.set(w, (yield op) as number);
+      }
+      state.counts = counts;
+      state.joined = (yield store.joinedAt(msg.group, sender)) as number | null;
+    }
     const firings = policy.evaluateMessage(msg, state);
-    if (firings.length === 0) return { allowed: true, actions: [], matches: [] };
+    if (firings.length === 0) return ALLOWED();
     if (trace) trace.firings = firings;
     const actions = mergeActions(firings, msg.at, trace?.merge);
     let allowed = true;
@@ -295,14 +356,14 @@ export function createEngine(policy: CompiledPolicy, options: EngineOptions = {}
           break;
         case 'mute':
           allowed = false;
-          store.mute(msg.group, sender, msg.at + a.ms);
+          yield store.mute(msg.group, sender, msg.at + a.ms);
           break;
         case 'blacklist':
           allowed = false;
-          if (a.scope === 'enterprise') store.blacklist('enterprise', '', sender, msg.at);
-          else if (a.scope === 'personal' && msg.owner !== null) store.blacklist('personal', msg.owner, sender, msg.at);
+          if (a.scope === 'enterprise') yield store.blacklist('enterprise', '', sender, msg.at);
+          else if (a.scope === 'personal' && msg.owner !== null) yield store.blacklist('personal', msg.owner, sender, msg.at);
           // A personal blacklist needs the group's owner; without one, the group's list stands in.
-          else store.blacklist('group', msg.group, sender, msg.at);
+          else yield store.blacklist('group', msg.group, sender, msg.at);
           break;
         case 'record':
           recorded.push(a.category);
@@ -310,42 +371,118 @@ export function createEngine(policy: CompiledPolicy, options: EngineOptions = {}
       }
     }
     const d: Decision = { allowed, actions, matches: matchesOf(firings) };
-    if (recorded.length > 0) d.recorded = recorded;
+    if (recorded.length > 0) {
+      d.recorded = recorded;
+      // A recorded category climbs the ladders like a reported violation of the sender.
+      const base = msg.id ?? `${msg.group}/${sender}@${iso(msg.at)}`;
+      const sanctions: SanctionView[] = [];
+      for (const category of recorded) {
+        const v = yield* recordViolation(store, ladders, { subject: sender, category, severity: 'normal', id: `${base}:${category}`, at: msg.at });
+        sanctions.push(...v.sanctions);
+      }
+      if (sanctions.length > 0) d.sanctions = sanctions;
+    }
     return d;
   }
 
-  function decideJoin(e: JoinEvent, trace?: DecisionTrace): Decision {
+  function* decideJoin(e: JoinEvent, trace?: DecisionTrace): Steps<Decision> {
     if (trace) trace.path = 'join';
     // `blacklist group` keeps a sender out of the group: a join is refused, and not recorded.
-    const b = store.blacklistEntry('group', e.group, e.member);
+    const b = (yield store.blacklistEntry('group', e.group, e.member)) as ActionBlacklist | null;
     if (b) return { allowed: false, actions: [], matches: [], blocked: blockedByAction(b) };
-    store.recordJoin(e.group, e.member, e.at);
-    return { allowed: true, actions: [], matches: [] };
+    yield store.recordJoin(e.group, e.member, e.at);
+    return ALLOWED();
   }
 
-  function decide(event: ChatEvent, trace?: DecisionTrace): Decision {
+  function* decideLadderEvent(e: LadderEvent, trace?: DecisionTrace): Steps<Decision> {
+    if (trace) trace.path = 'ladders';
+    switch (e.type) {
+      case 'violation': {
+        const v = yield* recordViolation(store, ladders, e);
+        return { allowed: v.sanctions.length === 0, actions: [], matches: [], sanctions: v.sanctions, strikes: v.strikes };
+      }
+      case 'linked.status': {
+        const l = yield* linkedStatus(store, ladders, e);
+        return { allowed: e.status === 'unblocked', actions: [], matches: [], sanctions: l.sanctions };
+      }
+      case 'appeal': {
+        const a = yield* appeal(store, e);
+        return { allowed: a.granted, actions: [], matches: [], appeal: { granted: a.granted, reason: a.reason }, sanctions: a.sanctions };
+      }
+      case 'contact.add': {
+        const c = yield* contactAdd(store, policy.contactQuota, e);
+        const d: Decision = { allowed: c.allowed, actions: [], matches: [] };
+        if (c.reason) d.reason = c.reason;
+        if (c.sanction) d.sanctions = [c.sanction];
+        if (c.quota) d.quota = c.quota;
+        return d;
+      }
+    }
+  }
+
+  function decide(event: ChatEvent, trace?: DecisionTrace): Steps<Decision> {
     switch (event.type) {
       case 'message':
         return decideMessage(event, trace);
       case 'join':
         return decideJoin(event, trace);
+      default:
+        return decideLadderEvent(event, trace);
     }
   }
 
+  return { decide, sanctions: (subject: string, at: number) => activeSanctions(store, subject, at) };
+}
+
+function newTrace(event: ChatEvent): DecisionTrace {
+  return { event: event.type, path: 'rules', rules: [], keywords: [], firings: [], merge: [] };
+}
+
+/** The engine on a synchronous store (memory by default, or SQLite). */
+export function createEngine(policy: CompiledPolicy, options: EngineOptions = {}): Engine {
+  const store = options.store ?? new MemoryStore();
+  const clock = options.clock ?? Date.now;
+  const logic = decisionLogic(policy, store, false, options.traceKeywords);
   return {
     policy,
     store,
-    decide: (event) => decide(event),
+    decide: (event) => runSync(logic.decide(event)),
     evaluate(raw) {
       const p = parseEvent(raw, clock);
-      return p.ok ? decide(p.event) : { error: p.error };
+      return p.ok ? runSync(logic.decide(p.event)) : { error: p.error };
     },
     explain(raw) {
       const p = parseEvent(raw, clock);
       if (!p.ok) return { error: p.error };
-      const trace: DecisionTrace = { event: p.event.type, path: 'rules', rules: [], keywords: [], firings: [], merge: [] };
-      const decision = decide(p.event, trace);
+      const trace = newTrace(p.event);
+      const decision = runSync(logic.decide(p.event, trace));
       return { decision, trace };
     },
+    sanctions: (subject, at) => runSync(logic.sanctions(subject, at ?? clock())),
+  };
+}
+
+/** The engine on an asynchronous store (Redis): the same logic, each store call awaited. */
+export function createAsyncEngine(policy: CompiledPolicy, options: AsyncEngineOptions): AsyncEngine {
+  const store = options.store;
+  const clock = options.clock ?? Date.now;
+  // The logic only ever uses a store call's result after `yield`, which `runAsync` settles.
+  const logic = decisionLogic(policy, store as unknown as Store, true, options.traceKeywords);
+  return {
+    policy,
+    store,
+    decide: (event) => runAsync(logic.decide(event)),
+    async evaluate(raw) {
+      const p = parseEvent(raw, clock);
+      return p.ok ? runAsync(logic.decide(p.event)) : { error: p.error };
+    },
+    async explain(raw) {
+      const p = parseEvent(raw, clock);
+      if (!p.ok) return { error: p.error };
+      const trace = newTrace(p.event);
+      const decision = await runAsync(logic.decide(p.event, trace));
+      return { decision, trace };
+    },
+    sanctions: (subject, at) => runAsync(logic.sanctions(subject, at ?? clock())),
   };
 }

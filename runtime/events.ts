@@ -1,15 +1,20 @@
 // Validation of chat events: JSON in, a typed event or an error naming the bad field out. The
 // engine never sees an unchecked event, and a bad event is data (an error with a stable code),
-// never an exception. Each event type has its own reader in `READERS`; issue 4's events
-// (violation, appeal, contact.add, linked.status) are added there.
+// never an exception. Each event type has its own reader in `READERS`: message, join, and the
+// ladders' violation, linked.status, appeal and contact.add.
 //
 // Choices (spec/runtime.md): an unknown `type` is rejected; unknown fields are rejected too,
 // because a misspelt optional field (`link` for `links`) would otherwise let every link through
-// unseen; `id` and `meta` are reserved for the integration's own use and ignored.
+// unseen; `meta` is reserved for the integration's own use and ignored. `id` is the event's own
+// id: violations and appeals are recorded under it (so a replayed event changes nothing twice),
+// and a message's id names the violations its `record` actions report. Without one, the id is
+// derived from the event's content.
 import type { MessageInput } from './compiled-policy.ts';
 
 export interface MessageEvent extends MessageInput {
   type: 'message';
+  /** The integration's id of the message, when given: violations it records derive their ids from it. */
+  id?: string;
 }
 
 export interface JoinEvent {
@@ -20,7 +25,60 @@ export interface JoinEvent {
   at: number;
 }
 
-export type ChatEvent = MessageEvent | JoinEvent;
+/** A reported violation of a member (or any subject a ladder counts). */
+export interface ViolationEvent {
+  type: 'violation';
+  subject: string;
+  category: string;
+  /** `severe`: the seed's "bad influence", which takes a ladder's `severe` path. */
+  severity: 'normal' | 'severe';
+  /** The violation's id: the event's `id`, or derived from its content (replays are no-ops). */
+  id: string;
+  at: number;
+}
+
+/** The linked WeChat account of a subject was blocked or unblocked (penalty rule 2). */
+export interface LinkedStatusEvent {
+  type: 'linked.status';
+  subject: string;
+  status: 'blocked' | 'unblocked';
+  /** The WeChat account, for the record. */
+  account: string | null;
+  at: number;
+}
+
+/** An appeal against a subject's sanction: one by id, or the newest active one (of a ladder). */
+export interface AppealEvent {
+  type: 'appeal';
+  subject: string;
+  sanction: string | null;
+  ladder: string | null;
+  id: string;
+  at: number;
+}
+
+/** The enterprise's profile, which the contact-add quota depends on; rates are in [0, 1]. */
+export interface EnterpriseProfile {
+  complete?: boolean;
+  compliant?: boolean;
+  usage?: number;
+  blocks?: number;
+  deletions?: number;
+  complaints?: number;
+}
+
+/** A member tries to add an external contact. */
+export interface ContactAddEvent {
+  type: 'contact.add';
+  subject: string;
+  contact: string;
+  profile: EnterpriseProfile;
+  at: number;
+}
+
+export type LadderEvent = ViolationEvent | LinkedStatusEvent | AppealEvent | ContactAddEvent;
+
+export type ChatEvent = MessageEvent | JoinEvent | LadderEvent;
 
 export interface EventErrorDetail {
   /** A stable code, `hush/event/<name>`. */
@@ -165,8 +223,10 @@ function readMessage(o: Obj, clock: () => number): MessageEvent {
   } else if (im !== undefined && im !== null) {
     fail('bad-type', 'images', `\`images\` must be a count or an array of image ids, not ${typeName(im)}`);
   }
+  const msgId = typeof o.id === 'string' && o.id !== '' ? o.id : undefined;
   return {
     type: 'message',
+    ...(msgId !== undefined ? { id: msgId } : {}),
     group,
     owner,
     sender: { id: senderId, kind, identities },
@@ -184,10 +244,91 @@ function readJoin(o: Obj, clock: () => number): JoinEvent {
   return { type: 'join', group: id(o, 'group', ''), member: id(o, 'member', ''), at: time(o, clock) };
 }
 
-/** One reader per event type: the place to add issue 4's events. */
+/** The event's own `id` when it gives one (a string), else `fallback`. */
+function eventId(o: Obj, fallback: string): string {
+  const v = o.id;
+  if (v === undefined || v === null) return fallback;
+  if (typeof v !== 'string' && typeof v !== 'number') fail('bad-type', 'id', `\`id\` must be a string or a number, not ${typeName(v)}`);
+  const s = String(v);
+  if (s === '' || s.length > 1024) fail('bad-value', 'id', '`id` must have 1 to 1024 characters');
+  return s;
+}
+
+function oneOf<T extends string>(o: Obj, key: string, values: readonly T[], fallback?: T): T {
+  const v = o[key];
+  if (v === undefined || v === null) {
+    if (fallback !== undefined) return fallback;
+    fail('missing-field', key, `\`${key}\` is missing`);
+  }
+  if (typeof v !== 'string') fail('bad-type', key, `\`${key}\` must be a string, not ${typeName(v)}`);
+  if (!(values as readonly string[]).includes(v)) fail('bad-value', key, `\`${key}\` must be ${values.map((x) => `"${x}"`).join(' or ')}`);
+  return v as T;
+}
+
+function readViolation(o: Obj, clock: () => number): ViolationEvent {
+  onlyFields(o, '', ['type', 'subject', 'category', 'severity', 'at']);
+  const subject = id(o, 'subject', '');
+  const category = id(o, 'category', '');
+  const severity = oneOf(o, 'severity', ['normal', 'severe'] as const, 'normal');
+  const at = time(o, clock);
+  return { type: 'violation', subject, category, severity, id: eventId(o, `${category}@${new Date(at).toISOString()}${severity === 'severe' ? '!' : ''}`), at };
+}
+
+function readLinkedStatus(o: Obj, clock: () => number): LinkedStatusEvent {
+  onlyFields(o, '', ['type', 'subject', 'status', 'account', 'at']);
+  const subject = id(o, 'subject', '');
+  const status = oneOf(o, 'status', ['blocked', 'unblocked'] as const);
+  return { type: 'linked.status', subject, status, account: id(o, 'account', '', true) || null, at: time(o, clock) };
+}
+
+function readAppeal(o: Obj, clock: () => number): AppealEvent {
+  onlyFields(o, '', ['type', 'subject', 'sanction', 'ladder', 'at']);
+  const subject = id(o, 'subject', '');
+  const sanction = id(o, 'sanction', '', true) || null;
+  const ladder = id(o, 'ladder', '', true) || null;
+  const at = time(o, clock);
+  return { type: 'appeal', subject, sanction, ladder, id: eventId(o, `appeal@${new Date(at).toISOString()}:${sanction ?? ladder ?? ''}`), at };
+}
+
+const RATES = ['usage', 'blocks', 'deletions', 'complaints'] as const;
+
+function readProfile(o: Obj): EnterpriseProfile {
+  const p = o.profile;
+  if (p === undefined || p === null) return {};
+  if (!isObject(p)) fail('bad-type', 'profile', `\`profile\` must be an object, not ${typeName(p)}`);
+  onlyFields(p, 'profile', ['complete', 'compliant', ...RATES]);
+  const out: EnterpriseProfile = {};
+  for (const k of ['complete', 'compliant'] as const) {
+    const v = p[k];
+    if (v === undefined || v === null) continue;
+    if (typeof v !== 'boolean') fail('bad-type', `profile.${k}`, `\`profile.${k}\` must be true or false, not ${typeName(v)}`);
+    out[k] = v;
+  }
+  for (const k of RATES) {
+    const v = p[k];
+    if (v === undefined || v === null) continue;
+    if (typeof v !== 'number' || !Number.isFinite(v)) fail('bad-type', `profile.${k}`, `\`profile.${k}\` must be a number, not ${typeName(v)}`);
+    if (v < 0 || v > 1) fail('bad-value', `profile.${k}`, `\`profile.${k}\` is a rate: a number from 0 to 1 (0.02 for 2%)`);
+    out[k] = v;
+  }
+  return out;
+}
+
+function readContactAdd(o: Obj, clock: () => number): ContactAddEvent {
+  onlyFields(o, '', ['type', 'subject', 'contact', 'profile', 'at']);
+  const subject = id(o, 'subject', '');
+  const contact = id(o, 'contact', '');
+  return { type: 'contact.add', subject, contact, profile: readProfile(o), at: time(o, clock) };
+}
+
+/** One reader per event type. */
 const READERS: Record<string, (o: Obj, clock: () => number) => ChatEvent> = {
   message: readMessage,
   join: readJoin,
+  violation: readViolation,
+  'linked.status': readLinkedStatus,
+  appeal: readAppeal,
+  'contact.add': readContactAdd,
 };
 
 export const EVENT_TYPES: readonly string[] = Object.keys(READERS);

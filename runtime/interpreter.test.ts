@@ -28,7 +28,7 @@ function rule(over: Partial<IrRule>): IrRule {
 }
 
 function policy(rules: IrRule[]): IrPolicySet {
-  return { version: 1, enterprise: null, profile: 'wecom-4.1.36', enterpriseBlacklist: [], personalBlacklists: [], exempt: [], categories: [], rules, ladders: [] };
+  return { version: 1, enterprise: null, profile: 'wecom-4.1.36', enterpriseBlacklist: [], personalBlacklists: [], exempt: [], categories: [], rules, ladders: [], contactQuota: null };
 }
 
 const kw = (...texts: string[]) => texts.map((text) => ({ text, wholeWord: false, loc: LOC }));

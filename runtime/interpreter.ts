@@ -212,6 +212,13 @@ export function interpretIr(ir: IrPolicySet): InterpretedPolicy {
   });
   const namesByGroup = new Map<string, readonly string[]>();
   for (const [g, xs] of byGroup) namesByGroup.set(g, xs.map((i) => rules[i].ir.name));
+  const windowsByGroup = new Map<string, readonly number[]>();
+  for (const [g, xs] of byGroup) {
+    const ws = new Set<number>();
+    for (const i of xs) for (const t of rules[i].ir.triggers) if (t.type === 'flood') ws.add(t.windowMs);
+    if (ws.size > 0) windowsByGroup.set(g, [...ws]);
+  }
+  const noWindows: readonly number[] = [];
   const enterprise = new Set(ir.enterpriseBlacklist);
   const personal = new Map(ir.personalBlacklists.map((p) => [p.owner, new Set(p.customers)]));
   const exempt = new Set(ir.exempt);
@@ -220,10 +227,12 @@ export function interpretIr(ir: IrPolicySet): InterpretedPolicy {
     version: ir.version,
     ruleNames: ir.rules.map((r) => r.name),
     ladders: ir.ladders,
+    contactQuota: ir.contactQuota,
     isEnterpriseBlacklisted: (c) => enterprise.has(c),
     isPersonalBlacklisted: (owner, c) => personal.get(owner)?.has(c) ?? false,
     isExempt: (c) => exempt.has(c),
     rulesForGroup: (g) => namesByGroup.get(g) ?? none,
+    floodWindows: (g) => windowsByGroup.get(g) ?? noWindows,
     evaluateMessage(msg, state) {
       const out: RuleFiring[] = [];
       for (const i of byGroup.get(msg.group) ?? []) out.push(...evaluateRule(rules[i], msg, state));

@@ -35,6 +35,8 @@ export interface IrPolicySet {
   rules: IrRule[];
   /** Ladders sorted by name. */
   ladders: IrLadder[];
+  /** The daily quota for adding external contacts (`quota contact-add { … }`), or null. */
+  contactQuota: IrContactQuota | null;
 }
 
 export interface IrPersonalBlacklist {
@@ -133,6 +135,58 @@ export interface IrLadder {
   severe: IrStep | null;
   /** Strikes older than this no longer count; null: they never expire. */
   expireAfterMs: number | null;
+  /**
+   * Whose violations the ladder counts (`members "m-1", …` or `members from "file"`): sorted,
+   * distinct member ids; null: every subject's.
+   */
+  members: string[] | null;
+  /**
+   * Penalty rule 2 (`while linked blocked: suspend interop, restore within 24h`): sanctions held
+   * while the subject's linked WeChat account is blocked, lifted a fixed delay after it is
+   * unblocked; null when the ladder has no such line.
+   */
+  linked: IrLinked | null;
+}
+
+export interface IrLinked {
+  /** Held while the linked account is blocked: every `ms` is null here. */
+  sanctions: IrSanction[];
+  /** The sanctions end this long after the `unblocked` event (at most 24 hours, the seed's limit). */
+  restoreWithinMs: number;
+  loc: IrLoc;
+}
+
+/**
+ * The daily quota of external contacts one member may add: a base, adjusted by the enterprise's
+ * profile (the seed's information completeness, usage, customer feedback and compliance), kept
+ * between a minimum and a maximum, counted per calendar day at a fixed UTC offset.
+ */
+export interface IrContactQuota {
+  loc: IrLoc;
+  base: number;
+  /** In source order; each applies when its condition holds for the event's profile. */
+  adjustments: IrQuotaAdjustment[];
+  minimum: number;
+  /** null: no maximum. */
+  maximum: number | null;
+  /** The offset of the quota's day from UTC, in minutes (+480 for China, the default). */
+  utcOffsetMinutes: number;
+}
+
+export type IrProfileFactor = 'complete' | 'compliant' | 'usage' | 'blocks' | 'deletions' | 'complaints';
+
+export interface IrQuotaAdjustment {
+  /** Positive for `raise`, negative for `lower`. */
+  delta: number;
+  /**
+   * `complete`/`compliant` are booleans: `is` true or false. The others are rates in [0, 1]:
+   * `over` or `under` a threshold (`over 2%` is `{op:'over', value:0.02}`). A condition on a
+   * factor the event's profile does not give never holds.
+   */
+  factor: IrProfileFactor;
+  op: 'is' | 'over' | 'under';
+  value: number | boolean;
+  loc: IrLoc;
 }
 
 export interface IrStep {

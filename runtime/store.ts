@@ -1,11 +1,17 @@
-// The state behind decisions, behind one small interface: flood windows, joins, mutes and the
-// blacklists that `blacklist` actions build up. The engine owns all state and reaches it only
-// through `Store`, so issue 4's SQLite and Redis stores drop in beside `MemoryStore`.
+// The state behind decisions, behind one interface: flood windows, joins, mutes, the blacklists
+// that `blacklist` actions build up, and the penalty ladders' strikes, sanctions, appeals,
+// linked-account status and contact-add counts. The engine owns all state and reaches it only
+// through `Store`; three implementations pass one conformance suite (runtime/store-conformance.ts):
+// `MemoryStore` (memory-store.ts), `SqliteStore` (sqlite-store.ts, the embedded default) and
+// `RedisStore` (redis-store.ts, many workers sharing state).
 //
-// The interface is synchronous: the in-memory store must decide 300,000 messages a second, and
-// better-sqlite3 (issue 4's embedded store) is synchronous too. A Redis store needs an async
-// variant with the same operations, each one a single atomic Lua script (record-and-count is
-// already one operation here for that reason). All times are event times in epoch milliseconds.
+// Every operation is one atomic check-and-update: a store never needs a lock held across two
+// calls (in Redis each is one Lua script, in SQLite one transaction). The ladder operations are
+// idempotent by id, so an event replayed after a crash changes nothing twice.
+//
+// `Store` is synchronous (memory and better-sqlite3); `AsyncStore` is the same operations
+// returning promises (Redis). The engine runs on either (runtime/engine.ts). All times are event
+// times in epoch milliseconds.
 
 export type BlacklistScope = 'enterprise' | 'personal' | 'group';
 
@@ -15,6 +21,65 @@ export interface ActionBlacklist {
   /** The owner (personal) or group (group) the entry belongs to; '' for the enterprise. */
   key: string;
   at: number;
+}
+
+/** One strike on a ladder: a reported or recorded violation of a counted category. */
+export interface StrikeRecord {
+  ladder: string;
+  subject: string;
+  /** The violation's id (the event's `id`, or one derived from its content). */
+  violation: string;
+  at: number;
+  /** 1, 2, 3…: the strike's place among the live strikes when it was recorded; 0: not counted (severe). */
+  ordinal: number;
+}
+
+export interface StrikeResult {
+  ordinal: number;
+  /** The violation was already recorded: nothing changed, `ordinal` is the one recorded then. */
+  duplicate: boolean;
+}
+
+export type SanctionKind = 'suspend-interop' | 'ban-member' | 'ban-admin' | 'ban-enterprise';
+
+/** A sanction applied to a subject by a ladder. */
+export interface SanctionRecord {
+  /** Unique and deterministic: `<ladder>/<subject>/<violation or linked@time>/<n>`. */
+  id: string;
+  subject: string;
+  ladder: string;
+  /** The step number; 0 for the severe path, -1 for the linked-account line. */
+  step: number;
+  sanction: SanctionKind;
+  /** When it began (epoch ms). */
+  from: number;
+  /** When it ends; null: forever, or (linked) until the account is unblocked. */
+  until: number | null;
+  appealable: boolean;
+  /** The violation id, or `linked@<time>` for the linked-account line. */
+  cause: string;
+  /** When an appeal or a restoration lifted it; null while it stands. */
+  liftedAt: number | null;
+  liftReason: string | null;
+}
+
+export interface AppealRecord {
+  subject: string;
+  /** The appeal event's id, or one derived from its content. */
+  id: string;
+  at: number;
+  /** The sanction it asked about (null when none was active). */
+  sanction: string | null;
+  granted: boolean;
+  reason: string;
+}
+
+export interface ContactResult {
+  allowed: boolean;
+  /** Contacts added by the subject on that day, after this attempt. */
+  used: number;
+  /** The contact was already added that day: allowed, not counted again. */
+  duplicate: boolean;
 }
 
 export interface Store {
@@ -36,135 +101,58 @@ export interface Store {
   blacklist(scope: BlacklistScope, key: string, sender: string, at: number): void;
   /** The sender's entry on one action-made blacklist (`key` as for `blacklist`), or null. */
   blacklistEntry(scope: BlacklistScope, key: string, sender: string): ActionBlacklist | null;
-}
-
-const SEP = '\u0000';
-
-/**
- * Timestamps of one (group, sender), sorted, in a growable window. The oldest entries are
- * dropped once they lie outside the longest window ever asked about for this key.
- */
-interface Window {
-  times: number[];
-  /** Index of the first live entry in `times`. */
-  head: number;
-  /** The longest window asked about for this key. */
-  maxWindow: number;
-}
-
-export interface MemoryStoreOptions {
-  /**
-   * How often (in event time) idle flood windows are swept, so that senders who stopped talking
-   * free their memory. Default: one hour.
-   */
-  sweepEveryMs?: number;
-}
-
-/** State in the process's memory: fast, and gone when the process ends. */
-export class MemoryStore implements Store {
-  private windows = new Map<string, Window>();
-  private joins = new Map<string, number>();
-  private mutes = new Map<string, number>();
-  private lists = new Map<string, ActionBlacklist>();
-  private nextSweep = -Infinity;
-  private readonly sweepEveryMs: number;
-
-  constructor(options: MemoryStoreOptions = {}) {
-    this.sweepEveryMs = options.sweepEveryMs ?? 3_600_000;
-  }
-
-  recordMessage(group: string, sender: string, at: number, windowMs: number): number {
-    const key = group + SEP + sender;
-    let w = this.windows.get(key);
-    if (!w) {
-      w = { times: [], head: 0, maxWindow: 0 };
-      this.windows.set(key, w);
-    }
-    // Insert in order; events normally arrive in time order, so this is a push.
-    const t = w.times;
-    let i = t.length;
-    while (i > w.head && t[i - 1] > at) i--;
-    if (i === t.length) t.push(at);
-    else t.splice(i, 0, at);
-    const n = this.count(w, at, windowMs);
-    if (at >= this.nextSweep) this.sweep(at);
-    return n;
-  }
-
-  /** How many (group, sender) flood windows are held (for tests and monitoring). */
-  get windowCount(): number {
-    return this.windows.size;
-  }
-
-  countMessages(group: string, sender: string, at: number, windowMs: number): number {
-    const w = this.windows.get(group + SEP + sender);
-    return w ? this.count(w, at, windowMs) : 0;
-  }
-
-  private count(w: Window, at: number, windowMs: number): number {
-    if (windowMs > w.maxWindow) w.maxWindow = windowMs;
-    const t = w.times;
-    // Entries at or before the edge of the longest window can never count again.
-    const edge = at - w.maxWindow;
-    while (w.head < t.length && t[w.head] <= edge) w.head++;
-    if (w.head > 64 && w.head * 2 > t.length) {
-      t.splice(0, w.head);
-      w.head = 0;
-    }
-    // (at − windowMs, at]: the first entry after the lower edge, up to the last at or before at.
-    const lo = upperBound(t, w.head, t.length, at - windowMs);
-    const hi = upperBound(t, lo, t.length, at);
-    return hi - lo;
-  }
 
   /**
-   * Drops the windows whose every entry is too old to count again. One sweep period of slack
-   * keeps the windows of events that arrive a little out of order (other groups' events may run
-   * ahead of this one's).
+   * Records a strike, atomically. When `violation` is already recorded on this ladder for this
+   * subject, nothing changes and its recorded ordinal comes back with `duplicate: true`.
+   * Otherwise, when `counted`: the strikes at or before `at − expireMs` are dropped (never, when
+   * `expireMs` is null) and the strike is recorded with ordinal = live counted strikes + 1; when
+   * not counted (a severe violation), it is recorded with ordinal 0.
    */
-  private sweep(at: number): void {
-    this.nextSweep = at + this.sweepEveryMs;
-    for (const [k, w] of this.windows) {
-      const last = w.times[w.times.length - 1];
-      if (w.maxWindow > 0 && last <= at - w.maxWindow - this.sweepEveryMs) this.windows.delete(k);
-    }
-  }
-
-  recordJoin(group: string, member: string, at: number): void {
-    this.joins.set(group + SEP + member, at);
-  }
-
-  joinedAt(group: string, member: string): number | null {
-    return this.joins.get(group + SEP + member) ?? null;
-  }
-
-  mute(group: string, sender: string, until: number): void {
-    const k = group + SEP + sender;
-    const prev = this.mutes.get(k);
-    if (prev === undefined || until > prev) this.mutes.set(k, until);
-  }
-
-  mutedUntil(group: string, sender: string): number | null {
-    return this.mutes.get(group + SEP + sender) ?? null;
-  }
-
-  blacklist(scope: BlacklistScope, key: string, sender: string, at: number): void {
-    const k = scope + SEP + key + SEP + sender;
-    if (!this.lists.has(k)) this.lists.set(k, { scope, key, at });
-  }
-
-  blacklistEntry(scope: BlacklistScope, key: string, sender: string): ActionBlacklist | null {
-    if (this.lists.size === 0) return null;
-    return this.lists.get(scope + SEP + key + SEP + sender) ?? null;
-  }
+  addStrike(ladder: string, subject: string, violation: string, at: number, expireMs: number | null, counted: boolean): StrikeResult;
+  /** The subject's strikes on a ladder (dropped ones excluded), oldest first. */
+  strikesOf(ladder: string, subject: string): StrikeRecord[];
+  /** Inserts a sanction unless one with the same id exists; true when inserted. */
+  putSanction(sanction: SanctionRecord): boolean;
+  /** Every sanction of the subject, ended and lifted ones too, ordered by (from, id). */
+  sanctionsOf(subject: string): SanctionRecord[];
+  /**
+   * Lifts a sanction, atomically: when it exists and is not lifted yet, sets `liftedAt` and
+   * `liftReason` and returns the updated record; otherwise returns null and changes nothing.
+   */
+  liftSanction(id: string, at: number, reason: string): SanctionRecord | null;
+  /** Sets the end of a sanction that has none (a linked-account restoration); true when set. */
+  endSanction(id: string, until: number): boolean;
+  /** Sets the subject's linked-account status; returns the previous one (null: never set). */
+  setLinkedBlocked(subject: string, blocked: boolean, at: number): boolean | null;
+  /** Records an appeal's outcome (appeals are kept, granted or not). */
+  recordAppeal(appeal: AppealRecord): void;
+  appealsOf(subject: string): AppealRecord[];
+  /**
+   * One contact-add attempt, atomically: a contact already added by the subject on `day` is
+   * allowed again without counting; otherwise it is counted and allowed when fewer than `limit`
+   * were added that day, and refused (not counted) when `limit` is reached.
+   */
+  addContact(subject: string, day: number, contact: string, limit: number): ContactResult;
+  /** Releases the store's resources (files, connections). */
+  close(): void;
 }
 
-/** The first index in [lo, hi) whose value is greater than `x`. */
-function upperBound(a: number[], lo: number, hi: number, x: number): number {
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (a[mid] <= x) lo = mid + 1;
-    else hi = mid;
+type Promised<T> = { [K in keyof T]: T[K] extends (...args: infer A) => infer R ? (...args: A) => Promise<R> : never };
+
+/** The same operations as `Store`, for stores across a network (Redis). */
+export type AsyncStore = Promised<Store>;
+
+/** Thrown when a store's persisted state cannot be read: corrupt, missing or of another version. */
+export class StoreError extends Error {
+  constructor(
+    /** `hush/store/<name>`. */
+    readonly code: string,
+    message: string,
+    /** The file or address involved. */
+    readonly where: string,
+  ) {
+    super(message);
+    this.name = 'StoreError';
   }
-  return lo;
 }

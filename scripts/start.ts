@@ -1,7 +1,10 @@
 // `npm start`: the tour. Checks and compiles every example policy set, then decides the sample
-// message stream (examples/sample-messages.jsonl) with the retail set, printing one line per
-// event and a summary. State is in memory (issue 4 moves it to the embedded SQLite store).
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+// event stream (examples/sample-messages.jsonl: messages, joins, reported violations, appeals,
+// contact-add attempts) with the retail set, printing one line per event and a summary. State
+// lives in the embedded default store, a SQLite file under the working folder
+// (.hush/start/state.db, started afresh by each tour); at the end the file is reopened to show
+// that the sanctions are still there.
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { processIO } from '../cli/io.ts';
 import { loadPolicy } from '../cli/load-policy.ts';
@@ -9,6 +12,7 @@ import { policySetToIr } from '../compiler/policy-set-to-ir.ts';
 import type { Evidence } from '../runtime/compiled-policy.ts';
 import { createEngine, type Decision } from '../runtime/engine.ts';
 import { parseEventLine } from '../runtime/events.ts';
+import { SqliteStore } from '../runtime/sqlite-store.ts';
 
 const root = join(import.meta.dirname, '..');
 const examples = join(root, 'examples');
@@ -63,10 +67,17 @@ if (failed) {
 
 const loaded = await loadPolicy(['examples/retail'], io);
 if (!loaded) process.exit(1);
-out(`\n2. Deciding examples/sample-messages.jsonl with examples/retail (${loaded.engine} engine, memory store)\n`);
-const engine = createEngine(loaded.policy);
+const stateDir = join(root, '.hush', 'start');
+const stateFile = join(stateDir, 'state.db');
+// The tour's own state file, started afresh so that every tour decides alike.
+mkdirSync(stateDir, { recursive: true });
+for (const f of ['', '-wal', '-shm']) rmSync(stateFile + f, { force: true });
+const store = new SqliteStore(stateFile);
+out(`\n2. Deciding examples/sample-messages.jsonl with examples/retail (${loaded.engine} engine, SQLite store ${relative(root, stateFile)})\n`);
+const engine = createEngine(loaded.policy, { store });
+const subjects = new Set<string>();
 const lines = readFileSync(join(examples, 'sample-messages.jsonl'), 'utf8').split('\n').filter((l) => l.trim() !== '');
-const tally = { allowed: 0, stopped: 0, invalid: 0, actions: new Map<string, number>(), rules: new Map<string, number>() };
+const tally = { allowed: 0, stopped: 0, invalid: 0, ladder: 0, actions: new Map<string, number>(), rules: new Map<string, number>() };
 const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
 lines.forEach((line, i) => {
   const n = String(i + 1).padStart(2);
@@ -80,6 +91,15 @@ lines.forEach((line, i) => {
   const d: Decision = engine.decide(e);
   if (e.type === 'join') {
     out(`${n}  ${e.member} joined ${e.group}`);
+    return;
+  }
+  if (e.type !== 'message') {
+    subjects.add(e.subject);
+    tally.ladder++;
+    const replay = d.strikes?.some((x) => x.duplicate) ? ' (a replay: already recorded, nothing applied twice)' : '';
+    const what = e.type === 'contact.add' ? `${e.subject} adds ${e.contact}` : e.type === 'linked.status' ? `${e.subject}'s WeChat ${e.status}` : `${e.subject} ${e.type}`;
+    const s = (d.sanctions ?? []).map((x) => `${x.ladder} step ${x.step}: ${x.sanction} until ${x.until ?? 'forever'}${x.appealable ? ', appealable' : ''}`).join('; ');
+    out(`${n}  ${what.padEnd(39)} ${d.allowed ? 'allowed' : 'STOPPED'}${d.reason ? ` (${d.reason})` : ''}${d.appeal ? ` (${d.appeal.reason})` : ''}${replay}${s ? `  [${s}]` : ''}`);
     return;
   }
   if (d.allowed) tally.allowed++;
@@ -96,8 +116,20 @@ lines.forEach((line, i) => {
   const why = d.matches.map((m) => `${m.trigger} ${evidenceText(m.evidence)}`).join('; ');
   out(`${n}  ${e.sender.id.padEnd(10)} ${clip(e.text, 28)}  ${verdict}${why ? `  [${why}]` : ''}`);
 });
+store.close();
 const list = (m: Map<string, number>) => [...m].map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
-out(`\n3. Summary: ${lines.length} events; ${tally.allowed} messages allowed, ${tally.stopped} stopped, ${tally.invalid} invalid`);
+out(`\n3. Summary: ${lines.length} events; ${tally.allowed} messages allowed, ${tally.stopped} stopped; ${tally.ladder} ladder events; ${tally.invalid} invalid`);
 out(`   actions: ${list(tally.actions)}`);
 out(`   fired:   ${list(tally.rules)}`);
+// The state is in the file: reopen it (as a restarted process would) and list what stands.
+const reopened = new SqliteStore(stateFile, { mustExist: true });
+const later = createEngine(loaded.policy, { store: reopened });
+const when = Date.parse('2026-11-24T12:30:00+08:00');
+out(`\n4. Reopened ${relative(root, stateFile)}: sanctions in force at ${new Date(when).toISOString()}`);
+for (const subject of [...subjects].sort()) {
+  const now = later.sanctions(subject, when);
+  const text = now.map((x) => `${x.sanction} (${x.ladder} step ${x.step}) until ${x.until ?? 'forever'}`).join('; ') || 'none';
+  out(`   ${subject.padEnd(10)} ${text}`);
+}
+reopened.close();
 out('\nNext: `node bin/hush.js explain examples/retail --group wrggevkj9m --sender c-1 --text "加@微@信"`');

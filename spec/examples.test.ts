@@ -11,7 +11,8 @@ import { exampleLists } from '../scripts/gen-example-lists.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const EXAMPLES = join(ROOT, 'examples');
-const folders = readdirSync(EXAMPLES).filter((f) => statSync(join(EXAMPLES, f)).isDirectory()).sort();
+// examples/ci/ holds the CI workflow and its corpus, not a policy set.
+const folders = readdirSync(EXAMPLES).filter((f) => statSync(join(EXAMPLES, f)).isDirectory() && f !== 'ci').sort();
 
 describe('examples', () => {
   it('has the seed scenarios and the penalty rules', () => {
@@ -44,6 +45,15 @@ describe('examples', () => {
     expect(counted.get('interop-abuse')).toEqual(['harassment', 'inducing-share', 'contact-abuse']);
     expect(counted.get('linked-wechat-account')).toEqual(['linked-account']);
     expect(counted.get('content-and-account')).toHaveLength(14);
+    // Penalty rule 2 is the linked-account line, restored within the seed's 24 hours.
+    const linked = model.ladders.find((l) => l.name === 'linked-wechat-account')!;
+    expect([linked.steps.length, linked.linked?.sanctions.map((x) => `${x.verb} ${x.target}`), linked.linked?.restore?.ms]).toEqual([0, ['suspend interop'], 86_400_000]);
+    // The daily contact-add quota uses every kind of condition.
+    const [quota] = model.quotas;
+    const conditions = new Set(quota.decl.body.flatMap((s) => (s.kind !== 'adjust' ? [] : ['negated' in s.condition ? `${s.condition.negated ? 'not ' : ''}${s.condition.factor}` : `${s.condition.factor} ${s.condition.op}`])));
+    expect([...conditions].sort()).toEqual([
+      'blocks over', 'complaints over', 'complaints under', 'complete', 'compliant', 'deletions over', 'not complete', 'not compliant', 'usage over', 'usage under',
+    ]);
   });
 
   it('generated list files match scripts/gen-example-lists.ts', () => {

@@ -18,6 +18,8 @@ function folders(dir: string): string[] {
   if (!existsSync(abs)) return [];
   return readdirSync(abs)
     .filter((f) => statSync(join(abs, f)).isDirectory())
+    // Policy sets only (examples/ci holds a workflow and a corpus).
+    .filter((f) => readdirSync(join(abs, f)).some((x) => /\.policy(\.ya?ml)?$/.test(x)))
     .sort()
     .map((f) => join(dir, f));
 }

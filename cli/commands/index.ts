@@ -6,11 +6,13 @@ import { registerCheck } from './check.ts';
 import { registerCompile } from './compile.ts';
 import { registerExplain } from './explain.ts';
 import { registerConvert } from './convert.ts';
+import { registerDiff } from './diff.ts';
 import { registerFmt } from './fmt.ts';
 import { registerLsp } from './lsp.ts';
 import { registerRun } from './run.ts';
+import { registerSanctions } from './sanctions.ts';
 import { registerTest } from './test.ts';
 
 export type RegisterCommand = (program: Command, io: CliIO, setStatus: (status: number) => void) => void;
 
-export const commands: RegisterCommand[] = [registerCheck, registerCompile, registerFmt, registerLsp, registerRun, registerExplain, registerTest, registerConvert];
+export const commands: RegisterCommand[] = [registerCheck, registerCompile, registerFmt, registerLsp, registerRun, registerSanctions, registerExplain, registerTest, registerConvert, registerDiff];

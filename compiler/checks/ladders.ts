@@ -1,7 +1,9 @@
 // Penalty ladders: they count at least one category, their steps are numbered 1, 2, 3… without
 // gaps or repeats, a suspension has a duration, only a sanction that ends can be appealed (the
 // seed allows appeals for non-permanent penalties), and no step comes after one that bans the
-// member for good (it could never be reached).
+// member for good (it could never be reached). A `while linked blocked` line (penalty rule 2)
+// holds sanctions without a duration and says when they end (`restore within`); its 24-hour
+// maximum is a documented limit, checked with the other limits.
 import type * as A from '../../language/ast.ts';
 import { hasSyntaxErrorIn, type LadderModel } from '../model.ts';
 import { at, locOf, type Accept, type Check } from './check.ts';
@@ -36,17 +38,22 @@ function checkLadder(l: LadderModel, incomplete: boolean, accept: Accept): void 
     if (seenCat.has(c.name)) accept(at(locOf(file, c), 'hush/lint/duplicate-entry', 'warning', `category \`${c.name}\` is listed twice`));
     seenCat.add(c.name);
   }
-  if (l.steps.length === 0 && !l.severe) {
-    missing(at(l.nameLoc, 'hush/semantic/ladder-without-steps', 'error', `ladder \`${l.name}\` has no step`, { help: 'add `step 1: …`' }));
+  if (l.steps.length === 0 && !l.severe && !l.linked) {
+    missing(at(l.nameLoc, 'hush/semantic/ladder-without-steps', 'error', `ladder \`${l.name}\` has no step`, {
+      help: 'add `step 1: …`, a `severe:` line or a `while linked blocked:` line',
+    }));
   }
-  for (const kind of ['severe', 'expire'] as const) {
+  const words = { severe: 'severe', expire: 'expire', members: 'members', linked: 'while linked blocked' } as const;
+  for (const kind of ['severe', 'expire', 'members', 'linked'] as const) {
     const xs = l.decl.body.filter((s) => s.kind === kind);
     for (const s of xs.slice(1)) {
-      accept(at(locOf(file, s), 'hush/semantic/duplicate-statement', 'error', `\`${kind}\` is given twice in ladder \`${l.name}\``, {
+      accept(at(locOf(file, s), 'hush/semantic/duplicate-statement', 'error', `\`${words[kind]}\` is given twice in ladder \`${l.name}\``, {
         related: [{ ...locOf(file, xs[0]), message: 'first given here' }],
+        help: kind === 'members' ? 'a ladder has one list of members: merge the lists, or write them in one list file' : undefined,
       }));
     }
   }
+  if (l.linked) checkLinked(file, l.linked, accept);
   if (l.expireAfter && l.expireAfter.ms === null) {
     accept(at(locOf(file, l.expireAfter), 'hush/semantic/bad-duration', 'error', 'strikes that expire `forever` never expire', { help: 'remove the line, or give a duration' }));
   }
@@ -83,6 +90,35 @@ function checkLadder(l: LadderModel, incomplete: boolean, accept: Accept): void 
   }
 
   for (const s of [...l.steps, ...(l.severe ? [l.severe] : [])]) checkSanctions(file, s, accept);
+}
+
+/** `while linked blocked: …`: sanctions without durations, and `restore within` an end. */
+function checkLinked(file: string, s: A.LinkedStmt, accept: Accept): void {
+  if (s.sanctions.length === 0) {
+    accept(at(locOf(file, s), 'hush/semantic/linked-without-sanction', 'error', '`while linked blocked` holds no sanction', {
+      help: 'add the sanctions held while the linked WeChat account is blocked: `suspend interop`',
+    }));
+  }
+  const seen = new Set<string>();
+  for (const x of s.sanctions) {
+    const key = `${x.verb}:${x.target}`;
+    if (seen.has(key)) accept(at(locOf(file, x), 'hush/lint/duplicate-action', 'warning', `\`${x.verb} ${x.target}\` is given twice in this line`));
+    seen.add(key);
+    if (x.duration) {
+      accept(at(locOf(file, x), 'hush/semantic/linked-duration', 'error', `\`${x.verb} ${x.target}\` takes no duration while the linked account is blocked`, {
+        help: `write \`${x.verb} ${x.target}\`: it lasts while the WeChat account is blocked, and \`restore within\` says when it ends after the unblocking`,
+      }));
+    }
+  }
+  if (!s.restore) {
+    accept(at(locOf(file, s), 'hush/semantic/missing-restore', 'error', '`while linked blocked` does not say when the sanctions end', {
+      help: 'add `restore within 24h`: how long after the WeChat account is unblocked the sanctions are lifted',
+    }));
+  } else if (s.restore.ms === null) {
+    accept(at(locOf(file, s.restore), 'hush/semantic/bad-duration', 'error', 'sanctions restored within `forever` are never restored', {
+      help: 'the penalty seed restores the account "within 24 hours" after the unblocking: `restore within 24h`',
+    }));
+  }
 }
 
 function checkSanctions(file: string, s: A.StepStmt | A.SevereStmt, accept: Accept): void {

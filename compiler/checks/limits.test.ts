@@ -86,6 +86,18 @@ describe('limits at their boundaries', () => {
     });
   }
 
+  it('linked-restore: `restore within` of exactly 24 hours passes, one second more fails', () => {
+    const l = profile.byId.get('linked-restore')!;
+    expect([l.max, l.unit]).toEqual([24, 'hours']);
+    const ladder = (d: string) => ({
+      'p.policy': `ladder "linked" {\n  counts linked-account\n  while linked blocked: suspend interop, restore within ${d}\n}\n`,
+    });
+    for (const ok of ['24h', '1d', '1440m', '86400s', '1s']) expect(codes(policySet(ladder(ok))), ok).toEqual([]);
+    for (const over of ['86401s', '1441m', '25h', '2d', '1w']) expect(codes(policySet(ladder(over))), over).toEqual(['hush/limit/linked-restore']);
+    const [d] = checkPolicySet([policySet(ladder('86401s'))]).diagnostics;
+    expect([d.range.start.line, d.range.start.column, d.range.end.column]).toEqual([3, 57, 63]);
+  });
+
   it('counts distinct entries: a repeated keyword does not count twice', () => {
     const kws = seq(max('keywords-per-rule'), (i) => `kw-${i}-x`);
     const dir = policySet({ 'p.policy': rule(`  keywords ${quoted([...kws, kws[0]])}\n  when keyword then recall`) });

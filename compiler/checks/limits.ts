@@ -1,9 +1,11 @@
 // The documented limits of the profile: sizes of keyword lists, whitelists, blacklists and group
-// lists, the batch plan for group lists over one configuration operation, and the creator
-// quotas counted across every file of the policy set. The numbers come from the profile (data);
+// lists, the batch plan for group lists over one configuration operation, the creator quotas
+// counted across every file of the policy set, and how soon a ladder restores a member after
+// the linked WeChat account is unblocked. The numbers come from the profile (data);
 // each limit has its own code `hush/limit/<id>`. Entries are counted once each (duplicates are a
 // lint of their own).
-import { compareVersions, limitCode, type LimitId } from '../limits-profile.ts';
+import { formatDuration } from '../../language/duration.ts';
+import { compareVersions, limitCode, limitMs, type LimitId } from '../limits-profile.ts';
 import type { LoadedList, PolicySetModel, RuleModel } from '../model.ts';
 import { at, n, type Accept, type Check } from './check.ts';
 import { listStats } from '../list-stats.ts';
@@ -50,7 +52,22 @@ export const checkLimits: Check = (model, accept) => {
   }
 
   checkCreatorQuotas(model, accept);
+  checkLinkedRestore(model, accept);
 };
+
+/** `restore within D` of `while linked blocked`: at most the seed's 24 hours. */
+function checkLinkedRestore(model: PolicySetModel, accept: Accept): void {
+  const l = model.profile.byId.get('linked-restore')!;
+  const max = limitMs(l);
+  if (max === undefined) return;
+  for (const ladder of model.ladders) {
+    const d = ladder.linked?.restore;
+    if (!d || d.ms === null || d.ms <= max) continue;
+    accept(at({ file: ladder.loc.file, range: d.range }, limitCode('linked-restore'), 'error', `ladder \`${ladder.name}\` restores the member ${d.text} after the unblocking, the limit is ${formatDuration(max)}`, {
+      help: `${l.summary}: at most ${n(l.max!)} ${l.unit} in ${model.profile.profile} (seed: ${l.cite})`,
+    }));
+  }
+}
 
 function checkGroups(model: PolicySetModel, r: RuleModel, accept: Accept): void {
   if (r.groups.length === 0) return;

@@ -111,11 +111,53 @@ const arbSanctions = fc
   .filter(({ sanctions, appealable }) => sanctions.length > 0 || appealable)
   .map(({ sanctions, appealable }) => (appealable ? { sanctions, appealable: { range: range() } } : { sanctions }));
 
+/** A sanction of `while linked blocked`: usually without a duration, sometimes (wrongly) with one. */
+const arbHeldSanction: fc.Arbitrary<A.Sanction> = fc
+  .record({
+    verb: fc.constantFrom('suspend' as const, 'ban' as const),
+    target: fc.constantFrom('member' as const, 'admin' as const, 'enterprise' as const),
+    duration: fc.option(arbDuration, { nil: undefined, freq: 4 }),
+  })
+  .map(({ verb, target, duration }): A.Sanction => {
+    const t = verb === 'suspend' ? 'interop' : target;
+    return duration ? { verb, target: t, duration, range: range() } : { verb, target: t, range: range() };
+  });
+
+/** `while linked blocked: …` as the grammar allows it: at least one sanction or `restore within`. */
+const arbLinked = fc
+  .record({ sanctions: fc.array(arbHeldSanction, { maxLength: 3 }), restore: fc.option(arbDuration, { nil: undefined, freq: 5 }) })
+  .filter(({ sanctions, restore }) => sanctions.length > 0 || restore !== undefined)
+  .map(({ sanctions, restore }): A.LadderStatement => (restore ? { kind: 'linked', sanctions, restore, range: range() } : { kind: 'linked', sanctions, range: range() }));
+
 export const arbLadderStatement: fc.Arbitrary<A.LadderStatement> = fc.oneof(
   fc.array(arbIdent, { minLength: 1, maxLength: 4 }).map((categories): A.LadderStatement => ({ kind: 'counts', categories, range: range() })),
   { weight: 3, arbitrary: fc.record({ number: arbInt, list: arbSanctions }).map(({ number, list }): A.LadderStatement => ({ kind: 'step', number, ...list, range: range() })) },
   arbSanctions.map((list): A.LadderStatement => ({ kind: 'severe', ...list, range: range() })),
   arbDuration.map((after): A.LadderStatement => ({ kind: 'expire', after, range: range() })),
+  arbListSource.map((list): A.LadderStatement => ({ kind: 'members', list, range: range() })),
+  arbLinked,
+);
+
+/** A percentage as written: digits, maybe a decimal part, maybe leading zeros, maybe over 100. */
+const arbPercent: fc.Arbitrary<A.Percent> = fc
+  .tuple(fc.oneof(fc.integer({ min: 0, max: 100 }), fc.integer({ min: 0, max: 100_000 })), fc.option(fc.stringMatching(/^[0-9]{1,4}$/), { nil: undefined }), fc.boolean())
+  .map(([whole, decimals, pad]) => {
+    const text = `${pad ? '0' : ''}${whole}${decimals === undefined ? '' : `.${decimals}`}%`;
+    return { text, percent: Number(text.slice(0, -1)), range: range() };
+  });
+
+export const arbQuotaCondition: fc.Arbitrary<A.QuotaCondition> = fc.oneof(
+  fc.record({ factor: fc.constantFrom('complete' as const, 'compliant' as const), negated: fc.boolean() }).map((c): A.QuotaCondition => ({ ...c, range: range() })),
+  fc
+    .record({ factor: fc.constantFrom('usage' as const, 'blocks' as const, 'deletions' as const, 'complaints' as const), op: fc.constantFrom('over' as const, 'under' as const), threshold: arbPercent })
+    .map((c): A.QuotaCondition => ({ ...c, range: range() })),
+);
+
+export const arbQuotaStatement: fc.Arbitrary<A.QuotaStatement> = fc.oneof(
+  arbInt.map((count): A.QuotaStatement => ({ kind: 'daily', count, range: range() })),
+  { weight: 3, arbitrary: fc.record({ direction: fc.constantFrom('raise' as const, 'lower' as const), amount: arbInt, condition: arbQuotaCondition }).map((a): A.QuotaStatement => ({ kind: 'adjust', ...a, range: range() })) },
+  fc.record({ kind: fc.constantFrom('minimum' as const, 'maximum' as const), value: arbInt }).map((b): A.QuotaStatement => ({ ...b, range: range() })),
+  arbStr.map((offset): A.QuotaStatement => ({ kind: 'timezone', offset, range: range() })),
 );
 
 export const arbDeclaration: fc.Arbitrary<A.Declaration> = fc.oneof(
@@ -130,6 +172,9 @@ export const arbDeclaration: fc.Arbitrary<A.Declaration> = fc.oneof(
   ),
   { weight: 3, arbitrary: fc.record({ name: arbStr, body: fc.array(arbRuleStatement, { maxLength: 8 }) }).map(({ name, body }): A.Declaration => ({ kind: 'rule', name, body, range: range() })) },
   { weight: 2, arbitrary: fc.record({ name: arbStr, body: fc.array(arbLadderStatement, { maxLength: 6 }) }).map(({ name, body }): A.Declaration => ({ kind: 'ladder', name, body, range: range() })) },
+  fc
+    .record({ name: fc.oneof({ weight: 3, arbitrary: fc.constant('contact-add') }, { weight: 1, arbitrary: arbName }), body: fc.array(arbQuotaStatement, { maxLength: 8 }) })
+    .map(({ name, body }): A.Declaration => ({ kind: 'quota', name: { name, range: range() }, body, range: range() })),
 );
 
 export interface ArbitraryPolicyOptions {

@@ -24,6 +24,7 @@ function leaf(o: Obj): string | undefined {
   if (keys === 'value') return typeof o.value === 'string' ? JSON.stringify(o.value) : String(o.value);
   if (keys === 'name') return String(o.name);
   if (keys === 'ms,text') return `${String(o.text)} (${o.ms === null ? 'forever' : `${String(o.ms)} ms`})`;
+  if (keys === 'percent,text') return `${String(o.text)} (${String(o.percent)} percent)`;
   if (keys === '') return '';
   return undefined;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryStore } from './store.ts';
+import { MemoryStore } from './memory-store.ts';
 
 describe('MemoryStore', () => {
   it('counts the window (at - D, at], this message included', () => {

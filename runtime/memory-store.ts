@@ -1,0 +1,233 @@
+// State in the process's memory: fast, and gone when the process ends. The default store of
+// `createEngine`, and the reference for the store conformance suite.
+import type {
+  ActionBlacklist,
+  AppealRecord,
+  BlacklistScope,
+  ContactResult,
+  SanctionRecord,
+  Store,
+  StrikeRecord,
+  StrikeResult,
+} from './store.ts';
+
+const SEP = '\u0000';
+
+/**
+ * Timestamps of one (group, sender), sorted, in a growable window. The oldest entries are
+ * dropped once they lie outside the longest window ever asked about for this key.
+ */
+interface Window {
+  times: number[];
+  /** Index of the first live entry in `times`. */
+  head: number;
+  /** The longest window asked about for this key. */
+  maxWindow: number;
+}
+
+export interface MemoryStoreOptions {
+  /**
+   * How often (in event time) idle flood windows are swept, so that senders who stopped talking
+   * free their memory. Default: one hour.
+   */
+  sweepEveryMs?: number;
+}
+
+/** State in the process's memory: fast, and gone when the process ends. */
+export class MemoryStore implements Store {
+  private windows = new Map<string, Window>();
+  private joins = new Map<string, number>();
+  private mutes = new Map<string, number>();
+  private lists = new Map<string, ActionBlacklist>();
+  /** Strikes by ladder + subject, oldest first. */
+  private strikes = new Map<string, StrikeRecord[]>();
+  private sanctions = new Map<string, SanctionRecord>();
+  private sanctionsBySubject = new Map<string, SanctionRecord[]>();
+  private linked = new Map<string, boolean>();
+  private appeals = new Map<string, AppealRecord[]>();
+  /** Contacts added by subject + day. */
+  private contacts = new Map<string, Set<string>>();
+  private nextSweep = -Infinity;
+  private readonly sweepEveryMs: number;
+
+  constructor(options: MemoryStoreOptions = {}) {
+    this.sweepEveryMs = options.sweepEveryMs ?? 3_600_000;
+  }
+
+  recordMessage(group: string, sender: string, at: number, windowMs: number): number {
+    const key = group + SEP + sender;
+    let w = this.windows.get(key);
+    if (!w) {
+      w = { times: [], head: 0, maxWindow: 0 };
+      this.windows.set(key, w);
+    }
+    // Insert in order; events normally arrive in time order, so this is a push.
+    const t = w.times;
+    let i = t.length;
+    while (i > w.head && t[i - 1] > at) i--;
+    if (i === t.length) t.push(at);
+    else t.splice(i, 0, at);
+    const n = this.count(w, at, windowMs);
+    if (at >= this.nextSweep) this.sweep(at);
+    return n;
+  }
+
+  /** How many (group, sender) flood windows are held (for tests and monitoring). */
+  get windowCount(): number {
+    return this.windows.size;
+  }
+
+  countMessages(group: string, sender: string, at: number, windowMs: number): number {
+    const w = this.windows.get(group + SEP + sender);
+    return w ? this.count(w, at, windowMs) : 0;
+  }
+
+  private count(w: Window, at: number, windowMs: number): number {
+    if (windowMs > w.maxWindow) w.maxWindow = windowMs;
+    const t = w.times;
+    // Entries at or before the edge of the longest window can never count again.
+    const edge = at - w.maxWindow;
+    while (w.head < t.length && t[w.head] <= edge) w.head++;
+    if (w.head > 64 && w.head * 2 > t.length) {
+      t.splice(0, w.head);
+      w.head = 0;
+    }
+    // (at − windowMs, at]: the first entry after the lower edge, up to the last at or before at.
+    const lo = upperBound(t, w.head, t.length, at - windowMs);
+    const hi = upperBound(t, lo, t.length, at);
+    return hi - lo;
+  }
+
+  /**
+   * Drops the windows whose every entry is too old to count again. One sweep period of slack
+   * keeps the windows of events that arrive a little out of order (other groups' events may run
+   * ahead of this one's).
+   */
+  private sweep(at: number): void {
+    this.nextSweep = at + this.sweepEveryMs;
+    for (const [k, w] of this.windows) {
+      const last = w.times[w.times.length - 1];
+      if (w.maxWindow > 0 && last <= at - w.maxWindow - this.sweepEveryMs) this.windows.delete(k);
+    }
+  }
+
+  recordJoin(group: string, member: string, at: number): void {
+    this.joins.set(group + SEP + member, at);
+  }
+
+  joinedAt(group: string, member: string): number | null {
+    return this.joins.get(group + SEP + member) ?? null;
+  }
+
+  mute(group: string, sender: string, until: number): void {
+    const k = group + SEP + sender;
+    const prev = this.mutes.get(k);
+    if (prev === undefined || until > prev) this.mutes.set(k, until);
+  }
+
+  mutedUntil(group: string, sender: string): number | null {
+    return this.mutes.get(group + SEP + sender) ?? null;
+  }
+
+  blacklist(scope: BlacklistScope, key: string, sender: string, at: number): void {
+    const k = scope + SEP + key + SEP + sender;
+    if (!this.lists.has(k)) this.lists.set(k, { scope, key, at });
+  }
+
+  blacklistEntry(scope: BlacklistScope, key: string, sender: string): ActionBlacklist | null {
+    if (this.lists.size === 0) return null;
+    return this.lists.get(scope + SEP + key + SEP + sender) ?? null;
+  }
+
+  addStrike(ladder: string, subject: string, violation: string, at: number, expireMs: number | null, counted: boolean): StrikeResult {
+    const k = ladder + SEP + subject;
+    let list = this.strikes.get(k);
+    if (!list) this.strikes.set(k, (list = []));
+    const prev = list.find((x) => x.violation === violation);
+    if (prev) return { ordinal: prev.ordinal, duplicate: true };
+    if (!counted) {
+      list.push({ ladder, subject, violation, at, ordinal: 0 });
+      return { ordinal: 0, duplicate: false };
+    }
+    if (expireMs !== null) {
+      const edge = at - expireMs;
+      for (let i = list.length - 1; i >= 0; i--) if (list[i].ordinal > 0 && list[i].at <= edge) list.splice(i, 1);
+    }
+    let live = 0;
+    for (const x of list) if (x.ordinal > 0) live++;
+    list.push({ ladder, subject, violation, at, ordinal: live + 1 });
+    return { ordinal: live + 1, duplicate: false };
+  }
+
+  strikesOf(ladder: string, subject: string): StrikeRecord[] {
+    return (this.strikes.get(ladder + SEP + subject) ?? []).map((x) => ({ ...x }));
+  }
+
+  putSanction(sanction: SanctionRecord): boolean {
+    if (this.sanctions.has(sanction.id)) return false;
+    const copy = { ...sanction };
+    this.sanctions.set(copy.id, copy);
+    let list = this.sanctionsBySubject.get(copy.subject);
+    if (!list) this.sanctionsBySubject.set(copy.subject, (list = []));
+    list.push(copy);
+    return true;
+  }
+
+  sanctionsOf(subject: string): SanctionRecord[] {
+    const list = (this.sanctionsBySubject.get(subject) ?? []).map((x) => ({ ...x }));
+    return list.sort((a, b) => a.from - b.from || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  liftSanction(id: string, at: number, reason: string): SanctionRecord | null {
+    const s = this.sanctions.get(id);
+    if (!s || s.liftedAt !== null) return null;
+    s.liftedAt = at;
+    s.liftReason = reason;
+    return { ...s };
+  }
+
+  endSanction(id: string, until: number): boolean {
+    const s = this.sanctions.get(id);
+    if (!s || s.until !== null) return false;
+    s.until = until;
+    return true;
+  }
+
+  setLinkedBlocked(subject: string, blocked: boolean, _at: number): boolean | null {
+    const prev = this.linked.get(subject) ?? null;
+    this.linked.set(subject, blocked);
+    return prev;
+  }
+
+  recordAppeal(appeal: AppealRecord): void {
+    let list = this.appeals.get(appeal.subject);
+    if (!list) this.appeals.set(appeal.subject, (list = []));
+    if (!list.some((a) => a.id === appeal.id)) list.push({ ...appeal });
+  }
+
+  appealsOf(subject: string): AppealRecord[] {
+    return (this.appeals.get(subject) ?? []).map((a) => ({ ...a }));
+  }
+
+  addContact(subject: string, day: number, contact: string, limit: number): ContactResult {
+    const k = subject + SEP + day;
+    let set = this.contacts.get(k);
+    if (!set) this.contacts.set(k, (set = new Set()));
+    if (set.has(contact)) return { allowed: true, used: set.size, duplicate: true };
+    if (set.size >= limit) return { allowed: false, used: set.size, duplicate: false };
+    set.add(contact);
+    return { allowed: true, used: set.size, duplicate: false };
+  }
+
+  close(): void {}
+}
+
+/** The first index in [lo, hi) whose value is greater than `x`. */
+function upperBound(a: number[], lo: number, hi: number, x: number): number {
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid] <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

@@ -1,0 +1,506 @@
+// State in one SQLite file (better-sqlite3): the embedded default store, for one machine. Every
+// operation is one statement or one `BEGIN IMMEDIATE` transaction, so a crash (even SIGKILL)
+// leaves each operation either wholly done or not done at all, and other processes on the same
+// file (WAL mode, 5 s busy timeout) never see half of one.
+//
+// The file is Hush's own: `PRAGMA application_id` marks it and `PRAGMA user_version` is its
+// schema version, created on first open and migrated forward on open. Nothing stored is ever
+// reset: a file that is not a SQLite database, not Hush's, damaged, of a newer schema, or absent
+// when it must exist is a `StoreError` (`hush/store/corrupt`, `…/version`, `…/missing`); the
+// checks on open only read, so the file is left exactly as it was.
+//
+// Tables (schema version 1): flood windows (one row per (group, sender) with the longest window
+// asked about, and one row per (window, time) with how many messages came then), joins, mutes,
+// action-made blacklists, strikes (a per-subject sequence keeps their order), sanctions,
+// linked-account status, appeals, contact adds. Flood windows follow MemoryStore: messages at or
+// before `at − longest window` are deleted as the window is asked about, and every hour of event
+// time the windows with nothing left to count are swept. A subject's contact adds are kept for
+// three quota days (MemoryStore keeps them all; an add more than two days out of order would see
+// an empty day).
+//
+// Speed: a commit writes every page the operation changed to the WAL, so the hot operations touch
+// as few B-trees as they can: a message is one row upsert in one WITHOUT ROWID tree (the window
+// row changes only when a longer window is asked about), a strike one row in one tree. Statements
+// are prepared once.
+import Database from 'better-sqlite3';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import {
+  StoreError,
+  type ActionBlacklist,
+  type AppealRecord,
+  type BlacklistScope,
+  type ContactResult,
+  type SanctionKind,
+  type SanctionRecord,
+  type Store,
+  type StrikeRecord,
+  type StrikeResult,
+} from './store.ts';
+
+/** 'HUSH' in ASCII: marks a SQLite file as Hush's state. */
+export const APPLICATION_ID = 0x48555348;
+/** The schema version this code reads and writes. */
+export const SCHEMA_VERSION = 1;
+
+/** Migrations[v - 1] turns an empty database (v = 1) or version v − 1 into version v. */
+const MIGRATIONS: string[] = [
+  `
+  CREATE TABLE flood_window (
+    id INTEGER PRIMARY KEY,
+    grp TEXT NOT NULL,
+    sender TEXT NOT NULL,
+    max_window INTEGER NOT NULL,
+    UNIQUE (grp, sender)
+  );
+  CREATE TABLE flood_message (
+    window INTEGER NOT NULL, at INTEGER NOT NULL, n INTEGER NOT NULL,
+    PRIMARY KEY (window, at)
+  ) WITHOUT ROWID;
+  CREATE TABLE joined (grp TEXT NOT NULL, member TEXT NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (grp, member)) WITHOUT ROWID;
+  CREATE TABLE muted (grp TEXT NOT NULL, sender TEXT NOT NULL, until_at INTEGER NOT NULL, PRIMARY KEY (grp, sender)) WITHOUT ROWID;
+  CREATE TABLE blacklisted (
+    scope TEXT NOT NULL, key TEXT NOT NULL, sender TEXT NOT NULL, at INTEGER NOT NULL,
+    PRIMARY KEY (scope, key, sender)
+  ) WITHOUT ROWID;
+  CREATE TABLE strike (
+    ladder TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    violation TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    at INTEGER NOT NULL,
+    ordinal INTEGER NOT NULL,
+    PRIMARY KEY (ladder, subject, violation)
+  ) WITHOUT ROWID;
+  CREATE TABLE sanction (
+    id TEXT PRIMARY KEY,
+    subject TEXT NOT NULL,
+    ladder TEXT NOT NULL,
+    step INTEGER NOT NULL,
+    sanction TEXT NOT NULL,
+    from_at INTEGER NOT NULL,
+    until_at INTEGER,
+    appealable INTEGER NOT NULL,
+    cause TEXT NOT NULL,
+    lifted_at INTEGER,
+    lift_reason TEXT
+  ) WITHOUT ROWID;
+  CREATE INDEX sanction_by_subject ON sanction (subject);
+  CREATE TABLE linked (subject TEXT PRIMARY KEY, blocked INTEGER NOT NULL, at INTEGER NOT NULL) WITHOUT ROWID;
+  CREATE TABLE appeal (
+    seq INTEGER PRIMARY KEY,
+    subject TEXT NOT NULL,
+    id TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    sanction TEXT,
+    granted INTEGER NOT NULL,
+    reason TEXT NOT NULL,
+    UNIQUE (subject, id)
+  );
+  CREATE TABLE contact (subject TEXT NOT NULL, day INTEGER NOT NULL, contact TEXT NOT NULL, PRIMARY KEY (subject, day, contact)) WITHOUT ROWID;
+  `,
+];
+
+/** Contact adds are kept for this many days (the day itself included), then dropped. */
+export const CONTACT_DAYS_KEPT = 3;
+
+/** The tables a database of the current version holds (checked on open). */
+const TABLES = ['flood_window', 'flood_message', 'joined', 'muted', 'blacklisted', 'strike', 'sanction', 'linked', 'appeal', 'contact'];
+
+export interface SqliteStoreOptions {
+  /** Refuse to create the file: a missing file is `hush/store/missing`. Default false. */
+  mustExist?: boolean;
+  /**
+   * `normal` (default): a committed operation survives a crash of the process (SIGKILL included);
+   * a power loss may undo the last few. `full`: it survives a power loss too (an fsync per
+   * operation, many times slower).
+   */
+  synchronous?: 'normal' | 'full';
+  /** Also run SQLite's `quick_check` on open (reads the whole file). Default false. */
+  verify?: boolean;
+  /** How often (event time) idle flood windows are swept, as MemoryStore. Default one hour. */
+  sweepEveryMs?: number;
+}
+
+interface SanctionRow {
+  id: string;
+  subject: string;
+  ladder: string;
+  step: number;
+  sanction: string;
+  from_at: number;
+  until_at: number | null;
+  appealable: number;
+  cause: string;
+  lifted_at: number | null;
+  lift_reason: string | null;
+}
+
+interface AppealRow {
+  subject: string;
+  id: string;
+  at: number;
+  sanction: string | null;
+  granted: number;
+  reason: string;
+}
+
+const sanctionOf = (r: SanctionRow): SanctionRecord => ({
+  id: r.id,
+  subject: r.subject,
+  ladder: r.ladder,
+  step: r.step,
+  sanction: r.sanction as SanctionKind,
+  from: r.from_at,
+  until: r.until_at,
+  appealable: r.appealable === 1,
+  cause: r.cause,
+  liftedAt: r.lifted_at,
+  liftReason: r.lift_reason,
+});
+
+/** JavaScript string order (UTF-16 code units), as MemoryStore sorts; SQLite's is UTF-8 bytes. */
+const byFromThenId = (a: SanctionRecord, b: SanctionRecord) => a.from - b.from || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/** Turns what SQLite threw into a StoreError naming the file (other errors pass unchanged). */
+function sqliteError(e: unknown, file: string): unknown {
+  if (e instanceof StoreError) return e;
+  const code = (e as { code?: unknown })?.code;
+  if (typeof code !== 'string' || !code.startsWith('SQLITE_')) return e;
+  const detail = (e as Error).message;
+  if (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT')) {
+    return new StoreError('hush/store/corrupt', `the state file ${file} is damaged or not a database (${detail}); it was left as it is`, file);
+  }
+  if (code.startsWith('SQLITE_CANTOPEN')) return new StoreError('hush/store/unreachable', `cannot open the state file ${file} (${detail})`, file);
+  return new StoreError('hush/store/failed', `the state file ${file} refused an operation (${code}: ${detail})`, file);
+}
+
+/** State in one SQLite file: the embedded default store. */
+export class SqliteStore implements Store {
+  readonly path: string;
+  private readonly db: Database.Database;
+  private readonly sweepEveryMs: number;
+  private nextSweep = -Infinity;
+
+  // Prepared once; every operation below runs these only.
+  private readonly sWindowGet: Database.Statement;
+  private readonly sWindowInsert: Database.Statement;
+  private readonly sWindowWiden: Database.Statement;
+  private readonly sMessageInsert: Database.Statement;
+  private readonly sMessagePrune: Database.Statement;
+  private readonly sMessageCount: Database.Statement;
+  private readonly sSweepFind: Database.Statement;
+  private readonly sSweepMessages: Database.Statement;
+  private readonly sSweepWindow: Database.Statement;
+  private readonly sJoinPut: Database.Statement;
+  private readonly sJoinGet: Database.Statement;
+  private readonly sMutePut: Database.Statement;
+  private readonly sMuteGet: Database.Statement;
+  private readonly sBlacklistPut: Database.Statement;
+  private readonly sBlacklistGet: Database.Statement;
+  private readonly sStrikeGet: Database.Statement;
+  private readonly sStrikeExpire: Database.Statement;
+  private readonly sStrikeLiveAndSeq: Database.Statement;
+  private readonly sStrikeInsert: Database.Statement;
+  private readonly sStrikesOf: Database.Statement;
+  private readonly sSanctionPut: Database.Statement;
+  private readonly sSanctionsOf: Database.Statement;
+  private readonly sSanctionLift: Database.Statement;
+  private readonly sSanctionEnd: Database.Statement;
+  private readonly sLinkedGet: Database.Statement;
+  private readonly sLinkedPut: Database.Statement;
+  private readonly sAppealPut: Database.Statement;
+  private readonly sAppealsOf: Database.Statement;
+  private readonly sContactHas: Database.Statement;
+  private readonly sContactCount: Database.Statement;
+  private readonly sContactPut: Database.Statement;
+  private readonly sContactPrune: Database.Statement;
+
+  private readonly txRecordMessage: (group: string, sender: string, at: number, windowMs: number) => number;
+  private readonly txCountMessages: (group: string, sender: string, at: number, windowMs: number) => number;
+  private readonly txAddStrike: (ladder: string, subject: string, violation: string, at: number, expireMs: number | null, counted: boolean) => StrikeResult;
+  private readonly txSetLinked: (subject: string, blocked: boolean, at: number) => boolean | null;
+  private readonly txAddContact: (subject: string, day: number, contact: string, limit: number) => ContactResult;
+
+  /** Opens (or creates) the state file; throws a StoreError when it cannot be used as it is. */
+  constructor(path: string, options: SqliteStoreOptions = {}) {
+    this.path = path === ':memory:' ? path : resolve(path);
+    this.sweepEveryMs = options.sweepEveryMs ?? 3_600_000;
+    this.db = openDatabase(this.path, options);
+    const db = this.db;
+    const p = (sql: string) => db.prepare(sql);
+    try {
+      this.sWindowGet = p(`SELECT id, max_window FROM flood_window WHERE grp = ? AND sender = ?`).raw(true);
+      this.sWindowInsert = p(`INSERT INTO flood_window (grp, sender, max_window) VALUES (?, ?, ?) RETURNING id`).pluck(true);
+      this.sWindowWiden = p(`UPDATE flood_window SET max_window = ? WHERE id = ?`);
+      this.sMessageInsert = p(`INSERT INTO flood_message (window, at, n) VALUES (?, ?, 1) ON CONFLICT (window, at) DO UPDATE SET n = n + 1`);
+      this.sMessagePrune = p(`DELETE FROM flood_message WHERE window = ? AND at <= ?`);
+      this.sMessageCount = p(`SELECT ifnull(sum(n), 0) FROM flood_message WHERE window = ? AND at > ? AND at <= ?`).pluck(true);
+      // A window whose newest message (none: -2^53) lies at or before edge − its longest window.
+      this.sSweepFind = p(
+        `SELECT id FROM flood_window
+         WHERE max_window > 0 AND ifnull((SELECT max(at) FROM flood_message WHERE window = flood_window.id), -9007199254740991) <= ? - max_window`,
+      ).pluck(true);
+      this.sSweepMessages = p(`DELETE FROM flood_message WHERE window = ?`);
+      this.sSweepWindow = p(`DELETE FROM flood_window WHERE id = ?`);
+      this.sJoinPut = p(`INSERT INTO joined (grp, member, at) VALUES (?, ?, ?) ON CONFLICT (grp, member) DO UPDATE SET at = excluded.at`);
+      this.sJoinGet = p(`SELECT at FROM joined WHERE grp = ? AND member = ?`).pluck(true);
+      this.sMutePut = p(
+        `INSERT INTO muted (grp, sender, until_at) VALUES (?, ?, ?)
+         ON CONFLICT (grp, sender) DO UPDATE SET until_at = excluded.until_at WHERE excluded.until_at > muted.until_at`,
+      );
+      this.sMuteGet = p(`SELECT until_at FROM muted WHERE grp = ? AND sender = ?`).pluck(true);
+      this.sBlacklistPut = p(`INSERT INTO blacklisted (scope, key, sender, at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`);
+      this.sBlacklistGet = p(`SELECT at FROM blacklisted WHERE scope = ? AND key = ? AND sender = ?`).pluck(true);
+      this.sStrikeGet = p(`SELECT ordinal FROM strike WHERE ladder = ? AND subject = ? AND violation = ?`).pluck(true);
+      this.sStrikeExpire = p(`DELETE FROM strike WHERE ladder = ? AND subject = ? AND ordinal > 0 AND at <= ?`);
+      this.sStrikeLiveAndSeq = p(`SELECT ifnull(sum(ordinal > 0), 0), ifnull(max(seq), 0) FROM strike WHERE ladder = ? AND subject = ?`).raw(true);
+      this.sStrikeInsert = p(`INSERT INTO strike (ladder, subject, violation, seq, at, ordinal) VALUES (?, ?, ?, ?, ?, ?)`);
+      this.sStrikesOf = p(`SELECT ladder, subject, violation, at, ordinal FROM strike WHERE ladder = ? AND subject = ? ORDER BY seq`);
+      this.sSanctionPut = p(
+        `INSERT INTO sanction (id, subject, ladder, step, sanction, from_at, until_at, appealable, cause, lifted_at, lift_reason)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+      );
+      this.sSanctionsOf = p(`SELECT * FROM sanction WHERE subject = ?`);
+      this.sSanctionLift = p(`UPDATE sanction SET lifted_at = ?, lift_reason = ? WHERE id = ? AND lifted_at IS NULL RETURNING *`);
+      this.sSanctionEnd = p(`UPDATE sanction SET until_at = ? WHERE id = ? AND until_at IS NULL`);
+      this.sLinkedGet = p(`SELECT blocked FROM linked WHERE subject = ?`).pluck(true);
+      this.sLinkedPut = p(`INSERT INTO linked (subject, blocked, at) VALUES (?, ?, ?) ON CONFLICT (subject) DO UPDATE SET blocked = excluded.blocked, at = excluded.at`);
+      this.sAppealPut = p(`INSERT INTO appeal (subject, id, at, sanction, granted, reason) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`);
+      this.sAppealsOf = p(`SELECT subject, id, at, sanction, granted, reason FROM appeal WHERE subject = ? ORDER BY seq`);
+      this.sContactHas = p(`SELECT 1 FROM contact WHERE subject = ? AND day = ? AND contact = ?`).pluck(true);
+      this.sContactCount = p(`SELECT count(*) FROM contact WHERE subject = ? AND day = ?`).pluck(true);
+      this.sContactPut = p(`INSERT INTO contact (subject, day, contact) VALUES (?, ?, ?)`);
+      this.sContactPrune = p(`DELETE FROM contact WHERE subject = ? AND day < ?`);
+    } catch (e) {
+      db.close();
+      throw sqliteError(e, this.path);
+    }
+
+    this.txRecordMessage = db.transaction((group: string, sender: string, at: number, windowMs: number) => {
+      const row = this.sWindowGet.get(group, sender) as [number, number] | undefined;
+      let id: number;
+      let maxWindow: number;
+      if (row === undefined) {
+        id = this.sWindowInsert.get(group, sender, windowMs) as number;
+        maxWindow = windowMs;
+      } else {
+        [id, maxWindow] = row;
+        if (windowMs > maxWindow) this.sWindowWiden.run((maxWindow = windowMs), id);
+      }
+      this.sMessageInsert.run(id, at);
+      const n = this.countIn(id, maxWindow, at, windowMs);
+      if (at >= this.nextSweep) this.sweep(at);
+      return n;
+    }).immediate;
+    this.txCountMessages = db.transaction((group: string, sender: string, at: number, windowMs: number) => {
+      const row = this.sWindowGet.get(group, sender) as [number, number] | undefined;
+      if (row === undefined) return 0;
+      const [id, maxWindow] = row;
+      if (windowMs > maxWindow) this.sWindowWiden.run(windowMs, id);
+      return this.countIn(id, Math.max(maxWindow, windowMs), at, windowMs);
+    }).immediate;
+    this.txAddStrike = db.transaction((ladder: string, subject: string, violation: string, at: number, expireMs: number | null, counted: boolean) => {
+      const prev = this.sStrikeGet.get(ladder, subject, violation) as number | undefined;
+      if (prev !== undefined) return { ordinal: prev, duplicate: true };
+      if (counted && expireMs !== null) this.sStrikeExpire.run(ladder, subject, at - expireMs);
+      const [live, seq] = this.sStrikeLiveAndSeq.get(ladder, subject) as [number, number];
+      const ordinal = counted ? live + 1 : 0;
+      this.sStrikeInsert.run(ladder, subject, violation, seq + 1, at, ordinal);
+      return { ordinal, duplicate: false };
+    }).immediate;
+    this.txSetLinked = db.transaction((subject: string, blocked: boolean, at: number) => {
+      const prev = this.sLinkedGet.get(subject) as number | undefined;
+      this.sLinkedPut.run(subject, blocked ? 1 : 0, at);
+      return prev === undefined ? null : prev === 1;
+    }).immediate;
+    this.txAddContact = db.transaction((subject: string, day: number, contact: string, limit: number) => {
+      const used = this.sContactCount.get(subject, day) as number;
+      if (this.sContactHas.get(subject, day, contact) !== undefined) return { allowed: true, used, duplicate: true };
+      if (used >= limit) return { allowed: false, used, duplicate: false };
+      // The subject's first add of the day drops the days before the day before yesterday.
+      if (used === 0) this.sContactPrune.run(subject, day - CONTACT_DAYS_KEPT + 1);
+      this.sContactPut.run(subject, day, contact);
+      return { allowed: true, used: used + 1, duplicate: false };
+    }).immediate;
+  }
+
+  /** Prunes the window to its longest span and counts (at − windowMs, at], as MemoryStore. */
+  private countIn(id: number, maxWindow: number, at: number, windowMs: number): number {
+    this.sMessagePrune.run(id, at - maxWindow);
+    return this.sMessageCount.get(id, at - windowMs, at) as number;
+  }
+
+  /** Drops the windows whose every message is too old to count again (MemoryStore's sweep). */
+  private sweep(at: number): void {
+    this.nextSweep = at + this.sweepEveryMs;
+    for (const id of this.sSweepFind.all(at - this.sweepEveryMs) as number[]) {
+      this.sSweepMessages.run(id);
+      this.sSweepWindow.run(id);
+    }
+  }
+
+  /** Runs one operation, turning SQLite's errors into StoreErrors. */
+  private guard<T>(f: () => T): T {
+    try {
+      return f();
+    } catch (e) {
+      throw sqliteError(e, this.path);
+    }
+  }
+
+  recordMessage(group: string, sender: string, at: number, windowMs: number): number {
+    return this.guard(() => this.txRecordMessage(group, sender, at, windowMs));
+  }
+
+  countMessages(group: string, sender: string, at: number, windowMs: number): number {
+    return this.guard(() => this.txCountMessages(group, sender, at, windowMs));
+  }
+
+  recordJoin(group: string, member: string, at: number): void {
+    this.guard(() => this.sJoinPut.run(group, member, at));
+  }
+
+  joinedAt(group: string, member: string): number | null {
+    return this.guard(() => (this.sJoinGet.get(group, member) as number | undefined) ?? null);
+  }
+
+  mute(group: string, sender: string, until: number): void {
+    this.guard(() => this.sMutePut.run(group, sender, until));
+  }
+
+  mutedUntil(group: string, sender: string): number | null {
+    return this.guard(() => (this.sMuteGet.get(group, sender) as number | undefined) ?? null);
+  }
+
+  blacklist(scope: BlacklistScope, key: string, sender: string, at: number): void {
+    this.guard(() => this.sBlacklistPut.run(scope, key, sender, at));
+  }
+
+  blacklistEntry(scope: BlacklistScope, key: string, sender: string): ActionBlacklist | null {
+    const at = this.guard(() => this.sBlacklistGet.get(scope, key, sender) as number | undefined);
+    return at === undefined ? null : { scope, key, at };
+  }
+
+  addStrike(ladder: string, subject: string, violation: string, at: number, expireMs: number | null, counted: boolean): StrikeResult {
+    return this.guard(() => this.txAddStrike(ladder, subject, violation, at, expireMs, counted));
+  }
+
+  strikesOf(ladder: string, subject: string): StrikeRecord[] {
+    return this.guard(() => this.sStrikesOf.all(ladder, subject) as StrikeRecord[]);
+  }
+
+  putSanction(s: SanctionRecord): boolean {
+    return this.guard(
+      () =>
+        this.sSanctionPut.run(s.id, s.subject, s.ladder, s.step, s.sanction, s.from, s.until, s.appealable ? 1 : 0, s.cause, s.liftedAt, s.liftReason)
+          .changes === 1,
+    );
+  }
+
+  sanctionsOf(subject: string): SanctionRecord[] {
+    return this.guard(() => (this.sSanctionsOf.all(subject) as SanctionRow[]).map(sanctionOf).sort(byFromThenId));
+  }
+
+  liftSanction(id: string, at: number, reason: string): SanctionRecord | null {
+    const row = this.guard(() => this.sSanctionLift.get(at, reason, id) as SanctionRow | undefined);
+    return row ? sanctionOf(row) : null;
+  }
+
+  endSanction(id: string, until: number): boolean {
+    return this.guard(() => this.sSanctionEnd.run(until, id).changes === 1);
+  }
+
+  setLinkedBlocked(subject: string, blocked: boolean, at: number): boolean | null {
+    return this.guard(() => this.txSetLinked(subject, blocked, at));
+  }
+
+  recordAppeal(a: AppealRecord): void {
+    this.guard(() => this.sAppealPut.run(a.subject, a.id, a.at, a.sanction, a.granted ? 1 : 0, a.reason));
+  }
+
+  appealsOf(subject: string): AppealRecord[] {
+    return this.guard(() => (this.sAppealsOf.all(subject) as AppealRow[]).map((r) => ({ ...r, granted: r.granted === 1 })));
+  }
+
+  addContact(subject: string, day: number, contact: string, limit: number): ContactResult {
+    return this.guard(() => this.txAddContact(subject, day, contact, limit));
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
+
+/**
+ * Opens the file, checks it with reads only (a SQLite database, Hush's, of a version this code
+ * knows, with its tables), then sets WAL mode and creates or migrates the schema.
+ */
+function openDatabase(path: string, options: SqliteStoreOptions): Database.Database {
+  const memory = path === ':memory:';
+  if (!memory) {
+    if (!existsSync(path)) {
+      if (options.mustExist) throw new StoreError('hush/store/missing', `the state file ${path} does not exist`, path);
+      try {
+        mkdirSync(dirname(path), { recursive: true });
+      } catch (e) {
+        throw new StoreError('hush/store/unreachable', `cannot create the folder of the state file ${path} (${(e as Error).message})`, path);
+      }
+    } else if (statSync(path).isDirectory()) {
+      throw new StoreError('hush/store/unreachable', `the state file ${path} is a folder`, path);
+    }
+  }
+  let db: Database.Database;
+  try {
+    db = new Database(path, { fileMustExist: !memory && options.mustExist === true });
+  } catch (e) {
+    throw sqliteError(e, path);
+  }
+  try {
+    const version = db.pragma('user_version', { simple: true }) as number;
+    const appId = db.pragma('application_id', { simple: true }) as number;
+    const tables = new Set(
+      (db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table'`).pluck(true).all() as string[]).filter((n) => !n.startsWith('sqlite_')),
+    );
+    const fresh = version === 0 && appId === 0 && tables.size === 0;
+    if (!fresh) {
+      if (appId !== APPLICATION_ID) {
+        throw new StoreError('hush/store/corrupt', `the file ${path} is a SQLite database but not a hush state file; it was left as it is`, path);
+      }
+      if (version > SCHEMA_VERSION || version < 1) {
+        throw new StoreError(
+          'hush/store/version',
+          `the state file ${path} has schema version ${version}, this hush reads version ${SCHEMA_VERSION}${version > SCHEMA_VERSION ? ' (written by a newer hush?)' : ''}; it was left as it is`,
+          path,
+        );
+      }
+      if (version === SCHEMA_VERSION) {
+        const absent = TABLES.filter((t) => !tables.has(t));
+        if (absent.length > 0) {
+          throw new StoreError('hush/store/corrupt', `the state file ${path} lacks the table${absent.length > 1 ? 's' : ''} ${absent.join(', ')}; it was left as it is`, path);
+        }
+        // Read each table's first page, so that gross damage shows now rather than mid-stream.
+        for (const t of TABLES) db.prepare(`SELECT 1 FROM ${t} LIMIT 1`).get();
+      }
+      if (options.verify) {
+        const result = db.pragma('quick_check(1)', { simple: true });
+        if (result !== 'ok') throw new StoreError('hush/store/corrupt', `the state file ${path} is damaged (${String(result)}); it was left as it is`, path);
+      }
+    }
+    if (!memory) db.pragma('journal_mode = WAL');
+    db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
+    if (version < SCHEMA_VERSION) {
+      db.transaction(() => {
+        // Another process may have created the schema meanwhile: read the version again.
+        const now = db.pragma('user_version', { simple: true }) as number;
+        for (let v = now + 1; v <= SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v - 1]);
+        db.pragma(`application_id = ${APPLICATION_ID}`);
+        db.pragma(`user_version = ${SCHEMA_VERSION}`);
+      }).immediate();
+    }
+    return db;
+  } catch (e) {
+    db.close();
+    throw sqliteError(e, path);
+  }
+}
