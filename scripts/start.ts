@@ -54,6 +54,8 @@ let failed = false;
 for (const name of readdirSync(examples).sort()) {
   const dir = join(examples, name);
   if (!statSync(dir).isDirectory()) continue;
+  // Policy sets only: examples/ci holds a CI workflow and its corpus.
+  if (!readdirSync(dir).some((f) => /\.policy(\.ya?ml)?$/.test(f))) continue;
   const r = policySetToIr([relative(root, dir)], { cwd: root });
   const count = (s: string) => r.diagnostics.filter((d) => d.severity === s).length;
   const rules = r.ir ? `${r.ir.rules.length} rule(s), ${r.ir.ladders.length} ladder(s)` : 'not compiled';
