@@ -53,6 +53,14 @@ function checkLadder(l: LadderModel, incomplete: boolean, accept: Accept): void 
       }));
     }
   }
+  for (const m of l.members) {
+    // A list that failed to load is reported already; an empty one silently counts nobody.
+    if (!m.failed && m.values.length === 0) {
+      accept(at(m.loc, 'hush/lint/empty-members', 'warning', `ladder \`${l.name}\` counts the violations of no member: its \`members\` list is empty`, {
+        help: 'add member ids to the list, or remove the `members` line to count every member',
+      }));
+    }
+  }
   if (l.linked) checkLinked(file, l.linked, accept);
   if (l.expireAfter && l.expireAfter.ms === null) {
     accept(at(locOf(file, l.expireAfter), 'hush/semantic/bad-duration', 'error', 'strikes that expire `forever` never expire', { help: 'remove the line, or give a duration' }));
