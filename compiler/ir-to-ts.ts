@@ -266,8 +266,17 @@ function emitModule(sf: SourceFile, ir: IrPolicySet, plan: PolicyData, hash: str
   const identities: string[][] = [];
   const actionIndexOf: number[][] = [];
   const identityIndexOf: number[][] = [];
+  // Identical lists of actions are one list: rules that share one hand the engine the same
+  // array, and its merge takes a run of firings with the same actions once (mergeActions).
+  const actionIndexByText = new Map<string, number>();
+  const actionIndex = (list: IrAction[]) => {
+    const text = JSON.stringify(list);
+    let i = actionIndexByText.get(text);
+    if (i === undefined) actionIndexByText.set(text, (i = actions.push(list) - 1));
+    return i;
+  };
   ir.rules.forEach((r, ri) => {
-    actionIndexOf[ri] = r.triggers.map((t) => actions.push(t.actions.map(actionData)) - 1);
+    actionIndexOf[ri] = r.triggers.map((t) => actionIndex(t.actions.map(actionData)));
     identityIndexOf[ri] = r.triggers.map((t) => (t.type === 'identity' ? identities.push(t.identities) - 1 : -1));
   });
 
@@ -301,7 +310,7 @@ function emitModule(sf: SourceFile, ir: IrPolicySet, plan: PolicyData, hash: str
     false,
     'Per rule: keyword profile, link, mini-program and card whitelists, trigger bits, shortest length limit, floods.',
   );
-  constant('A', actions.map(dataLiteral), false, 'The actions of every when line, by trigger number.');
+  constant('A', actions.map(dataLiteral), false, 'The distinct lists of actions of the when lines.');
   constant('I', dataLiteral(identities), false, 'The identities of every identity trigger.');
   const shapes = new Map<string, number>();
   const shapeRules: IrRule[] = [];

@@ -62,6 +62,17 @@ export interface CompiledModulePolicy extends CompiledPolicy {
   readonly hash: string;
 }
 
+/**
+ * Kinds of trigger that make every rule having one a candidate when the message carries the
+ * thing they look at (a link, a mini-program, …): one bit each, per rule and per message.
+ */
+const KIND_LINK = 1;
+const KIND_MINIPROGRAM = 2;
+const KIND_CARD = 4;
+const KIND_IMAGE = 8;
+const KIND_IDENTITY = 16;
+const KIND_NEW_MEMBER = 32;
+
 /** Per rule set, what candidate selection needs; built on first use of the rule set. */
 interface RuleSetInfo {
   rules: Uint32Array;
@@ -126,6 +137,9 @@ export class MessageContext {
   constructor(private readonly core: PolicyCore) {
     this.hitEpoch = new Uint32Array(core.names.length);
     this.hits = core.names.map(() => []);
+    this.linkEvidence = new ListMemo(core.linkLists);
+    this.mpEvidence = new ListMemo(core.mp.lists);
+    this.cardEvidence = new ListMemo(core.cd.lists);
   }
 
   reset(msg: MessageInput, state: StateQueries, info: RuleSetInfo): void {
@@ -133,7 +147,12 @@ export class MessageContext {
     this.state = state;
     this.info = info;
     this.epoch = (this.epoch + 1) >>> 0 || 1;
-    if (this.epoch === 1) this.hitEpoch.fill(0);
+    if (this.epoch === 1) {
+      this.hitEpoch.fill(0);
+      this.linkEvidence.epochs.fill(0);
+      this.mpEvidence.epochs.fill(0);
+      this.cardEvidence.epochs.fill(0);
+    }
     this.links = null;
     this.miniprogramAllowed = null;
     this.cardAllowed = null;
@@ -159,7 +178,10 @@ export class MessageContext {
    * start, longer first, then keyword (the rule's keywords in IR order).
    */
   kw(rule: number): Evidence[] | null {
-    if (this.hitEpoch[rule] !== this.epoch) return null;
+    return this.hitEpoch[rule] !== this.epoch ? null : this.keywordEvidence(rule);
+  }
+
+  private keywordEvidence(rule: number): Evidence[] {
     const hits = this.hits[rule];
     const text = this.msg.text;
     const order: number[] = [];
@@ -186,15 +208,21 @@ export class MessageContext {
   }
 
   // Evidence by whitelist, per message: rules that share a whitelist (a thousand rules often
-  // share ten) share one evidence array within a decision. Firings are read-only data.
-  private readonly linkEvidence = new ListMemo();
-  private readonly mpEvidence = new ListMemo();
-  private readonly cardEvidence = new ListMemo();
+  // share ten) share one evidence array within a decision. Firings are read-only data. The
+  // methods below answer from the memo in a few lines, small enough to be inlined into the shape
+  // functions, which ask for every candidate rule (hundreds on a message with a link); the first
+  // question of a message goes to `…First`.
+  private readonly linkEvidence: ListMemo;
+  private readonly mpEvidence: ListMemo;
+  private readonly cardEvidence: ListMemo;
 
   /** Evidence of a `when link` with whitelist `list`, or null. */
   link(list: number): Evidence[] | null {
-    const known = this.linkEvidence.get(list, this.epoch);
-    if (known !== undefined) return known;
+    const memo = this.linkEvidence;
+    return memo.epochs[list] === this.epoch ? memo.values[list] : this.linkFirst(list);
+  }
+
+  private linkFirst(list: number): Evidence[] | null {
     let out: Evidence[] | null = null;
     for (const l of this.messageLinks()) {
       if (l.allowed[list]) continue;
@@ -206,8 +234,12 @@ export class MessageContext {
 
   /** Evidence of a `when miniprogram` with whitelist `list`, or null. */
   mp(list: number): Evidence[] | null {
-    const known = this.mpEvidence.get(list, this.epoch);
-    if (known !== undefined) return known;
+    if (this.msg.miniprograms.length === 0) return null;
+    const memo = this.mpEvidence;
+    return memo.epochs[list] === this.epoch ? memo.values[list] : this.mpFirst(list);
+  }
+
+  private mpFirst(list: number): Evidence[] | null {
     const allowed = (this.miniprogramAllowed ??= this.msg.miniprograms.map((m) => this.core.allowedIdLists(this.core.mp, m)));
     let out: Evidence[] | null = null;
     for (let i = 0; i < allowed.length; i++) if (!allowed[i][list]) (out ??= []).push({ miniprogram: this.msg.miniprograms[i], index: i });
@@ -216,8 +248,12 @@ export class MessageContext {
 
   /** Evidence of a `when card` with whitelist `list`, or null. */
   card(list: number): Evidence[] | null {
-    const known = this.cardEvidence.get(list, this.epoch);
-    if (known !== undefined) return known;
+    if (this.msg.cards.length === 0) return null;
+    const memo = this.cardEvidence;
+    return memo.epochs[list] === this.epoch ? memo.values[list] : this.cardFirst(list);
+  }
+
+  private cardFirst(list: number): Evidence[] | null {
     const allowed = (this.cardAllowed ??= this.msg.cards.map((c) => this.core.allowedIdLists(this.core.cd, c)));
     let out: Evidence[] | null = null;
     for (let i = 0; i < allowed.length; i++) if (!allowed[i][list]) (out ??= []).push({ card: this.msg.cards[i], index: i });
@@ -233,6 +269,7 @@ export class MessageContext {
   /** Evidence of a `when identity` naming `identities` (sorted), or null. */
   ids(identities: readonly string[]): Evidence[] | null {
     const has = this.msg.sender.identities;
+    if (has.length === 0) return null;
     let out: Evidence[] | null = null;
     for (const identity of identities) if (has.includes(identity)) (out ??= []).push({ identity });
     return out;
@@ -252,10 +289,11 @@ export class MessageContext {
 
 /** Values by small number, valid for one message (epoch). */
 class ListMemo {
-  private readonly epochs: number[] = [];
-  private readonly values: (Evidence[] | null)[] = [];
-  get(list: number, epoch: number): Evidence[] | null | undefined {
-    return this.epochs[list] === epoch ? this.values[list] : undefined;
+  readonly epochs: Uint32Array;
+  readonly values: (Evidence[] | null)[];
+  constructor(lists: number) {
+    this.epochs = new Uint32Array(lists);
+    this.values = new Array<Evidence[] | null>(lists).fill(null);
   }
   set(list: number, epoch: number, value: Evidence[] | null): Evidence[] | null {
     this.epochs[list] = epoch;
@@ -504,9 +542,6 @@ class Candidates {
   has(r: number): boolean {
     return this.mark[r] === this.epoch;
   }
-  addAll(rs: readonly number[]): void {
-    for (const r of rs) this.add(r);
-  }
 }
 
 /** Builds the CompiledPolicy of a generated module: its spec, shape functions, and per rule its shape and parameter row. */
@@ -519,6 +554,16 @@ export function createCompiledPolicy(
   const core = new PolicyCore(spec);
   const x = new MessageContext(core);
   const cands = new Candidates(spec.names.length);
+  const kinds = Uint8Array.from(spec.rules, ([, link, mp, card, bits]) => {
+    let k = 0;
+    if (link >= 0) k |= KIND_LINK;
+    if (mp >= 0) k |= KIND_MINIPROGRAM;
+    if (card >= 0) k |= KIND_CARD;
+    if (bits & META_IMAGE) k |= KIND_IMAGE;
+    if (bits & META_IDENTITY) k |= KIND_IDENTITY;
+    if (bits & META_NEW_MEMBER) k |= KIND_NEW_MEMBER;
+    return k;
+  });
   const none: readonly string[] = Object.freeze([]);
   const noWindows: readonly number[] = Object.freeze([]);
   return {
@@ -539,22 +584,26 @@ export function createCompiledPolicy(
       cands.reset();
       // Every flood window is asked, in rule order, whatever else happens: the engine counts
       // the message on the first question, as it does for the interpreter.
+      // Written by index, never emptied: `length = 0` would free the array's room every message.
+      // Only the first floodWindows.length entries are read (MessageContext.flood).
       const counts = x.floodCounts;
-      counts.length = 0;
       for (let w = 0; w < info.floodWindows.length; w++) {
         const n = state.recentMessages(info.floodWindows[w]);
-        counts.push(n);
+        counts[w] = n;
         // By count: the rules whose limit the sender now exceeds come first.
         const fs = info.floods[w];
         for (let f = 0; f < fs.length && fs[f] < n; f += 2) cands.add(fs[f + 1]);
       }
       if (info.profiles.length > 0) core.scanKeywords(x, cands);
-      if (info.links.length > 0 && (msg.links.length > 0 || msg.text.includes('://'))) cands.addAll(info.links);
-      if (msg.miniprograms.length > 0) cands.addAll(info.miniprograms);
-      if (msg.cards.length > 0) cands.addAll(info.cards);
-      if (msg.images > 0) cands.addAll(info.images);
-      if (msg.sender.identities.length > 0) cands.addAll(info.identities);
-      if (info.newMembers.length > 0 && x.joined() !== null) cands.addAll(info.newMembers);
+      // Whole kinds of rule are candidates when the message carries what they look at; they
+      // are not marked one by one (a link makes the ~250 link rules of a group candidates).
+      let wide = 0;
+      if (info.links.length > 0 && (msg.links.length > 0 || msg.text.includes('://'))) wide |= KIND_LINK;
+      if (info.miniprograms.length > 0 && msg.miniprograms.length > 0) wide |= KIND_MINIPROGRAM;
+      if (info.cards.length > 0 && msg.cards.length > 0) wide |= KIND_CARD;
+      if (info.images.length > 0 && msg.images > 0) wide |= KIND_IMAGE;
+      if (info.identities.length > 0 && msg.sender.identities.length > 0) wide |= KIND_IDENTITY;
+      if (info.newMembers.length > 0 && x.joined() !== null) wide |= KIND_NEW_MEMBER;
       if (info.lengths.length > 0 && x.len() > info.lengths[0][0]) {
         const n = x.len();
         for (const [max, r] of info.lengths) {
@@ -563,15 +612,19 @@ export function createCompiledPolicy(
         }
       }
       const list = cands.list;
-      if (list.length === 0) return [];
+      if (list.length === 0 && wide === 0) return [];
       const out: RuleFiring[] = [];
-      if (list.length * 8 < info.rules.length) {
+      if (wide === 0 && list.length * 8 < info.rules.length) {
         // A few candidates: sort them.
         if (list.length > 1) list.sort((a, b) => a - b);
         for (const r of list) shapes[shapeOf[r]](msg, x, out, r, params[r]);
       } else {
         // Many: walk the rule set, which is in rule order already.
-        for (const r of info.rules) if (cands.has(r)) shapes[shapeOf[r]](msg, x, out, r, params[r]);
+        const rules = info.rules;
+        for (let i = 0; i < rules.length; i++) {
+          const r = rules[i];
+          if ((kinds[r] & wide) !== 0 || cands.has(r)) shapes[shapeOf[r]](msg, x, out, r, params[r]);
+        }
       }
       return out;
     },

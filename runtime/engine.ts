@@ -171,7 +171,13 @@ export function mergeActions(firings: readonly RuleFiring[], at: number, log?: M
   const warns: string[] = [];
   const notifies: ('owner' | 'admins')[] = [];
   const records: string[] = [];
+  let previous: readonly IrAction[] | null = null;
   for (const f of firings) {
+    // Merging the same list of actions twice in a row changes nothing: every action of the
+    // second is dropped. Generated code hands rules with identical actions one shared list, so
+    // hundreds of firings of one message often merge as one; the log still gets every step.
+    if (f.actions === previous && log === undefined) continue;
+    previous = f.actions;
     for (const a of f.actions) {
       let outcome: MergeStep['outcome'] = 'kept';
       let reason: string | undefined;
@@ -225,6 +231,33 @@ export function mergeActions(firings: readonly RuleFiring[], at: number, log?: M
 
 /** One match per rule and trigger, with the first evidence of the first firing. */
 export function matchesOf(firings: readonly RuleFiring[]): Match[] {
+  // A policy returns firings in IR order: rule by rule, rules sorted by name. While the rules
+  // keep ascending, a (rule, trigger) seen before can only be among the current rule's matches,
+  // so no set of keys is needed; firings in any other order take the general path. The array is
+  // made at its largest size at once and cut to length: grown push by push, it would be copied
+  // a dozen times for the hundreds of matches of a message with a link.
+  const out: Match[] = new Array<Match>(firings.length);
+  let n = 0;
+  let rule: string | null = null;
+  let runStart = 0;
+  for (let i = 0; i < firings.length; i++) {
+    const f = firings[i];
+    if (f.rule !== rule) {
+      if (rule !== null && !(f.rule > rule)) return matchesInAnyOrder(firings);
+      rule = f.rule;
+      runStart = n;
+    } else {
+      let seen = false;
+      for (let j = runStart; j < n; j++) if (out[j].trigger === f.trigger) seen = true;
+      if (seen) continue;
+    }
+    out[n++] = { rule: f.rule, trigger: f.trigger, evidence: f.evidence[0] };
+  }
+  out.length = n;
+  return out;
+}
+
+function matchesInAnyOrder(firings: readonly RuleFiring[]): Match[] {
   const out: Match[] = [];
   const seen = new Set<string>();
   for (const f of firings) {
@@ -285,17 +318,11 @@ const ALLOWED: () => Decision = () => ({ allowed: true, actions: [], matches: []
 function decisionLogic(policy: CompiledPolicy, store: Store, prefetch: boolean, traceKeywords: EngineOptions['traceKeywords']) {
   const state = new MessageState(store);
   const ladders = policy.ladders;
-
-  /** The first action-made blacklist that stops the sender here: enterprise, owner's, group's. */
-  function* blacklistedByAction(group: string, owner: string | null, sender: string): Steps<ActionBlacklist | null> {
-    const e = (yield store.blacklistEntry('enterprise', '', sender)) as ActionBlacklist | null;
-    if (e) return e;
-    if (owner !== null) {
-      const p = (yield store.blacklistEntry('personal', owner, sender)) as ActionBlacklist | null;
-      if (p) return p;
-    }
-    return (yield store.blacklistEntry('group', group, sender)) as ActionBlacklist | null;
-  }
+  // Every message asks the store about blacklists and mutes before anything else. On a
+  // synchronous store those answers are used as they come (`sync ? op : yield op`): a
+  // generator's suspension costs more than the look-up itself. On an asynchronous store they are
+  // yielded and awaited like every other store call.
+  const sync = !prefetch;
 
   function* decideMessage(msg: MessageEvent, trace?: DecisionTrace): Steps<Decision> {
     if (msg.sender.kind === 'member') {
@@ -307,14 +334,25 @@ function decisionLogic(policy: CompiledPolicy, store: Store, prefetch: boolean, 
     if (policy.isEnterpriseBlacklisted(sender)) blocked = { list: 'enterprise', by: 'policy' };
     else if (msg.owner !== null && policy.isPersonalBlacklisted(msg.owner, sender)) blocked = { list: 'personal', by: 'policy', owner: msg.owner };
     else {
-      const b = yield* blacklistedByAction(msg.group, msg.owner, sender);
+      // The first action-made blacklist that stops the sender here: enterprise, owner's, group's.
+      let op: unknown = store.blacklistEntry('enterprise', '', sender);
+      let b = (sync ? op : yield op) as ActionBlacklist | null;
+      if (!b && msg.owner !== null) {
+        op = store.blacklistEntry('personal', msg.owner, sender);
+        b = (sync ? op : yield op) as ActionBlacklist | null;
+      }
+      if (!b) {
+        op = store.blacklistEntry('group', msg.group, sender);
+        b = (sync ? op : yield op) as ActionBlacklist | null;
+      }
       if (b) blocked = blockedByAction(b);
     }
     if (blocked) {
       if (trace) trace.path = 'blocked';
       return { allowed: false, actions: [], matches: [], blocked };
     }
-    const until = (yield store.mutedUntil(msg.group, sender)) as number | null;
+    const muteOp: unknown = store.mutedUntil(msg.group, sender);
+    const until = (sync ? muteOp : yield muteOp) as number | null;
     if (until !== null && msg.at < until) {
       if (trace) trace.path = 'muted';
       return { allowed: false, actions: [], matches: [], muted: { until: iso(until) } };
@@ -329,21 +367,32 @@ function decisionLogic(policy: CompiledPolicy, store: Store, prefetch: boolean, 
       trace.keywords = traceKeywords?.(msg.group, msg.text) ?? [];
     }
     state.reset(msg);
-    if (prefetch) {
-      // The policy is synchronous: fetch what it may ask before it runs.
-      const counts = new Map<number, number>();
-      const windows = policy.floodWindows(msg.group);
-      for (let i = 0; i < windows.length; i++) {
-        const w = windows[i];
-        if (counts.has(w)) continue;
-        const op = counts.size === 0 ? store.recordMessage(msg.group, sender, msg.at, w) : store.countMessages(msg.group, sender, msg.at, w);
-        counts.set(w, (yield op) as number);
-      }
-      state.counts = counts;
-      state.joined = (yield store.joinedAt(msg.group, sender)) as number | null;
-    }
+    if (prefetch) yield* prefetchState(msg);
     const firings = policy.evaluateMessage(msg, state);
     if (firings.length === 0) return ALLOWED();
+    // What follows runs only for the messages that fire a rule; as a generator of its own it
+    // keeps this one, which every message creates, small.
+    return yield* applyFirings(msg, firings, trace);
+  }
+
+  /** For an asynchronous store: fetches what the (synchronous) policy may ask before it runs. */
+  function* prefetchState(msg: MessageEvent): Steps<void> {
+    const sender = msg.sender.id;
+    const counts = new Map<number, number>();
+    const windows = policy.floodWindows(msg.group);
+    for (let i = 0; i < windows.length; i++) {
+      const w = windows[i];
+      if (counts.has(w)) continue;
+      const op = counts.size === 0 ? store.recordMessage(msg.group, sender, msg.at, w) : store.countMessages(msg.group, sender, msg.at, w);
+      counts.set(w, (yield op) as number);
+    }
+    state.counts = counts;
+    state.joined = (yield store.joinedAt(msg.group, sender)) as number | null;
+  }
+
+  /** The decision on a message that fired rules: actions merged, state changed, ladders climbed. */
+  function* applyFirings(msg: MessageEvent, firings: RuleFiring[], trace: DecisionTrace | undefined): Steps<Decision> {
+    const sender = msg.sender.id;
     if (trace) trace.firings = firings;
     const actions = mergeActions(firings, msg.at, trace?.merge);
     let allowed = true;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseEvent, parseEventLine, parseTime } from './events.ts';
+import fc from 'fast-check';
+import { fullReadings, parseEvent, parseEventLine, parseTime, quickIsoTime } from './events.ts';
 
 const ok = {
   type: 'message',
@@ -117,5 +118,118 @@ describe('lines and times', () => {
     expect(parseTime('2024-02-29T00:00:00Z')).toBe(Date.UTC(2024, 1, 29));
     expect(() => parseTime('2025-02-29T00:00:00Z')).toThrow();
     expect(() => parseTime('2026-11-23T24:00:00Z')).toThrow();
+  });
+});
+
+// The fast paths (the common message read without allocating, the common time forms read without
+// a regular expression) must accept exactly what the full readings accept, build the same event
+// and leave every refusal, with its code, field and message, to the full reading.
+describe('fast paths', () => {
+  const digit = fc.constantFrom(...'0123456789');
+  const noise = fc.constantFrom(...'0123456789-:T tZz+.x');
+  /** Strings near the ISO form: each position usually what the form wants, sometimes not. */
+  const nearIso = fc
+    .record({
+      y: fc.integer({ min: 1890, max: 2200 }),
+      mo: fc.integer({ min: 0, max: 13 }),
+      d: fc.integer({ min: 0, max: 32 }),
+      h: fc.integer({ min: 0, max: 25 }),
+      mi: fc.integer({ min: 0, max: 60 }),
+      s: fc.integer({ min: 0, max: 60 }),
+      frac: fc.oneof(fc.constant(''), fc.array(digit, { minLength: 0, maxLength: 10 }).map((ds) => '.' + ds.join(''))),
+      zone: fc.oneof(fc.constantFrom('Z', 'z', '', '+08:00', '-05:30', '+24:00', '+08:60', '+0800', '-00:00'), fc.tuple(fc.integer({ min: 0, max: 25 }), fc.integer({ min: 0, max: 61 }), fc.boolean()).map(([a, b, p]) => `${p ? '+' : '-'}${String(a).padStart(2, '0')}:${String(b).padStart(2, '0')}`)),
+      sep: fc.constantFrom('T', 'T', 'T', 't', ' '),
+      edits: fc.array(fc.tuple(fc.nat(30), noise), { maxLength: 2 }),
+    })
+    .map(({ y, mo, d, h, mi, s, frac, zone, sep, edits }) => {
+      const p2 = (n: number) => String(n).padStart(2, '0');
+      let t = `${y}-${p2(mo)}-${p2(d)}${sep}${p2(h)}:${p2(mi)}:${p2(s)}${frac}${zone}`;
+      for (const [i, c] of edits) if (i < t.length) t = t.slice(0, i) + c + t.slice(i + 1);
+      return t;
+    });
+  const outcome = (f: () => number) => {
+    try {
+      return { t: f() };
+    } catch (e) {
+      return { error: String((e as { detail?: { message: string } }).detail?.message ?? e) };
+    }
+  };
+
+  it('reads a time exactly as the full reading does', () => {
+    fc.assert(
+      fc.property(nearIso, (s) => {
+        expect(outcome(() => parseTime(s))).toEqual(outcome(() => fullReadings.parseTime(s)));
+        const q = quickIsoTime(s);
+        if (q >= 0) expect(q).toBe(fullReadings.parseTime(s));
+      }),
+      { numRuns: 20_000 },
+    );
+    // The quick reading takes the common forms itself.
+    expect(quickIsoTime('2026-11-23T10:00:00Z')).toBe(Date.parse('2026-11-23T10:00:00Z'));
+    expect(quickIsoTime('2026-11-23T10:00:00.123+08:00')).toBe(Date.parse('2026-11-23T02:00:00.123Z'));
+    expect(quickIsoTime('2000-02-29T23:59:59-00:30')).toBe(Date.parse('2000-03-01T00:29:59Z'));
+    expect(quickIsoTime('1970-01-01T00:00:00Z')).toBe(0);
+    expect(quickIsoTime('1900-02-29T00:00:00Z')).toBe(-1);
+  });
+
+  const str = fc.oneof(fc.constantFrom('g-1', 'c-9', '', 'x'.repeat(1025), 'customer', 'member'), fc.string({ maxLength: 4 }));
+  const value = fc.oneof(str, fc.constantFrom(undefined, null, 0, -1, 1.5, 3, true, {}, [], ['a'], ['a', 7], [null]));
+  const maybe = <T,>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined });
+  const sender = fc.oneof(
+    fc.record({ id: maybe(value), kind: maybe(fc.oneof(fc.constantFrom('customer', 'member', 'visitor'), value)), identities: maybe(value), extra: maybe(value) }, { requiredKeys: [] }),
+    value,
+  );
+  const message = fc.record(
+    {
+      type: fc.constantFrom('message', 'message', 'message', 'join'),
+      group: value,
+      owner: value,
+      sender,
+      text: value,
+      links: value,
+      miniprograms: value,
+      cards: value,
+      images: value,
+      at: fc.oneof(nearIso, value, fc.constantFrom(0, 1795428000000, Number.MAX_SAFE_INTEGER + 2)),
+      id: value,
+      meta: value,
+      link: value,
+    },
+    { requiredKeys: [] },
+  );
+  const common = fc.record({
+    type: fc.constant('message'),
+    group: fc.constantFrom('g-1', 'g-2'),
+    sender: fc.record({ id: fc.constantFrom('c-1', 'c-2'), kind: fc.constantFrom('customer', 'member') }),
+    text: fc.string(),
+    links: fc.array(fc.string({ maxLength: 3 }), { maxLength: 2 }),
+    miniprograms: fc.array(fc.string({ maxLength: 3 }), { maxLength: 2 }),
+    at: fc.oneof(nearIso, fc.nat()),
+  });
+
+  it('reads a message exactly as the full reading does', () => {
+    fc.assert(
+      fc.property(fc.oneof(message, common), (event) => {
+        const clock = () => 42;
+        expect(parseEvent(event, clock)).toEqual(fullReadings.parseEvent(event, clock));
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it('asks the clock once, and only for an event without `at`', () => {
+    let calls = 0;
+    const clock = () => ++calls;
+    const { at: _, ...noAt } = ok;
+    expect(parseEvent(noAt, clock)).toMatchObject({ ok: true, event: { at: 1 } });
+    expect(parseEvent(ok, clock)).toMatchObject({ ok: true });
+    expect(calls).toBe(1);
+  });
+
+  it('refuses an unknown field that the event inherits', () => {
+    const event = Object.assign(Object.create({ colour: 'red' }), ok);
+    expect(errorOf({ ...ok, colour: 'red' })).toEqual({ code: 'hush/event/unknown-field', field: 'colour' });
+    // Inherited fields are not the event's own: the full reading ignores them, and so does the fast path.
+    expect(parseEvent(event)).toEqual(fullReadings.parseEvent(event));
   });
 });

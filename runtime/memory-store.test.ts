@@ -42,6 +42,19 @@ describe('MemoryStore', () => {
     expect(s.countMessages('g', 'busy', 5000, 10)).toBe(1);
   });
 
+  it('keeps every (group, sender) apart, even ids that hold the separator of a joined key', () => {
+    const s = new MemoryStore();
+    s.mute('a\u0000b', 'c', 100);
+    expect(s.mutedUntil('a', 'b\u0000c')).toBeNull();
+    s.recordJoin('a', 'b\u0000c', 5);
+    expect(s.joinedAt('a\u0000b', 'c')).toBeNull();
+    s.recordMessage('a\u0000b', 'c', 0, 10);
+    expect(s.countMessages('a', 'b\u0000c', 0, 10)).toBe(0);
+    s.blacklist('group', 'a', 'b\u0000c', 0);
+    expect(s.blacklistEntry('group', 'a\u0000b', 'c')).toBeNull();
+    expect(s.blacklistEntry('group', 'a', 'b\u0000c')).toEqual({ scope: 'group', key: 'a', at: 0 });
+  });
+
   it('keeps the later end of two mutes, the latest join and the first blacklisting', () => {
     const s = new MemoryStore();
     s.mute('g', 'c', 100);

@@ -3,6 +3,10 @@
 // for an `AsyncStore`) and receives it back settled: `const n = (yield store.op(…)) as T`.
 // `runSync` drives it on `Store` (memory, SQLite) without a promise in sight; `runAsync` awaits
 // each step (Redis). Every store call goes through `yield`, so its result is never used unsettled.
+// The one exception is the engine's per-message prelude (blacklists, mute), which every message
+// runs: a computation that knows its store is synchronous may take a result directly,
+// `sync ? op : yield op`, because suspending and resuming a generator costs more than the
+// look-up; on an asynchronous store it still yields.
 
 /** A computation over the store that ends with a `T`. */
 export type Steps<T> = Generator<unknown, T, unknown>;
