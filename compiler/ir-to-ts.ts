@@ -482,6 +482,7 @@ export interface LoadedModule {
   createPolicy(runtime: typeof compiledRuntime, data?: Uint8Array): CompiledModulePolicy;
   hash: string;
   irVersion: number;
+  supportVersion: number;
 }
 
 /** Imports a module's text: from a temporary file (a data: URL cannot be imported everywhere). */
@@ -509,7 +510,9 @@ export async function loadWrittenModule(ir: IrPolicySet, root: string): Promise<
   if (!existsSync(file)) return null;
   try {
     const mod = (await import(pathToFileURL(file).href)) as LoadedModule;
-    if (mod.hash !== irHash(ir) || mod.irVersion !== ir.version) return null;
+    // Written by another version of the generator (another runtime support, another matcher data
+    // format): compile afresh rather than load it.
+    if (mod.hash !== irHash(ir) || mod.irVersion !== ir.version || mod.supportVersion !== SUPPORT_VERSION) return null;
     return mod.createPolicy(compiledRuntime);
   } catch {
     return null;

@@ -22,7 +22,7 @@ import { StringTable } from './string-table.ts';
 import { linksInText, textLength } from './text-semantics.ts';
 
 /** The version of this interface; a generated module refuses a runtime of another version. */
-export const SUPPORT_VERSION = 1;
+export const SUPPORT_VERSION = 2;
 
 const LN_SUBDOMAINS = 1;
 const LN_HTTP = 2;

@@ -1,8 +1,10 @@
-// The hot loops of the matcher, one per automaton layout. Each is a factory: given the matcher's
-// arrays and helpers it returns `scan(text, onHit)`, which copies the text into a Uint16Array
-// and runs the automaton over it as two interleaved chains (the first half and the second half
-// of the text), recording raw hits (state, end) in `hits`, and hands over to `finish` only when
-// there are hits.
+// The hot loops of the matcher, one per layout (matcher-data.ts). Each is a factory: given the
+// matcher's arrays and helpers it returns `scan(text, onHit)`, which runs over the text's code
+// units recording raw hits (state or node, end) in `hits`, and reports them (or hands over to
+// `finish` when hits need more care than a subtraction). The dense kernel first copies the text
+// into a Uint16Array (`fill`): its loop is short, and a typed-array read is one instruction where
+// `charCodeAt` dispatches on the string's representation; for the large-set kernels, whose time
+// goes to memory, the copy measured no better than `charCodeAt`, which they use.
 //
 // These functions must stay self-contained (no imports, no module-level names, no classes), for
 // matcher.ts compiles a private copy of each per matcher from its source text: V8 then treats
@@ -15,23 +17,30 @@
 // combining marks and expansions, writes the new state, position and hit index to io[5..7] (and
 // the units it fed to io[8]) and returns 0, or -1 when the text needs the slow path.
 //
-// The two chains run in lockstep while neither meets an attention unit; after that each
+// The automaton kernels (dense, hybrid) run the first and the second half of the text as two
+// interleaved chains, in lockstep while neither meets an attention unit; after that each
 // finishes on its own. The second chain starts at the root in the middle of the text; where the
 // first chain ends, the kernel reruns from the middle with the first chain's state until that
 // state is one the second chain also reached (no deeper than the units fed since the middle):
 // from there on the second chain's hits are the true ones. `hits` holds 6·cap entries: the first
 // chain's from 0, the second's from 2·cap, the rerun's from 4·cap. For `finish`, io holds
 // [0] the joint, [2] the end of the first chain's hits, [3] of the second's, [4] of the rerun's.
-// io[11] is non-zero while `finish` reports hits (a scan from inside `onHit` goes to `nested`),
-// io[12] tells how the last scan ran (0 fast, 1 long text, 2 slow path).
+// io[9] is set when a unit did not stand for exactly one normalised unit (hit starts then need a
+// walk back), io[11] is non-zero while hits are reported (a scan from inside `onHit` goes to
+// `nested`), io[12] tells how the last scan ran (0 fast, 1 long text, 2 slow path).
+//
+// Each raw hit's patterns come from `outList` (trie.ts): runs of (pattern, length) pairs ended
+// by -1 or a jump (-2 - where to go on), found from the state by the layout's own rule; a
+// negative length asks for `emitOne` (a whole-word check).
 
 export type Attention = (text: string, pos: number, state: number, hitIndex: number) => number;
 export type Scan = (text: string, onHit: (pattern: number, start: number, end: number) => void) => number;
+export type EmitOne = (text: string, pattern: number, end: number, direct: boolean, onHit: (pattern: number, start: number, end: number) => void) => number;
 
 /** The kernel of the dense layout: one table load per code unit, states premultiplied by K. */
 export function denseKernel(
   delta: Int32Array,
-  depth: Uint16Array,
+  depth: Uint8Array | Uint16Array,
   K: number,
   classMap: Uint16Array | Uint8Array,
   units: Uint16Array,
@@ -43,14 +52,10 @@ export function denseKernel(
   slow: Scan,
   long: Scan,
   nested: Scan,
-  exact: Int32Array,
-  outputLink: Int32Array,
-  patternNext: Int32Array,
-  patternLength: Int32Array,
-  patternFlags: Uint8Array,
-  slotOf: Int32Array,
+  out: Int32Array,
+  outList: Int32Array,
   simple: boolean,
-  emitOne: (text: string, pattern: number, end: number, direct: boolean, onHit: (pattern: number, start: number, end: number) => void) => number,
+  emitOne: EmitOne,
   cap: number,
   minSplit: number,
 ) {
@@ -63,21 +68,24 @@ export function denseKernel(
       const from = r === 0 ? 0 : r === 1 ? cap * 4 : cap * 2;
       const to = r === 0 ? ha : r === 1 ? hr : hb;
       const minEnd = r === 2 ? joint : -1;
-    for (let k = from; k < to; k += 2) {
-      const end = hits[k + 1];
-      if (end <= minEnd) continue;
-      const s = hits[k];
-      let st = s / K;
-      while (st !== -1) {
-        for (let p = exact[st]; p !== -1; p = patternNext[p]) {
-          if (direct && (patternFlags[p] & 4) === 0) {
-            onHit(p, end - patternLength[p], end);
+      for (let k = from; k < to; k += 2) {
+        const end = hits[k + 1];
+        if (end <= minEnd) continue;
+        let o = out[hits[k] / K];
+        while (o >= 0) {
+          const p = outList[o];
+          if (p < 0) {
+            o = -2 - p;
+            continue;
+          }
+          const len = outList[o + 1];
+          if (direct && len > 0) {
+            onHit(p, end - len, end);
             count++;
           } else count += emitOne(text, p, end, direct, onHit);
+          o += 2;
         }
-        st = outputLink[st];
       }
-    }
     }
     return count;
   }
@@ -207,29 +215,23 @@ export function denseKernel(
 }
 
 /**
- * The kernel of the double-array layout, a hybrid: the shallowest states (all the automaton's
- * busiest ones) have dense rows in `shallow`, failure already resolved, K entries per state; the
- * others live in the double array and follow failure links on a miss until they reach a
- * shallow state, whose row finishes the transition. A state is a premultiplied shallow row
- * (below `off`) or `off` plus a double-array slot. `failTo` is the failure link of each slot in
- * those terms; slots below K hold the root's children only, whose failure is the root. With
- * `filtered` (large alphabets), a bit per (slot, class) hash tells first
- * whether a slot has a child by that class at all, so that a miss costs no look at `check`.
+ * The kernel of the hybrid layout. A state is a row offset (below R: a dense row, failure
+ * resolved, one load per unit) or R plus a record offset. A record state looks its class up in
+ * its bitmap (classes 3..34; `rare` for the others) and ranks it among its children
+ * (consecutive, sorted by class) with a population count; on a miss it follows its failure link,
+ * to a row or another record. Its output flag is a bit in `recordOut`.
  */
 export function hybridKernel(
-  shallow: Int32Array,
-  off: number,
+  rows: Int32Array,
+  records: Int32Array,
+  recordOut: Int32Array,
+  rare: (node: number, cls: number) => number,
+  depth: Uint8Array | Uint16Array,
+  R: number,
+  M: number,
+  W: number,
   K: number,
-  base: Int32Array,
-  check: Int32Array,
-  failTo: Int32Array,
-  depthOf: (state: number) => number,
-  edgeBits: Int32Array,
-  edgeShift: number,
-  filtered: boolean,
   classMap: Uint16Array | Uint8Array,
-  units: Uint16Array,
-  fill: (text: string) => number,
   hits: Int32Array,
   io: Int32Array,
   attention: Attention,
@@ -237,41 +239,71 @@ export function hybridKernel(
   slow: Scan,
   long: Scan,
   nested: Scan,
-  exact: Int32Array,
-  outputLink: Int32Array,
-  patternNext: Int32Array,
-  patternLength: Int32Array,
-  patternFlags: Uint8Array,
-  slotOf: Int32Array,
+  outList: Int32Array,
   simple: boolean,
-  emitOne: (text: string, pattern: number, end: number, direct: boolean, onHit: (pattern: number, start: number, end: number) => void) => number,
+  emitOne: EmitOne,
   cap: number,
   minSplit: number,
 ) {
-  // Reports the patterns of the raw hits of the first chain, the rerun and the second chain (past
-  // the joint); a hit that needs no more than its length to find its start goes straight to
-  // `onHit`.
+  function pop(x: number): number {
+    x = x - ((x >>> 1) & 0x55555555);
+    x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+    x = (x + (x >>> 4)) & 0x0f0f0f0f;
+    return Math.imul(x, 0x01010101) >>> 24;
+  }
+  // The transition of a record state s (>= R) by class c, flagged (negated) when the next
+  // state has outputs.
+  function deep(s: number, c: number): number {
+    if (c < 3) return c === 0 ? 0 : c === 1 ? s : ~s;
+    const cc = c - 3;
+    let r = s - R;
+    for (;;) {
+      let e = -1;
+      if (cc < 32) {
+        const bits = records[r];
+        if (((bits >>> cc) & 1) !== 0) e = records[r + 1] + (pop(bits & ~(-1 << cc)) << 2);
+      } else e = rare(M + (r >> 2), c);
+      if (e >= 0) {
+        const q = (e - R) >> 2;
+        return ((recordOut[q >> 5] >>> (q & 31)) & 1) !== 0 ? ~e : e;
+      }
+      const f = records[r + 2];
+      if (f < R) return rows[f + c];
+      r = f - R;
+    }
+  }
+  // The next state of any state by class c (not attention), flagged.
+  function step(s: number, c: number): number {
+    return s < R ? rows[s + c] : deep(s, c);
+  }
+  function depthOf(s: number): number {
+    return s < R ? depth[(s / W) | 0] : depth[M + ((s - R) >> 2)];
+  }
   function emitRange(text: string, ha: number, hb: number, hr: number, joint: number, direct: boolean, onHit: (pattern: number, start: number, end: number) => void): number {
     let count = 0;
     for (let r = 0; r < 3; r++) {
       const from = r === 0 ? 0 : r === 1 ? cap * 4 : cap * 2;
       const to = r === 0 ? ha : r === 1 ? hr : hb;
       const minEnd = r === 2 ? joint : -1;
-    for (let k = from; k < to; k += 2) {
-      const end = hits[k + 1];
-      if (end <= minEnd) continue;
-      const s = hits[k];
-      let st = s < off ? slotOf[s / K] : s - off;
-      while (st !== -1) {
-        for (let p = exact[st]; p !== -1; p = patternNext[p]) {
-          if (direct && (patternFlags[p] & 4) === 0) {
-            onHit(p, end - patternLength[p], end);
+      for (let k = from; k < to; k += 2) {
+        const end = hits[k + 1];
+        if (end <= minEnd) continue;
+        const s = hits[k];
+        let o = s < R ? rows[s + K] : records[s - R + 3];
+        while (o >= 0) {
+          const p = outList[o];
+          if (p < 0) {
+            o = -2 - p;
+            continue;
+          }
+          const len = outList[o + 1];
+          if (direct && len > 0) {
+            onHit(p, end - len, end);
             count++;
           } else count += emitOne(text, p, end, direct, onHit);
+          o += 2;
         }
-        st = outputLink[st];
       }
-    }
     }
     return count;
   }
@@ -279,13 +311,13 @@ export function hybridKernel(
     if (io[11] !== 0) return nested(text, onHit);
     const n = text.length;
     if (n > cap) return long(text, onHit);
-    fill(text);
     io[12] = 0;
     io[9] = 0;
+    // The second chain starts in the middle, never inside a surrogate pair or before a mark.
     let mid = n;
     if (n >= minSplit) {
       mid = n >> 1;
-      while (mid < n && (classMap[units[mid]] === 2 || (units[mid] & 0xfc00) === 0xdc00)) mid++;
+      while (mid < n && (classMap[text.charCodeAt(mid)] === 2 || (text.charCodeAt(mid) & 0xfc00) === 0xdc00)) mid++;
     }
     const stop = mid < n - mid ? mid : n - mid;
     let i = 0;
@@ -295,223 +327,52 @@ export function hybridKernel(
     let ha = 0;
     let hb = cap * 2;
     for (; i < stop; i++, j++) {
-      const ca = classMap[units[i]];
-      const cb = classMap[units[j]];
+      const ca = classMap[text.charCodeAt(i)];
+      const cb = classMap[text.charCodeAt(j)];
       if (ca === 2 || cb === 2) break;
-      if (a < off) {
-        let e = shallow[a + ca];
-        if (e < 0) {
-          e = ~e;
-          hits[ha] = e;
-          hits[ha + 1] = i + 1;
-          ha += 2;
-        }
-        a = e;
-      } else if (ca >= 3) {
-        let d = a - off;
-        let out = false;
-        for (;;) {
-          if (filtered) {
-            const h = (Math.imul(d, 0x9e3779b1) ^ Math.imul(ca, 0x85ebca6b)) >>> edgeShift;
-            if ((edgeBits[h >>> 5] & (1 << (h & 31))) === 0) {
-              const f = d < K ? 0 : failTo[d];
-              if (f < off) {
-                const e = shallow[f + ca];
-                out = e < 0;
-                a = out ? ~e : e;
-                break;
-              }
-              d = f - off;
-              continue;
-            }
-          }
-          const t = (base[d] & 0x7fffffff) + ca;
-          if (check[t] === d) {
-            out = base[t] < 0;
-            a = t + off;
-            break;
-          }
-          const f = d < K ? 0 : failTo[d];
-          if (f < off) {
-            const e = shallow[f + ca];
-            out = e < 0;
-            a = out ? ~e : e;
-            break;
-          }
-          d = f - off;
-        }
-        if (out) {
-          hits[ha] = a;
-          hits[ha + 1] = i + 1;
-          ha += 2;
-        }
-      } else if (ca === 0) a = 0;
-      if (b < off) {
-        let e = shallow[b + cb];
-        if (e < 0) {
-          e = ~e;
-          hits[hb] = e;
-          hits[hb + 1] = j + 1;
-          hb += 2;
-        }
-        b = e;
-      } else if (cb >= 3) {
-        let d = b - off;
-        let out = false;
-        for (;;) {
-          if (filtered) {
-            const h = (Math.imul(d, 0x9e3779b1) ^ Math.imul(cb, 0x85ebca6b)) >>> edgeShift;
-            if ((edgeBits[h >>> 5] & (1 << (h & 31))) === 0) {
-              const f = d < K ? 0 : failTo[d];
-              if (f < off) {
-                const e = shallow[f + cb];
-                out = e < 0;
-                b = out ? ~e : e;
-                break;
-              }
-              d = f - off;
-              continue;
-            }
-          }
-          const t = (base[d] & 0x7fffffff) + cb;
-          if (check[t] === d) {
-            out = base[t] < 0;
-            b = t + off;
-            break;
-          }
-          const f = d < K ? 0 : failTo[d];
-          if (f < off) {
-            const e = shallow[f + cb];
-            out = e < 0;
-            b = out ? ~e : e;
-            break;
-          }
-          d = f - off;
-        }
-        if (out) {
-          hits[hb] = b;
-          hits[hb + 1] = j + 1;
-          hb += 2;
-        }
-      } else if (cb === 0) b = 0;
+      const ea = step(a, ca);
+      const eb = step(b, cb);
+      // Branch-free: a hit is written always and kept when the state is flagged.
+      a = ea ^ (ea >> 31);
+      b = eb ^ (eb >> 31);
+      hits[ha] = a;
+      hits[ha + 1] = i + 1;
+      ha += (ea >>> 31) << 1;
+      hits[hb] = b;
+      hits[hb + 1] = j + 1;
+      hb += (eb >>> 31) << 1;
     }
     while (i < mid) {
-      const ca = classMap[units[i]];
-      if (ca === 2) {
+      const c = classMap[text.charCodeAt(i)];
+      if (c === 2) {
         if (attention(text, i, a, ha) < 0) return slow(text, onHit);
         a = io[5];
         i = io[6];
         ha = io[7];
         continue;
       }
-      if (a < off) {
-        let e = shallow[a + ca];
-        if (e < 0) {
-          e = ~e;
-          hits[ha] = e;
-          hits[ha + 1] = i + 1;
-          ha += 2;
-        }
-        a = e;
-      } else if (ca >= 3) {
-        let d = a - off;
-        let out = false;
-        for (;;) {
-          if (filtered) {
-            const h = (Math.imul(d, 0x9e3779b1) ^ Math.imul(ca, 0x85ebca6b)) >>> edgeShift;
-            if ((edgeBits[h >>> 5] & (1 << (h & 31))) === 0) {
-              const f = d < K ? 0 : failTo[d];
-              if (f < off) {
-                const e = shallow[f + ca];
-                out = e < 0;
-                a = out ? ~e : e;
-                break;
-              }
-              d = f - off;
-              continue;
-            }
-          }
-          const t = (base[d] & 0x7fffffff) + ca;
-          if (check[t] === d) {
-            out = base[t] < 0;
-            a = t + off;
-            break;
-          }
-          const f = d < K ? 0 : failTo[d];
-          if (f < off) {
-            const e = shallow[f + ca];
-            out = e < 0;
-            a = out ? ~e : e;
-            break;
-          }
-          d = f - off;
-        }
-        if (out) {
-          hits[ha] = a;
-          hits[ha + 1] = i + 1;
-          ha += 2;
-        }
-      } else if (ca === 0) a = 0;
+      const ea = step(a, c);
+      a = ea ^ (ea >> 31);
       i++;
+      hits[ha] = a;
+      hits[ha + 1] = i;
+      ha += (ea >>> 31) << 1;
     }
     while (j < n) {
-      const cb = classMap[units[j]];
-      if (cb === 2) {
+      const c = classMap[text.charCodeAt(j)];
+      if (c === 2) {
         if (attention(text, j, b, hb) < 0) return slow(text, onHit);
         b = io[5];
         j = io[6];
         hb = io[7];
         continue;
       }
-      if (b < off) {
-        let e = shallow[b + cb];
-        if (e < 0) {
-          e = ~e;
-          hits[hb] = e;
-          hits[hb + 1] = j + 1;
-          hb += 2;
-        }
-        b = e;
-      } else if (cb >= 3) {
-        let d = b - off;
-        let out = false;
-        for (;;) {
-          if (filtered) {
-            const h = (Math.imul(d, 0x9e3779b1) ^ Math.imul(cb, 0x85ebca6b)) >>> edgeShift;
-            if ((edgeBits[h >>> 5] & (1 << (h & 31))) === 0) {
-              const f = d < K ? 0 : failTo[d];
-              if (f < off) {
-                const e = shallow[f + cb];
-                out = e < 0;
-                b = out ? ~e : e;
-                break;
-              }
-              d = f - off;
-              continue;
-            }
-          }
-          const t = (base[d] & 0x7fffffff) + cb;
-          if (check[t] === d) {
-            out = base[t] < 0;
-            b = t + off;
-            break;
-          }
-          const f = d < K ? 0 : failTo[d];
-          if (f < off) {
-            const e = shallow[f + cb];
-            out = e < 0;
-            b = out ? ~e : e;
-            break;
-          }
-          d = f - off;
-        }
-        if (out) {
-          hits[hb] = b;
-          hits[hb + 1] = j + 1;
-          hb += 2;
-        }
-      } else if (cb === 0) b = 0;
+      const eb = step(b, c);
+      b = eb ^ (eb >> 31);
       j++;
+      hits[hb] = b;
+      hits[hb + 1] = j;
+      hb += (eb >>> 31) << 1;
     }
     let joint = mid;
     let hr = cap * 4;
@@ -520,7 +381,7 @@ export function hybridKernel(
       let pos = mid;
       let fed = 0;
       while (pos < n && depthOf(s) > fed) {
-        const c = classMap[units[pos]];
+        const c = classMap[text.charCodeAt(pos)];
         if (c === 2) {
           if (attention(text, pos, s, hr) < 0) return slow(text, onHit);
           s = io[5];
@@ -529,56 +390,13 @@ export function hybridKernel(
           fed += io[8];
           continue;
         }
-        if (s < off) {
-          let e = shallow[s + c];
-          if (e < 0) {
-            e = ~e;
-            hits[hr] = e;
-            hits[hr + 1] = pos + 1;
-            hr += 2;
-          }
-          s = e;
-        } else if (c >= 3) {
-          let d = s - off;
-          let out = false;
-          for (;;) {
-            if (filtered) {
-              const h = (Math.imul(d, 0x9e3779b1) ^ Math.imul(c, 0x85ebca6b)) >>> edgeShift;
-              if ((edgeBits[h >>> 5] & (1 << (h & 31))) === 0) {
-                const f = d < K ? 0 : failTo[d];
-                if (f < off) {
-                  const e = shallow[f + c];
-                  out = e < 0;
-                  s = out ? ~e : e;
-                  break;
-                }
-                d = f - off;
-                continue;
-              }
-            }
-            const t = (base[d] & 0x7fffffff) + c;
-            if (check[t] === d) {
-              out = base[t] < 0;
-              s = t + off;
-              break;
-            }
-            const f = d < K ? 0 : failTo[d];
-            if (f < off) {
-              const e = shallow[f + c];
-              out = e < 0;
-              s = out ? ~e : e;
-              break;
-            }
-            d = f - off;
-          }
-          if (out) {
-            hits[hr] = s;
-            hits[hr + 1] = pos + 1;
-            hr += 2;
-          }
-        } else if (c === 0) s = 0;
+        const e = step(s, c);
+        s = e ^ (e >> 31);
         pos++;
         if (c !== 1) fed++;
+        hits[hr] = s;
+        hits[hr + 1] = pos;
+        hr += (e >>> 31) << 1;
       }
       joint = pos;
     }
@@ -592,6 +410,155 @@ export function hybridKernel(
     io[11] = 1;
     try {
       return emitRange(text, ha, hb, hr, joint, direct, onHit);
+    } finally {
+      io[11] = 0;
+    }
+  };
+}
+
+/**
+ * The kernel of the pairs layout. Outside a keyword the automaton would sit at depth 0 or 1,
+ * where its state is a function of the last class `x` alone; so the scan tests each class pair
+ * (x, y) in `pairBits` (pairs that start a keyword, single-character keywords, attention units:
+ * no chain from one position to the next) and walks the trie forward from the node of xy, the
+ * start of a keyword, only where the bit is set. A walk records every node with outputs it
+ * passes and stops where the trie has no child. Raw hits are (node, end). Here `attention(text,
+ * pos, x, h)` feeds the unit at pos as the main loop would (and walks from it), writes the last
+ * class and the next position to io[5] and io[6], and returns the new hit index, or -1 (slow
+ * path) or -2 (more hits than the buffer holds: the long path); `walkOn` continues a walk that
+ * meets an attention unit, with the same return values.
+ */
+export function pairsKernel(
+  pairBits: Int32Array,
+  pairShift: number,
+  rootChild: Int32Array,
+  first: Int32Array,
+  label: Uint16Array,
+  out: Int32Array,
+  walkOn: (text: string, node: number, pos: number, hitIndex: number) => number,
+  K: number,
+  classMap: Uint16Array | Uint8Array,
+  hits: Int32Array,
+  io: Int32Array,
+  attention: Attention,
+  finish: Scan,
+  slow: Scan,
+  long: Scan,
+  nested: Scan,
+  outList: Int32Array,
+  simple: boolean,
+  emitOne: EmitOne,
+  cap: number,
+) {
+  const limit = cap * 2;
+  function child(v: number, c: number): number {
+    let lo = first[v];
+    let hi = first[v + 1] - 1;
+    while (hi - lo > 7) {
+      const m = (lo + hi) >> 1;
+      const l = label[m];
+      if (l === c) return m;
+      if (l < c) lo = m + 1;
+      else hi = m - 1;
+    }
+    for (; lo <= hi; lo++) {
+      const l = label[lo];
+      if (l >= c) return l === c ? lo : -1;
+    }
+    return -1;
+  }
+  // The walk from node v, the next unit at j: the new hit index, or -1 (slow path), -2 (too many hits).
+  function walk(text: string, v: number, j: number, h: number, n: number): number {
+    for (;;) {
+      if (out[v] >= 0) {
+        if (h >= limit) return -2;
+        hits[h] = v;
+        hits[h + 1] = j;
+        h += 2;
+      }
+      let c = 0;
+      for (;;) {
+        if (j >= n) return h;
+        c = classMap[text.charCodeAt(j)];
+        if (c !== 1) break;
+        j++;
+      }
+      if (c === 0) return h;
+      if (c === 2) return walkOn(text, v, j, h);
+      v = child(v, c);
+      if (v < 0) return h;
+      j++;
+    }
+  }
+  function emitRange(text: string, h: number, direct: boolean, onHit: (pattern: number, start: number, end: number) => void): number {
+    let count = 0;
+    for (let k = 0; k < h; k += 2) {
+      const end = hits[k + 1];
+      let o = out[hits[k]];
+      for (;;) {
+        const p = outList[o];
+        if (p < 0) break;
+        const len = outList[o + 1];
+        if (direct && len > 0) {
+          onHit(p, end - len, end);
+          count++;
+        } else count += emitOne(text, p, end, direct, onHit);
+        o += 2;
+      }
+    }
+    return count;
+  }
+  return function scan(text: string, onHit: (pattern: number, start: number, end: number) => void): number {
+    if (io[11] !== 0) return nested(text, onHit);
+    const n = text.length;
+    if (n > cap) return long(text, onHit);
+    io[12] = 0;
+    io[9] = 0;
+    let x = 0;
+    let h = 0;
+    for (let i = 0; i < n; i++) {
+      const y = classMap[text.charCodeAt(i)];
+      const pair = x * K + y;
+      const bit = pairShift === 0 ? pair : Math.imul(pair, 0x9e3779b1) >>> pairShift;
+      if ((pairBits[bit >>> 5] & (1 << (bit & 31))) !== 0) {
+        if (y === 2) {
+          h = attention(text, i, x, h);
+          if (h < 0) return h === -1 ? slow(text, onHit) : long(text, onHit);
+          x = io[5];
+          i = io[6] - 1;
+          continue;
+        }
+        if (y >= 3) {
+          const r = rootChild[y];
+          if (r >= 0 && out[r] >= 0) {
+            if (h >= limit) return long(text, onHit);
+            hits[h] = r;
+            hits[h + 1] = i + 1;
+            h += 2;
+          }
+          if (x >= 3) {
+            const a = rootChild[x];
+            const v = a < 0 ? -1 : child(a, y);
+            if (v >= 0) {
+              h = walk(text, v, i + 1, h, n);
+              if (h < 0) return h === -1 ? slow(text, onHit) : long(text, onHit);
+            }
+          }
+        }
+      }
+      // A skipped unit (class 1) leaves x as it is.
+      if (y !== 1) x = y;
+    }
+    if (h === 0) return 0;
+    io[0] = n;
+    io[2] = h;
+    io[3] = cap * 2;
+    io[4] = cap * 4;
+    if (!simple) return finish(text, onHit);
+    const direct = io[9] === 0;
+    io[11] = 1;
+    try {
+      return emitRange(text, h, direct, onHit);
     } finally {
       io[11] = 0;
     }

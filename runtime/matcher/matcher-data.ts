@@ -18,7 +18,18 @@ export const FLAG_OPEN_END = 2;
 export const FLAG_WHOLE_WORD = 4;
 export const FLAG_EXCEPTION = 8;
 
-export const MATCHER_FORMAT = 1;
+/** Deep states of the hybrid layout: classes below this (minus 3) have a bit in their record. */
+export const RECORD_CLASSES = 32;
+
+export const MATCHER_FORMAT = 2;
+
+/**
+ * `dense`: one transition table over every state (small sets). `hybrid`: dense rows for the
+ * shallowest states, bitmap records for the others (large sets over small alphabets, such as
+ * English). `pairs`: a bitset of the two-character starts of keywords, and forward walks in the
+ * trie from each start it lets through (large sets over large alphabets, such as Chinese).
+ */
+export type MatcherLayout = 'dense' | 'hybrid' | 'pairs';
 
 export interface MatcherData {
   format: typeof MATCHER_FORMAT;
@@ -34,35 +45,70 @@ export interface MatcherData {
   /** The normalised code units that occur in keywords, sorted, and their classes. */
   alphabet: Uint16Array;
   alphabetClass: Uint16Array;
-  /** `dense`: a full transition table; `double-array`: a double-array trie with failure links. */
-  layout: 'dense' | 'double-array';
-  /** Number of states (dense) or of double-array slots. */
-  stateCount: number;
+  layout: MatcherLayout;
+
+  // The trie (trie.ts): nodes breadth first, children consecutive and sorted by class.
+  nodeCount: number;
+  /** Children of node v: first[v] up to first[v + 1]. Empty for `dense` (its table has them). */
+  first: Int32Array;
+  /** The class of the edge into each node. Empty for `dense`. */
+  label: Uint16Array;
+  /** Uint8Array when every keyword is shorter than 256 units. */
+  depth: Uint8Array | Uint16Array;
+  /** Where each node's output list starts in `outList`, or -1. Empty for `hybrid` (rows and records hold it). */
+  out: Int32Array;
   /**
-   * Dense layout: `delta[s·K + c]` is the next state times K (K = classCount), bitwise negated
-   * when the next state ends a keyword or the class needs attention. Empty otherwise.
+   * Each node's run: its own patterns as (pattern, normalised length) pairs, the length negated
+   * when the pattern needs a whole-word check; then -1, or (dense and hybrid) a jump to the run
+   * of the nearest node on its failure chain with patterns: -2 - (where that run starts).
+   */
+  outList: Int32Array;
+
+  /**
+   * `dense`: delta[v·K + c] is the next state times K (K = classCount), bitwise negated when it
+   * has outputs or the class needs attention. Empty otherwise.
    */
   delta: Int32Array;
+
   /**
-   * Double-array layout: the child of slot s by class c is t = (base[s] & 0x7fffffff) + c when
-   * check[t] = s; base[s] is negative when s ends a keyword. (Separate arrays beat one
-   * interleaved array here: a failed transition reads only `check`, and `check` alone packs
-   * four times as many slots per cache line.) Empty otherwise.
+   * `hybrid`: the rows of the first `denseCount` nodes (breadth first), K + 1 entries each: for
+   * each class the next state (failure resolved) as a row offset v·(K + 1) or as a record state
+   * R + 4·(v − denseCount) (R = denseCount·(K + 1)), bitwise negated when it has outputs; then
+   * where the node's output list starts (or -1). Classes 1 (skip) and 2 (attention) stay put,
+   * attention flagged.
    */
-  base: Int32Array;
-  check: Int32Array;
-  /** Double-array layout: the failure link of each slot. Empty otherwise. */
-  fail: Int32Array;
-  /** Per state: its depth (the normalised length of the text it stands for). */
-  depth: Uint16Array;
-  /** Per state: the first pattern whose normalised text ends exactly here, or -1. */
-  exact: Int32Array;
-  /** Per state: the nearest state on its failure chain with an exact pattern, or -1. */
-  outputLink: Int32Array;
+  rows: Int32Array;
+  /** `hybrid`: how many nodes have rows. */
+  denseCount: number;
+  /**
+   * `hybrid`: for every node v from `denseCount` up, four entries at 4·(v − denseCount): a bit
+   * per class 3..34 that has a child, the first child's state (their states are consecutive, in
+   * class order), the failure link's state, and where its output list starts (or -1).
+   */
+  records: Int32Array;
+  /** `hybrid`: a bit per record node, set when it has outputs. */
+  recordOut: Int32Array;
+  /**
+   * `hybrid`: edges of record nodes by classes the bitmaps do not cover (35 and up), sorted by
+   * parent node then class: parent, class, child.
+   */
+  rareEdges: Int32Array;
+
+  /**
+   * `pairs`: a bit at x·K + y when the class pair (x, y) starts a keyword (the node for xy
+   * exists), when y alone is a keyword, and for every x when y is CLASS_ATTENTION.
+   */
+  pairBits: Int32Array;
+  /**
+   * `pairs`: 0 when the bit of (x, y) is x·K + y; else, for alphabets too large for a bit per
+   * pair, the bit is (x·K + y)·0x9e3779b1 >>> pairShift (a hash: a set bit then only says "look").
+   */
+  pairShift: number;
+  /** `pairs`: the depth-one node of each class, or -1. */
+  rootChild: Int32Array;
+
   /** Number of patterns (the input list, in order). */
   patternCount: number;
-  /** Per pattern: the next pattern with the same normalised text, or -1. */
-  patternNext: Int32Array;
   /** Per pattern: the length of its normalised text (0: it never matches). */
   patternLength: Int32Array;
   /** Per pattern: FLAG_* bits. */

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { normalizeKeyword, normalizeText as referenceNormalize } from '../normalize-reference.ts';
 import { isWholeWord } from '../text-semantics.ts';
 import { buildMatcher, createMatcher, keywordCore, type Hit, type KeywordSpec, type NormalizeStep } from './index.ts';
+import type { MatcherLayout } from './matcher-data.ts';
 
 function occurrences(haystack: string, needle: string): number[] {
   const out: number[] = [];
@@ -45,6 +46,9 @@ function oracle(keywords: readonly (string | KeywordSpec)[], steps: readonly Nor
   return hits.sort((a, b) => a.start - b.start || b.end - a.end || a.pattern - b.pattern);
 }
 
+/** More random cases: HUSH_MATCHER_RUNS=10 multiplies every property's runs by ten. */
+const RUNS = Number(process.env.HUSH_MATCHER_RUNS ?? 1);
+
 const ALL_STEPS: NormalizeStep[] = ['case', 'width', 'symbols', 'traditional', 'confusables'];
 const DEFAULT_STEPS: NormalizeStep[] = ['case', 'width', 'symbols'];
 
@@ -78,15 +82,15 @@ describe('matcher against the naive oracle', () => {
         fc.array(keywordArb, { minLength: 1, maxLength: 12 }),
         stepsArb,
         fc.array(textArb(40), { minLength: 1, maxLength: 6 }),
-        fc.constantFrom('dense', 'double-array'),
+        fc.constantFrom<MatcherLayout>('dense', 'hybrid', 'pairs'),
         (keywords, steps, texts, layout) => {
           // Every fourth keyword is an exception phrase.
           const ks = keywords.map((k, i) => ({ ...k, exception: i % 4 === 3 }));
-          const data = buildMatcher(ks, { normalize: steps, denseLimit: layout === 'dense' ? undefined : 0 });
+          // Hybrid: with no dense rows but the root's, or a few.
+          const data = buildMatcher(ks, { normalize: steps, layout, denseBytes: texts.length % 2 === 0 ? 0 : 2048 });
           expect(data.layout).toBe(layout);
-          // Double arrays: with and without the edge filter, with few or many dense rows.
-          const m = createMatcher(data, { edgeFilter: layout === 'double-array' && texts.length % 2 === 0, denseBytes: texts.length % 3 === 0 ? 0 : 16 * 4 * data.classCount });
-          const small = createMatcher(data, { bufferUnits: 64, specialize: false, edgeFilter: layout === 'double-array' });
+          const m = createMatcher(data);
+          const small = createMatcher(data, { bufferUnits: 64, specialize: false });
           for (const t of texts) {
             const want = oracle(ks, steps, t);
             expect(m.findAll(t)).toEqual(want);
@@ -94,9 +98,9 @@ describe('matcher against the naive oracle', () => {
           }
         },
       ),
-      { numRuns: 400 },
+      { numRuns: 400 * RUNS },
     );
-  });
+  }, 60_000 * RUNS);
 
   it('finds overlapping and nested hits of random keyword sets over two letters', () => {
     fc.assert(
@@ -107,28 +111,32 @@ describe('matcher against the naive oracle', () => {
           const m = createMatcher(buildMatcher(keywords));
           expect(m.findAll(text)).toEqual(oracle(keywords, [], text));
           expect(m.lastPath).toBe('fast');
-          const da = buildMatcher(keywords, { denseLimit: 0 });
-          for (const denseBytes of [0, 4 * 4 * da.classCount]) {
-            const filtered = createMatcher(da, { edgeFilter: true, denseBytes });
-            expect(filtered.findAll(text)).toEqual(oracle(keywords, [], text));
+          for (const [layout, denseBytes] of [['hybrid', 0], ['hybrid', 64], ['pairs', 0]] as const) {
+            const other = createMatcher(buildMatcher(keywords, { layout, denseBytes }));
+            expect(other.findAll(text)).toEqual(oracle(keywords, [], text));
+            expect(other.lastPath).toBe('fast');
           }
         },
       ),
-      { numRuns: 300 },
+      { numRuns: 300 * RUNS },
     );
-  });
+  }, 60_000 * RUNS);
 
   it('handles Chinese, surrogate pairs and emoji at every split point', () => {
     const keywords = ['加微信', '微信', '信', '😀', '😀加', '𠀀', '交通', '口交'];
     fc.assert(
       fc.property(fc.array(fc.constantFrom('加', '微', '信', '😀', '𠀀', '口', '交', '通', ' ', '，', '❤\ufe0f'), { maxLength: 80 }), stepsArb, (xs, steps) => {
         const text = xs.join('');
-        const m = createMatcher(buildMatcher(keywords, { normalize: steps }));
-        expect(m.findAll(text)).toEqual(oracle(keywords, steps, text));
+        const want = oracle(keywords, steps, text);
+        for (const layout of ['dense', 'hybrid', 'pairs'] as const) {
+          const data = buildMatcher(keywords, { normalize: steps, layout, denseBytes: 0 });
+          expect(createMatcher(data).findAll(text)).toEqual(want);
+          expect(createMatcher(data, { bufferUnits: 64, specialize: false }).findAll(text + text)).toEqual(oracle(keywords, steps, text + text));
+        }
       }),
-      { numRuns: 300 },
+      { numRuns: 300 * RUNS },
     );
-  });
+  }, 60_000 * RUNS);
 });
 
 describe('matcher examples', () => {
@@ -203,8 +211,71 @@ describe('matcher examples', () => {
   });
 });
 
+describe('matcher layouts at their edges', () => {
+  it('hybrid: classes beyond the record bitmap (rare edges), deep failure chains', () => {
+    // 40 letters: the last ones have classes past the 32 a record's bitmap covers.
+    const letters = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMN';
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.array(fc.constantFrom(...letters), { minLength: 1, maxLength: 7 }).map((xs) => xs.join('')), { minLength: 40, maxLength: 120 }),
+        fc.array(fc.constantFrom(...letters, ' '), { minLength: 0, maxLength: 120 }).map((xs) => xs.join('')),
+        (keywords, text) => {
+          // Make sure every letter occurs in a keyword (so that all 40 get classes).
+          const ks = [...keywords, letters];
+          const data = buildMatcher(ks, { layout: 'hybrid', denseBytes: 0 });
+          expect(data.classCount).toBeGreaterThan(3 + 32);
+          expect(createMatcher(data).findAll(text + letters)).toEqual(oracle(ks, [], text + letters));
+        },
+      ),
+      { numRuns: 100 * RUNS },
+    );
+  }, 60_000 * RUNS);
+
+  it('pairs: hashed pair bits, and walks with more hits than the buffer holds', () => {
+    const ks = ['a', 'aa', 'aaa', 'ab', 'ba', 'b', 'aaaaaaaaaa', '加a', 'a加'];
+    const small = buildMatcher(ks, { layout: 'pairs', pairBits: 16 });
+    expect(small.pairShift).toBeGreaterThan(0);
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom('a', 'b', '加', ' ', '😀'), { maxLength: 300 }).map((xs) => xs.join('')), (text) => {
+        const want = oracle(ks, [], text);
+        expect(createMatcher(small).findAll(text)).toEqual(want);
+        // 64 units of buffer: a run of a's overflows the hit buffer and goes the long way.
+        expect(createMatcher(buildMatcher(ks, { layout: 'pairs' }), { bufferUnits: 64 }).findAll(text)).toEqual(want);
+      }),
+      { numRuns: 200 * RUNS },
+    );
+    const m = createMatcher(buildMatcher(ks, { layout: 'pairs' }), { bufferUnits: 64 });
+    expect(m.findAll('a'.repeat(60))).toEqual(oracle(ks, [], 'a'.repeat(60)));
+    expect(m.lastPath).toBe('long');
+  });
+
+  it('scans again from inside onHit (a nested scan gets buffers of its own)', () => {
+    const ks = ['加微信', '微信', 'free', 'ee', '😀'];
+    const text = 'free 加微信 😀 free加微信' + ' '.repeat(30) + 'free';
+    for (const layout of ['dense', 'hybrid', 'pairs'] as const) {
+      const m = createMatcher(buildMatcher(ks, { layout, denseBytes: 0 }));
+      const outer: Hit[] = [];
+      const inner: Hit[][] = [];
+      m.scan(text, (pattern, start, end) => {
+        outer.push({ pattern, start, end });
+        inner.push(m.findAll(text.slice(start, end)));
+      });
+      const sorted = [...outer].sort((a, b) => a.start - b.start || b.end - a.end || a.pattern - b.pattern);
+      expect(sorted).toEqual(oracle(ks, [], text));
+      outer.forEach((h, i) => expect(inner[i]).toEqual(oracle(ks, [], text.slice(h.start, h.end))));
+      // And the outer matcher still works afterwards.
+      expect(m.findAll(text)).toEqual(oracle(ks, [], text));
+    }
+  });
+
+  it('refuses data of another format with a clear error', () => {
+    const data = { ...buildMatcher(['x']), format: 1 } as unknown as ReturnType<typeof buildMatcher>;
+    expect(() => createMatcher(data)).toThrow(/format 1.*compile the policy again/);
+  });
+});
+
 describe('matcher at scale', () => {
-  it('builds 100,000 keywords as a double array and still matches exactly', () => {
+  it('builds 100,000 Chinese keywords (pairs layout) and still matches exactly', () => {
     const keywords: string[] = [];
     let seed = 7;
     const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
@@ -220,7 +291,7 @@ describe('matcher at scale', () => {
     const t0 = performance.now();
     const data = buildMatcher(keywords, { normalize: DEFAULT_STEPS });
     const ms = performance.now() - t0;
-    expect(data.layout).toBe('double-array');
+    expect(data.layout).toBe('pairs');
     // The benchmark holds the build to under a second; a loaded test machine gets some slack.
     expect(ms).toBeLessThan(5000);
     const m = createMatcher(data);

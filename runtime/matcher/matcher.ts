@@ -1,18 +1,21 @@
 // Scans texts with a compiled keyword set (matcher-data.ts) and reports every keyword hit with its
-// span in the original text: the same hits, in the same order, as the reference interpreter's
-// keyword trigger (runtime/interpreter.ts) finds with `indexOf` on normalised text.
+// span in the original text: the same hits as the reference interpreter's keyword trigger
+// (runtime/interpreter.ts) finds with `indexOf` on normalised text.
 //
-// Fast path: the kernel (kernels.ts) runs the automaton over the text's code units, with
-// normalisation folded into the character-to-class map, in two interleaved chains; the second
-// chain's start is then reconciled with the first chain's end state; raw hits (state, end) become
-// patterns, starts (walking back over units that normalise to nothing), and are filtered (whole
-// words, exception phrases) and sorted. A text whose units do not map one to one or to nothing
-// (an NFKC expansion, a combining mark that changes its unit) takes the slow path: it is
-// normalised with an offset map and scanned as normalised text.
+// Fast path: the layout's kernel (kernels.ts) runs over the text's code units, with normalisation
+// folded into the character-to-class map; raw hits (state or node, end) become patterns and
+// starts (walking back over units that normalise to nothing), and are filtered (whole words,
+// exception phrases). A text whose units do not map one to one or to nothing (an NFKC expansion,
+// a combining mark that changes its unit) takes the slow path: it is normalised with an offset
+// map and its hits are found by walking the trie from every position. A text longer than the
+// kernel's buffer is walked the same way, over the units the fast path would feed.
 import { isWholeWord } from '../text-semantics.ts';
-import { denseKernel, hybridKernel, type Attention } from './kernels.ts';
-import { CLASS_ATTENTION, CLASS_SKIP, FLAG_EXCEPTION, FLAG_OPEN_END, FLAG_OPEN_START, FLAG_WHOLE_WORD, type MatcherData } from './matcher-data.ts';
-import { isMark, normalizeText, PairKind, unitNormalizer, unitEnd, unitTable } from './normalize.ts';
+import { createFeeder } from './feed.ts';
+import { denseKernel, hybridKernel, pairsKernel, type Attention } from './kernels.ts';
+import { layoutView } from './layout-view.ts';
+import { CLASS_ATTENTION, CLASS_SKIP, FLAG_EXCEPTION, FLAG_OPEN_END, FLAG_OPEN_START, FLAG_WHOLE_WORD, MATCHER_FORMAT, type MatcherData } from './matcher-data.ts';
+import { normalizeText, PairKind, unitNormalizer } from './normalize.ts';
+import { warmUpTexts } from './warm-up.ts';
 
 export interface Hit {
   /** The pattern's position in the list the matcher was built from. */
@@ -27,8 +30,7 @@ export type OnHit = (pattern: number, start: number, end: number) => void;
 export interface Matcher {
   readonly data: MatcherData;
   /**
-   * Calls `onHit` for every hit, in the order the automaton finds them (by the end of the match
-   * in the normalised text; at one end, longer first); exception phrases are never reported.
+   * Calls `onHit` for every hit (in no particular order); exception phrases are never reported.
    * Allocates nothing on the way for a matcher without exception phrases. Returns the count.
    */
   scan(text: string, onHit: OnHit): number;
@@ -41,126 +43,8 @@ export interface Matcher {
 export interface MatcherOptions {
   /** Compile a private copy of the hot loop for this matcher (default true; see README). */
   specialize?: boolean;
-  /** Bytes of dense rows for the shallowest states of a double array (default 1 MiB). */
-  denseBytes?: number;
-  /** Use the double-array edge filter (default: for alphabets of 512 classes or more). */
-  edgeFilter?: boolean;
   /** Longest text, in UTF-16 units, that takes the buffered fast path (default 8,192). */
   bufferUnits?: number;
-}
-
-/** Alphabets at least this large get the double-array edge filter (kernels.ts). */
-const EDGE_FILTER_CLASSES = 512;
-
-/** One bit per (parent, class) hash of every non-root double-array edge, 8 bits per edge or more. */
-function edgeFilter(base: Int32Array, check: Int32Array): { bits: Int32Array; shift: number } {
-  let edges = 0;
-  for (let t = 0; t < check.length; t++) if (check[t] > 0) edges++;
-  let bits = 10;
-  while (1 << bits < edges * 8 && bits < 30) bits++;
-  const shift = 32 - bits;
-  const out = new Int32Array(1 << (bits - 5));
-  for (let t = 0; t < check.length; t++) {
-    const p = check[t];
-    if (p <= 0) continue;
-    const c = t - (base[p] & 0x7fffffff);
-    const h = (Math.imul(p, 0x9e3779b1) ^ Math.imul(c, 0x85ebca6b)) >>> shift;
-    out[h >>> 5] |= 1 << (h & 31);
-  }
-  return { bits: out, shift };
-}
-
-/**
- * Dense rows for the `count` shallowest states of a double array (by depth, then slot), with
- * failure resolved: row entries are the next state as a premultiplied row (shallow) or `off`
- * plus a slot (deep), bitwise negated when the next state ends a keyword or the class needs
- * attention. `failTo` gives each slot's failure link in the same terms.
- */
-function shallowRows(data: MatcherData, count: number): { rows: Int32Array; off: number; slotOf: Int32Array; failTo: Int32Array } {
-  const { base, check, fail, depth, stateCount: S, classCount: K } = data;
-  // Slots of real states, by depth (a counting sort), root first.
-  let maxDepth = 0;
-  for (let s = 0; s < S; s++) if ((s === 0 || check[s] >= 0) && depth[s] > maxDepth) maxDepth = depth[s];
-  const perDepth = new Int32Array(maxDepth + 2);
-  for (let s = 0; s < S; s++) if (s === 0 || check[s] >= 0) perDepth[depth[s] + 1]++;
-  for (let d = 1; d < perDepth.length; d++) perDepth[d] += perDepth[d - 1];
-  const nodes = perDepth[maxDepth + 1];
-  const M = Math.min(count, nodes);
-  const slotOf = new Int32Array(M);
-  const idOf = new Int32Array(S).fill(-1);
-  const next = perDepth.slice();
-  for (let s = 0; s < S; s++) {
-    if (!(s === 0 || check[s] >= 0)) continue;
-    const k = next[depth[s]]++;
-    if (k < M) {
-      slotOf[k] = s;
-      idOf[s] = k;
-    }
-  }
-  const off = M * K;
-  const encode = (t: number) => {
-    const e = idOf[t] >= 0 ? idOf[t] * K : t + off;
-    return base[t] < 0 ? ~e : e;
-  };
-  const rows = new Int32Array(M * K);
-  for (let x = 0; x < M; x++) {
-    const slot = slotOf[x];
-    const row = x * K;
-    rows[row] = 0;
-    rows[row + 1] = row;
-    rows[row + 2] = ~row;
-    const frow = x === 0 ? -1 : idOf[fail[slot]] * K;
-    const b = base[slot] & 0x7fffffff;
-    for (let c = 3; c < K; c++) {
-      const t = b + c;
-      if (t < S && check[t] === slot && (slot !== 0 || t !== 0)) rows[row + c] = encode(t);
-      else rows[row + c] = frow < 0 ? 0 : rows[frow + c];
-    }
-  }
-  const failTo = new Int32Array(S);
-  for (let s = 0; s < S; s++) {
-    const f = fail[s];
-    failTo[s] = idOf[f] >= 0 ? idOf[f] * K : f + off;
-  }
-  return { rows, off, slotOf, failTo };
-}
-
-/** The normalised text of the shortest keyword, rebuilt from the automaton (for the warm-up). */
-function sampleKeyword(data: MatcherData): string {
-  const K = data.classCount;
-  const unitOfClass = new Map<number, number>();
-  for (let i = 0; i < data.alphabet.length; i++) unitOfClass.set(data.alphabetClass[i], data.alphabet[i]);
-  let best = -1;
-  for (let s = 1; s < data.stateCount; s++) {
-    if (data.exact[s] >= 0 && (data.layout === 'dense' || data.check[s] >= 0) && (best < 0 || data.depth[s] < data.depth[best])) best = s;
-  }
-  if (best < 0) return '';
-  const classes: number[] = [];
-  let s = best;
-  while (s !== 0 && classes.length < 64) {
-    if (data.layout === 'double-array') {
-      const parent = data.check[s];
-      classes.push(s - (data.base[parent] & 0x7fffffff));
-      s = parent;
-    } else {
-      // Dense: find a state one level up whose row leads here (small tables only).
-      let found = -1;
-      for (let q = 0; q < data.stateCount && found < 0; q++) {
-        if (data.depth[q] !== data.depth[s] - 1) continue;
-        for (let c = 3; c < K; c++) {
-          const e = data.delta[q * K + c];
-          if ((e < 0 ? ~e : e) === s * K) {
-            classes.push(c);
-            found = q;
-            break;
-          }
-        }
-      }
-      if (found < 0) return '';
-      s = found;
-    }
-  }
-  return String.fromCharCode(...classes.reverse().map((c) => unitOfClass.get(c) ?? 0x20));
 }
 
 /** Texts shorter than this run as one chain: splitting them costs more than it saves. */
@@ -189,6 +73,7 @@ function specialize<A extends unknown[], R>(template: (...args: A) => R, args: A
   return template(...args);
 }
 
+/** A Uint16Array for the dense kernel's copy of the text, and the function that fills it. */
 function unitsWriter(cap: number): { units: Uint16Array; fill: (text: string) => number } {
   const B = (globalThis as { Buffer?: typeof Buffer }).Buffer;
   if (B) {
@@ -218,157 +103,121 @@ function isLow(c: number): boolean {
   return c >= 0xdc00 && c <= 0xdfff;
 }
 
-/** The code point that ends just before `i`, as a string. */
-function codePointBefore(text: string, i: number): string {
-  if (i >= 2 && isLow(text.charCodeAt(i - 1)) && isHigh(text.charCodeAt(i - 2))) return text.slice(i - 2, i);
-  return text.slice(i - 1, i);
-}
-
 /** Creates a matcher from its data. */
 export function createMatcher(data: MatcherData, options: MatcherOptions = {}): Matcher {
+  if (data.format !== MATCHER_FORMAT) {
+    throw new Error(`keyword matcher data of format ${String(data.format)}: this runtime reads format ${MATCHER_FORMAT} (compile the policy again)`);
+  }
   const K = data.classCount;
-  const dense = data.layout === 'dense';
-  const { classMap, delta, base, check, fail, exact, outputLink, patternNext, patternLength, patternFlags, patternGroup } = data;
+  const { classMap, outList, patternLength, patternFlags, patternGroup, depth } = data;
+  const view = layoutView(data);
   const normalizer = unitNormalizer(data.steps);
   const rawClass = new Uint16Array(65536);
   for (let i = 0; i < data.alphabet.length; i++) rawClass[data.alphabet[i]] = data.alphabetClass[i];
+  const feeder = createFeeder(data.steps, rawClass);
+  const fed = new Int32Array(3);
   const cap = Math.max(64, options.bufferUnits ?? 8192);
   // A byte-sized class map where the classes fit: half the cache lines.
   const classMapSmall = K <= 256 ? Uint8Array.from(classMap) : classMap;
-  const { units, fill } = unitsWriter(cap);
   const hits = new Int32Array(6 * cap);
   const io = new Int32Array(16);
-  let target = hits;
-
-  // The double array runs as a hybrid (kernels.ts): the shallowest states get dense rows.
-  const hybrid = dense ? null : shallowRows(data, Math.max(1, Math.floor((options.denseBytes ?? 1 << 20) / (4 * K))));
-  const off = hybrid ? hybrid.off : 0;
-  /** The slot (double array) or state (dense) of a kernel state, for the per-state arrays. */
-  const stateIndex = dense ? (s: number) => s / K : (s: number) => (s < off ? hybrid!.slotOf[s / K] : s - off);
-  const hasOutput = dense
-    ? (s: number) => {
-        const x = s / K;
-        return exact[x] >= 0 || outputLink[x] >= 0;
-      }
-    : (s: number) => base[stateIndex(s)] < 0;
-  const depthOf = dense ? (s: number) => data.depth[s / K] : (s: number) => data.depth[stateIndex(s)];
-  /** The state after class c (a keyword class or 0) from state s. */
-  const stepTo = dense
-    ? (s: number, c: number) => {
-        const e = delta[s + c];
-        return e < 0 ? ~e : e;
-      }
-    : (s: number, c: number) => {
-        const { rows, failTo } = hybrid!;
-        if (s < off) {
-          const e = rows[s + c];
-          return e < 0 ? ~e : e;
-        }
-        if (c < 3) return 0;
-        let d = s - off;
-        for (;;) {
-          const t = (base[d] & 0x7fffffff) + c;
-          if (check[t] === d) return t + off;
-          const f = failTo[d];
-          if (f < off) {
-            const e = rows[f + c];
-            return e < 0 ? ~e : e;
-          }
-          d = f - off;
-        }
-      };
-
-  // Units made of a base and marks, by whether they normalise to nothing (bounded memo).
-  const emptyUnits = new Map<string, boolean>();
-  const unitIsEmpty = (unit: string): boolean => {
-    let known = emptyUnits.get(unit);
-    if (known === undefined) {
-      if (emptyUnits.size > 4096) emptyUnits.clear();
-      known = normalizer.normalizeUnit(unit) === '';
-      emptyUnits.set(unit, known);
-    }
-    return known;
-  };
 
   /**
-   * A code unit of the attention class at `pos`: a surrogate pair (fed as its two units, or
-   * skipped), a lone high surrogate (fed as itself), or a combining mark (skipped when its whole
-   * unit normalises to nothing, as its base did). Anything else needs the slow path.
+   * The attention handler of the automaton kernels: steps the state over what the unit at `pos`
+   * feeds, recording hits in `hits` from `h`.
    */
   const attention: Attention = (text, pos, s, h) => {
-    const u = text.charCodeAt(pos);
-    io[8] = 0;
-    if (isHigh(u)) {
-      const v = pos + 1 < text.length ? text.charCodeAt(pos + 1) : 0;
-      io[9] = 1;
-      if (!isLow(v)) {
-        s = stepTo(s, rawClass[u]);
-        pos += 1;
-        if (hasOutput(s)) {
-          target[h] = s;
-          target[h + 1] = pos;
-          h += 2;
-        }
-        io[5] = s;
-        io[6] = pos;
-        io[7] = h;
-        io[8] = 1;
-        return 0;
-      }
-      const kind = normalizer.pairKind(((u - 0xd800) << 10) + (v - 0xdc00) + 0x10000);
-      if (kind === PairKind.Identity) {
-        // Both units of the pair map to the whole pair; a hit that ends after the first one is
-        // recorded there, and reported with the pair's end.
-        s = stepTo(s, rawClass[u]);
-        if (hasOutput(s)) {
-          target[h] = s;
-          target[h + 1] = pos + 1;
-          h += 2;
-        }
-        s = stepTo(s, rawClass[v]);
-        if (hasOutput(s)) {
-          target[h] = s;
-          target[h + 1] = pos + 2;
-          h += 2;
-        }
-        io[5] = s;
-        io[6] = pos + 2;
-        io[7] = h;
-        io[8] = 2;
-        return 0;
-      }
-      if (kind === PairKind.Skip) {
-        io[5] = s;
-        io[6] = pos + 2;
-        io[7] = h;
-        return 0;
-      }
-      if (!isMark(text.slice(pos, pos + 2))) return -1;
-    } else if (!isMark(text[pos])) return -1;
+    const k = feeder.feed(text, pos, fed);
+    if (k < 0) return -1;
     io[9] = 1;
-    // A mark: find its unit (back over marks to the base, or to the start of the text).
-    let q = pos;
-    let baseAlone = '';
-    while (q > 0) {
-      const before = codePointBefore(text, q);
-      q -= before.length;
-      if (!isMark(before)) {
-        baseAlone = before;
-        break;
+    for (let i = 0; i < k; i++) {
+      s = view.step(s, fed[i]);
+      if (view.head(s) >= 0) {
+        hits[h] = s;
+        hits[h + 1] = pos + i + 1;
+        h += 2;
       }
     }
-    const end = unitEnd(text, q, table());
-    if (!unitIsEmpty(text.slice(q, end))) return -1;
-    if (baseAlone !== '' && !unitIsEmpty(baseAlone)) return -1;
     io[5] = s;
-    io[6] = end;
+    io[6] = fed[2];
     io[7] = h;
+    io[8] = k;
     return 0;
   };
-  const table = () => unitTable(data.steps);
 
+  // The pairs layout: walks (kernels.ts), continued here past an attention unit.
+  const { rootChild, out } = data;
+  const walkLimit = 2 * cap;
+  /** Continues a walk at node v (outputs recorded) from unit j: the new hit index, -1 (slow path) or -2 (too many hits). */
+  const walkOn = (text: string, v: number, j: number, h: number): number => {
+    const n = text.length;
+    for (;;) {
+      if (j >= n) return h;
+      const c = classMap[text.charCodeAt(j)];
+      if (c === CLASS_SKIP) {
+        j++;
+        continue;
+      }
+      let k = 1;
+      if (c === CLASS_ATTENTION) {
+        k = feeder.feed(text, j, fed);
+        if (k < 0) return -1;
+        io[9] = 1;
+      } else fed[0] = c;
+      for (let i = 0; i < k; i++) {
+        v = fed[i] < 3 ? -1 : view.child(v, fed[i]);
+        if (v < 0) return h;
+        if (out[v] >= 0) {
+          if (h >= walkLimit) return -2;
+          hits[h] = v;
+          hits[h + 1] = j + i + 1;
+          h += 2;
+        }
+      }
+      j = c === CLASS_ATTENTION ? fed[2] : j + 1;
+    }
+  };
+  /** The pairs kernel's attention handler: x is the last class; returns the new hit index (or -1, -2). */
+  const pairAttention: Attention = (text, pos, x, h) => {
+    const k = feeder.feed(text, pos, fed);
+    if (k < 0) return -1;
+    io[9] = 1;
+    const z0 = fed[0];
+    const z1 = fed[1];
+    const next = fed[2];
+    for (let i = 0; i < k; i++) {
+      const z = i === 0 ? z0 : z1;
+      const end = pos + i + 1;
+      if (z >= 3) {
+        const r = rootChild[z];
+        if (r >= 0 && out[r] >= 0) {
+          if (h >= walkLimit) return -2;
+          hits[h] = r;
+          hits[h + 1] = end;
+          h += 2;
+        }
+        const a = x >= 3 ? rootChild[x] : -1;
+        const v = a < 0 ? -1 : view.child(a, z);
+        if (v >= 0) {
+          if (out[v] >= 0) {
+            if (h >= walkLimit) return -2;
+            hits[h] = v;
+            hits[h + 1] = end;
+            h += 2;
+          }
+          h = walkOn(text, v, end, h);
+          if (h < 0) return h;
+        }
+      }
+      x = z;
+    }
+    io[5] = x;
+    io[6] = next;
+    return h;
+  };
 
-  // Hits being assembled: pattern, start, end (and, in the slow path, normalised start and end).
+  // Hits being assembled: pattern, start, end, normalised start and end (unit positions stand
+  // in for normalised ones on the fast path: they are in the same order).
   let cand = new Int32Array(64 * 5);
   let candCount = 0;
   const pushCand = (p: number, start: number, end: number, ns: number, ne: number) => {
@@ -388,8 +237,7 @@ export function createMatcher(data: MatcherData, options: MatcherOptions = {}): 
 
   /**
    * The code unit where a fast-path hit of `len` normalised units that ends at `end` starts. On
-   * the fast path each normalised unit comes from its own code unit, in order, so these unit
-   * positions stand in for normalised positions.
+   * the fast path each normalised unit comes from its own code unit, in order.
    */
   const startOf = (text: string, end: number, len: number): number => {
     let pos = end;
@@ -425,32 +273,39 @@ export function createMatcher(data: MatcherData, options: MatcherOptions = {}): 
 
   /**
    * Reports (or, with exception phrases, collects) the patterns of raw hits (state, end) in
-   * buf[from..to) whose end is past `minEnd`. `direct`: every unit of the text stood for one
+   * hits[from..to) whose end is past `minEnd`. `direct`: every unit of the text stood for one
    * normalised unit, so a hit of length L ending at e starts at e - L.
    */
-  const emit = (text: string, buf: Int32Array, from: number, to: number, minEnd: number, direct: boolean, onHit: OnHit): number => {
+  const emit = (text: string, from: number, to: number, minEnd: number, direct: boolean, onHit: OnHit): number => {
     let count = 0;
     for (let k = from; k < to; k += 2) {
-      let end = buf[k + 1];
-      if (end <= minEnd) continue;
-      let st = stateIndex(buf[k]);
+      const rawEnd = hits[k + 1];
+      if (rawEnd <= minEnd) continue;
+      const head = view.head(hits[k]);
+      if (head < 0) continue;
       // A hit that ends after the first unit of a surrogate pair ends with the pair.
-      const rawEnd = end;
+      let end = rawEnd;
       if (!direct && end < text.length && isLow(text.charCodeAt(end)) && isHigh(text.charCodeAt(end - 1))) end++;
-      while (st !== -1) {
-        for (let p = exact[st]; p !== -1; p = patternNext[p]) {
-          let start = direct ? end - patternLength[p] : startOf(text, rawEnd, patternLength[p]);
-          const rawStart = start;
-          // One that starts at the second unit of a pair starts with the pair.
-          if (!direct && start > 0 && isLow(text.charCodeAt(start)) && isHigh(text.charCodeAt(start - 1))) start--;
-          const flags = patternFlags[p];
-          if (hasExceptions) pushCand(p, start, end, rawStart, rawEnd);
-          else if (!(flags & FLAG_WHOLE_WORD) || isWholeWord(text, start, end, (flags & FLAG_OPEN_START) !== 0, (flags & FLAG_OPEN_END) !== 0)) {
-            onHit(p, start, end);
-            count++;
-          }
+      let o = head;
+      while (o >= 0) {
+        const p = outList[o];
+        if (p < 0) {
+          // The end of the run (-1), or a jump to the run of a shorter suffix.
+          o = -2 - p;
+          continue;
         }
-        st = outputLink[st];
+        const len = Math.abs(outList[o + 1]);
+        o += 2;
+        let start = direct ? end - len : startOf(text, rawEnd, len);
+        const rawStart = start;
+        // One that starts at the second unit of a pair starts with the pair.
+        if (!direct && start > 0 && isLow(text.charCodeAt(start)) && isHigh(text.charCodeAt(start - 1))) start--;
+        const flags = patternFlags[p];
+        if (hasExceptions) pushCand(p, start, end, rawStart, rawEnd);
+        else if (!(flags & FLAG_WHOLE_WORD) || isWholeWord(text, start, end, (flags & FLAG_OPEN_START) !== 0, (flags & FLAG_OPEN_END) !== 0)) {
+          onHit(p, start, end);
+          count++;
+        }
       }
     }
     return count;
@@ -476,7 +331,6 @@ export function createMatcher(data: MatcherData, options: MatcherOptions = {}): 
         const ox = x * 5;
         const q = c[ox];
         if (!(patternFlags[q] & FLAG_EXCEPTION) || patternGroup[q] !== g) continue;
-        // In normalised positions (on the fast path, code unit positions stand in for them).
         inside = c[ox + 3] <= c[o + 3] && c[o + 4] <= c[ox + 4];
       }
       if (inside) continue;
@@ -486,75 +340,92 @@ export function createMatcher(data: MatcherData, options: MatcherOptions = {}): 
     return count;
   };
 
-  /** The slow path: normalise with an offset map, scan the normalised text. */
+  /**
+   * Every occurrence of a keyword in a sequence of classes: a walk down the trie from each
+   * position, calling `found(pattern, first, last)` with the positions of its first and last class.
+   */
+  const walkAll = (cls: Int32Array, n: number, found: (p: number, a: number, b: number) => void) => {
+    for (let a = 0; a < n; a++) {
+      let v = 0;
+      for (let b = a; b < n; b++) {
+        const c = cls[b];
+        if (c < 3) break;
+        v = view.child(v, c);
+        if (v < 0) break;
+        const head = view.nodeHead(v);
+        if (head < 0) continue;
+        // Own patterns only: those as long as the node is deep, at the start of its run (a node
+        // without patterns of its own shares the run of a shorter suffix).
+        const d = b - a + 1;
+        for (let o = head; outList[o] >= 0 && Math.abs(outList[o + 1]) === d; o += 2) found(outList[o], a, b);
+      }
+    }
+  };
+
+  /** The slow path: normalise with an offset map, walk the normalised text. */
   const scanSlow = (text: string, onHit: OnHit): number => {
     const nt = normalizeText(text, data.steps);
     const t = nt.text;
-    const raw: number[] = [];
-    let s = 0;
-    for (let k = 0; k < t.length; k++) {
-      s = stepTo(s, rawClass[t.charCodeAt(k)]);
-      if (hasOutput(s)) raw.push(s, k + 1);
-    }
+    const cls = new Int32Array(t.length);
+    for (let k = 0; k < t.length; k++) cls[k] = rawClass[t.charCodeAt(k)];
     candCount = 0;
     const seen = new Set<string>();
-    for (let r = 0; r < raw.length; r += 2) {
-      const ne = raw[r + 1];
-      let st = stateIndex(raw[r]);
-      while (st !== -1) {
-        for (let p = exact[st]; p !== -1; p = patternNext[p]) {
-          const ns = ne - patternLength[p];
-          const start = nt.starts[ns];
-          const end = nt.ends[ne - 1];
-          // Two normalised positions can map to one original span (`ⅲ` is `iii`): one hit.
-          const key = `${p}:${start}:${end}`;
-          if (seen.has(key)) continue;
-          seen.add(key);
-          pushCand(p, start, end, ns, ne);
-        }
-        st = outputLink[st];
-      }
-    }
-    // The interpreter keeps the first occurrence of a span, in order of normalised start.
+    // The interpreter keeps the first occurrence of a span, in order of normalised start: two
+    // normalised positions can map to one original span (`ⅲ` is `iii`).
+    walkAll(cls, t.length, (p, a, b) => {
+      const start = nt.starts[a];
+      const end = nt.ends[b];
+      const key = `${p}:${start}:${end}`;
+      if (seen.has(key)) return;
+      seen.add(key);
+      pushCand(p, start, end, a, b + 1);
+    });
     return report(text, onHit);
   };
 
-  /** A text longer than the buffer: one chain over the string itself. */
+  /** A text longer than the buffer: the units the fast path would feed, walked. -1: slow path. */
   const scanLong = (text: string, onHit: OnHit): number => {
     const n = text.length;
-    const buf = new Int32Array(2 * n + 8);
-    target = buf;
-    try {
-      let s = 0;
-      let pos = 0;
-      let h = 0;
-      while (pos < n) {
-        const c = classMap[text.charCodeAt(pos)];
-        if (c === CLASS_SKIP) {
-          pos++;
-          continue;
-        }
-        if (c === CLASS_ATTENTION) {
-          if (attention(text, pos, s, h) < 0) return -1;
-          s = io[5];
-          pos = io[6];
-          h = io[7];
-          continue;
-        }
-        s = stepTo(s, c);
+    const cls = new Int32Array(n);
+    const at = new Int32Array(n);
+    let m = 0;
+    for (let pos = 0; pos < n; ) {
+      const c = classMap[text.charCodeAt(pos)];
+      if (c === CLASS_SKIP) {
         pos++;
-        if (hasOutput(s)) {
-          buf[h] = s;
-          buf[h + 1] = pos;
-          h += 2;
-        }
+        continue;
       }
-      candCount = 0;
-      const count = emit(text, buf, 0, h, -1, false, onHit);
-      return hasExceptions ? report(text, onHit) : count;
-    } finally {
-      target = hits;
+      if (c === CLASS_ATTENTION) {
+        const k = feeder.feed(text, pos, fed);
+        if (k < 0) return -1;
+        for (let i = 0; i < k; i++) {
+          cls[m] = fed[i];
+          at[m++] = pos + i;
+        }
+        pos = fed[2];
+        continue;
+      }
+      cls[m] = c;
+      at[m++] = pos++;
     }
+    candCount = 0;
+    let count = 0;
+    walkAll(cls, m, (p, a, b) => {
+      let start = at[a];
+      let end = at[b] + 1;
+      // A hit that starts at the second unit or ends after the first unit of a pair covers the pair.
+      if (end < n && isLow(text.charCodeAt(end)) && isHigh(text.charCodeAt(end - 1))) end++;
+      if (start > 0 && isLow(text.charCodeAt(start)) && isHigh(text.charCodeAt(start - 1))) start--;
+      if (hasExceptions) {
+        pushCand(p, start, end, a, b + 1);
+        return;
+      }
+      const flags = patternFlags[p];
+      if (flags & FLAG_WHOLE_WORD && !isWholeWord(text, start, end, (flags & FLAG_OPEN_START) !== 0, (flags & FLAG_OPEN_END) !== 0)) return;
+      onHit(p, start, end);
+      count++;
+    });
+    return hasExceptions ? report(text, onHit) : count;
   };
 
   /** Hits found by the kernel (io[0], io[2..4]): reported, or collected when there are exceptions. */
@@ -567,9 +438,9 @@ export function createMatcher(data: MatcherData, options: MatcherOptions = {}): 
     candCount = 0;
     io[11] = 1;
     try {
-      let count = emit(text, hits, 0, ha, -1, direct, onHit);
-      count += emit(text, hits, cap * 4, hr, -1, direct, onHit);
-      count += emit(text, hits, cap * 2, hb, joint, direct, onHit);
+      let count = emit(text, 0, ha, -1, direct, onHit);
+      count += emit(text, cap * 4, hr, -1, direct, onHit);
+      count += emit(text, cap * 2, hb, joint, direct, onHit);
       return hasExceptions ? report(text, onHit) : count;
     } finally {
       io[11] = 0;
@@ -612,28 +483,35 @@ export function createMatcher(data: MatcherData, options: MatcherOptions = {}): 
   };
   // Without exception phrases and units that normalise to nothing, the kernel reports hits itself.
   const simple = !hasExceptions && !hasSkip;
-  const emitArgs = [exact, outputLink, patternNext, patternLength, patternFlags, hybrid ? hybrid.slotOf : new Int32Array(0), simple, emitOne] as const;
   const enabled = options.specialize ?? true;
-  const edges = dense || !(options.edgeFilter ?? K >= EDGE_FILTER_CLASSES) ? { bits: new Int32Array(0), shift: 0 } : edgeFilter(base, check);
-  const scan: (text: string, onHit: OnHit) => number = dense
-    ? specialize(denseKernel, [delta, data.depth, K, classMapSmall, units, fill, hits, io, attention, finish, slow, long, nested, ...emitArgs, cap, MIN_SPLIT], enabled)
-    : specialize(
-        hybridKernel,
-        [hybrid!.rows, off, K, base, check, hybrid!.failTo, depthOf, edges.bits, edges.shift, edges.bits.length > 0, classMapSmall, units, fill, hits, io, attention, finish, slow, long, nested, ...emitArgs, cap, MIN_SPLIT],
-        enabled,
-      );
+  const common = [classMapSmall, hits, io] as const;
+  const paths = [finish, slow, long, nested, outList, simple, emitOne, cap] as const;
+  let scan: (text: string, onHit: OnHit) => number;
+  if (data.layout === 'dense') {
+    const { units, fill } = unitsWriter(cap);
+    scan = specialize(denseKernel, [data.delta, depth, K, classMapSmall, units, fill, hits, io, attention, ...paths.slice(0, 4), data.out, outList, simple, emitOne, cap, MIN_SPLIT] as Parameters<typeof denseKernel>, enabled);
+  } else if (data.layout === 'hybrid') {
+    const W = K + 1;
+    const M = data.denseCount;
+    scan = specialize(
+      hybridKernel,
+      [data.rows, data.records, data.recordOut, view.rare, depth, M * W, M, W, K, ...common, attention, ...paths, MIN_SPLIT] as Parameters<typeof hybridKernel>,
+      enabled,
+    );
+  } else {
+    scan = specialize(
+      pairsKernel,
+      [data.pairBits, data.pairShift, data.rootChild, data.first, data.label, data.out, walkOn, K, ...common, pairAttention, ...paths] as Parameters<typeof pairsKernel>,
+      enabled,
+    );
+  }
   const PATHS = ['fast', 'long', 'slow'] as const;
 
-  // Warm-up: a few texts with hits in both chains and in the rerun, so that the kernel has type
-  // feedback for its rare branches before V8 optimises it (else it deoptimises on the first hit
-  // of each kind, and may stay slow).
-  const sampleText = sampleKeyword(data);
-  if (sampleText !== '') {
-    const pad = ' '.repeat(MIN_SPLIT);
-    const texts = [sampleText + pad + sampleText, pad + sampleText + sampleText + pad, sampleText.repeat(MIN_SPLIT), pad + pad];
-    const none = () => {};
-    for (let r = 0; r < 3; r++) for (const t of texts) scan(t, none);
-  }
+  // Warm-up: every path of the kernel, so that V8 has feedback for all of them before it
+  // optimises it (warm-up.ts).
+  const none = () => {};
+  const texts = warmUpTexts(data, view, cap);
+  for (let r = 0; r < 3; r++) for (const t of texts) if (r === 0 || t.length <= cap) scan(t, none);
 
   return {
     data,

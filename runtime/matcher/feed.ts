@@ -1,0 +1,86 @@
+// How the matcher's fast path feeds a code unit of the attention class (CLASS_ATTENTION) to the
+// automaton: a surrogate pair that normalises to itself as its two units, a lone high surrogate
+// as itself, a pair or a combining mark that normalises to nothing (with its whole unit) as
+// nothing. Anything else (an expansion, a mark that changes its unit) needs the slow path, which
+// normalises the text with an offset map first.
+import { isMark, PairKind, unitEnd, unitNormalizer, unitTable, type NormalizeStep } from './normalize.ts';
+
+export interface Feeder {
+  /**
+   * Feeds the attention unit at `pos`: returns how many units it feeds (0, 1 or 2; fed unit k
+   * stands at pos + k) and writes their classes to out[0] and out[1] and the position after
+   * them to out[2]; or -1 when the text needs the slow path.
+   */
+  feed(text: string, pos: number, out: Int32Array): number;
+}
+
+function isHigh(c: number): boolean {
+  return c >= 0xd800 && c <= 0xdbff;
+}
+
+function isLow(c: number): boolean {
+  return c >= 0xdc00 && c <= 0xdfff;
+}
+
+/** The code point that ends just before `i`, as a string. */
+function codePointBefore(text: string, i: number): string {
+  if (i >= 2 && isLow(text.charCodeAt(i - 1)) && isHigh(text.charCodeAt(i - 2))) return text.slice(i - 2, i);
+  return text.slice(i - 1, i);
+}
+
+/** `rawClass`: the class of each normalised unit (0 outside the keyword alphabet). */
+export function createFeeder(steps: readonly NormalizeStep[], rawClass: Uint16Array): Feeder {
+  const normalizer = unitNormalizer(steps);
+  // Units made of a base and marks, by whether they normalise to nothing (bounded memo).
+  const emptyUnits = new Map<string, boolean>();
+  const unitIsEmpty = (unit: string): boolean => {
+    let known = emptyUnits.get(unit);
+    if (known === undefined) {
+      if (emptyUnits.size > 4096) emptyUnits.clear();
+      known = normalizer.normalizeUnit(unit) === '';
+      emptyUnits.set(unit, known);
+    }
+    return known;
+  };
+  return {
+    feed(text, pos, out) {
+      const u = text.charCodeAt(pos);
+      if (isHigh(u)) {
+        const v = pos + 1 < text.length ? text.charCodeAt(pos + 1) : 0;
+        if (!isLow(v)) {
+          out[0] = rawClass[u];
+          out[2] = pos + 1;
+          return 1;
+        }
+        const kind = normalizer.pairKind(((u - 0xd800) << 10) + (v - 0xdc00) + 0x10000);
+        if (kind === PairKind.Identity) {
+          out[0] = rawClass[u];
+          out[1] = rawClass[v];
+          out[2] = pos + 2;
+          return 2;
+        }
+        if (kind === PairKind.Skip) {
+          out[2] = pos + 2;
+          return 0;
+        }
+        if (!isMark(text.slice(pos, pos + 2))) return -1;
+      } else if (!isMark(text[pos])) return -1;
+      // A mark: find its unit (back over marks to the base, or to the start of the text).
+      let q = pos;
+      let baseAlone = '';
+      while (q > 0) {
+        const before = codePointBefore(text, q);
+        q -= before.length;
+        if (!isMark(before)) {
+          baseAlone = before;
+          break;
+        }
+      }
+      const end = unitEnd(text, q, unitTable(steps));
+      if (!unitIsEmpty(text.slice(q, end))) return -1;
+      if (baseAlone !== '' && !unitIsEmpty(baseAlone)) return -1;
+      out[2] = end;
+      return 0;
+    },
+  };
+}
