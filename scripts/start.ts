@@ -7,6 +7,7 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { processIO } from '../cli/io.ts';
+import { stringWidth } from '../cli/render/display-width.ts';
 import { loadPolicy } from '../cli/load-policy.ts';
 import { policySetToIr } from '../compiler/policy-set-to-ir.ts';
 import type { Evidence } from '../runtime/compiled-policy.ts';
@@ -31,21 +32,17 @@ function evidenceText(e: Evidence): string {
   return `${e.length} characters`;
 }
 
-/** Display width: East Asian wide and full-width characters take two columns. */
-const WIDE = /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]|\p{Extended_Pictographic}/u;
-const width = (s: string) => [...s].reduce((w, c) => w + (WIDE.test(c) ? 2 : 1), 0);
-
 /** The text cut to `n` columns and padded to exactly `n`. */
 function clip(s: string, n: number): string {
   let out = '';
   for (const c of s.replace(/\s+/g, ' ')) {
-    if (width(out + c) > n - 1) {
+    if (stringWidth(out + c) > n - 1) {
       out += '…';
       break;
     }
     out += c;
   }
-  return out + ' '.repeat(Math.max(0, n - width(out)));
+  return out + ' '.repeat(Math.max(0, n - stringWidth(out)));
 }
 
 out('Hush: policy-as-code for group-chat moderation\n');

@@ -28,7 +28,7 @@ function when(opts: SanctionsOptions): number {
 function line(s: SanctionView, at: number): string {
   const step = typeof s.step === 'number' ? `step ${s.step}` : s.step;
   const end = s.until === null ? (s.step === 'linked' ? 'until the WeChat account is unblocked' : 'forever') : `until ${s.until}`;
-  const state = s.lifted ? `lifted ${s.lifted.at} (${s.lifted.reason})` : Date.parse(s.until ?? '9999-12-31T00:00:00Z') <= at ? 'ended' : 'in force';
+  const state = s.lifted ? `lifted ${s.lifted.at} (${s.lifted.reason})` : s.until !== null && Date.parse(s.until) <= at ? 'ended' : 'in force';
   return `  ${s.sanction.padEnd(16)} ${`${s.ladder} ${step}`.padEnd(28)} from ${s.from} ${end}${s.appealable ? ', appealable' : ''}  [${state}]  ${s.id}`;
 }
 
