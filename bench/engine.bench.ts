@@ -23,6 +23,7 @@ import { policySetToIr } from '../compiler/policy-set-to-ir.ts';
 import { compiledRuntime } from '../runtime/compiled-support.ts';
 import type { CompiledPolicy } from '../runtime/compiled-policy.ts';
 import { createEngine } from '../runtime/engine.ts';
+import { isPlain, throughput, type Throughput } from './engine-throughput.ts';
 import { interpretIr } from '../runtime/interpreter.ts';
 import type { IrPolicySet } from '../runtime/ir.ts';
 import { DEFAULT_OUT, DEFAULT_SEED, generatePolicySet, ROOT, type Manifest } from '../scripts/gen-policy-set.ts';
@@ -115,35 +116,6 @@ export function makeEvents(ir: IrPolicySet, n: number, seed: number): unknown[] 
     });
   }
   return out;
-}
-
-/**
- * Decisions per second over the stream, median of `rounds` fresh engines (after a warm-up): by
- * the wall clock, and per second of the process's CPU time (which a busy machine, where other
- * processes take turns on the cores, disturbs far less).
- */
-function throughput(policy: CompiledPolicy, events: unknown[], rounds: number): { perSecond: number; perCpuSecond: number; notAllowed: number } {
-  let notAllowed = 0;
-  const warm = createEngine(policy);
-  for (let i = 0; i < Math.min(events.length, 20_000); i++) warm.evaluate(events[i]);
-  const rates: number[] = [];
-  const cpuRates: number[] = [];
-  for (let r = 0; r < rounds; r++) {
-    const engine = createEngine(policy);
-    let blocked = 0;
-    const t0 = performance.now();
-    const c0 = process.cpuUsage();
-    for (const e of events) {
-      const d = engine.evaluate(e);
-      if ('allowed' in d && !d.allowed) blocked++;
-    }
-    const cpu = process.cpuUsage(c0);
-    const s = (performance.now() - t0) / 1000;
-    rates.push(events.length / s);
-    cpuRates.push(events.length / ((cpu.user + cpu.system) / 1e6));
-    notAllowed = blocked;
-  }
-  return { perSecond: median(rates), perCpuSecond: median(cpuRates), notAllowed };
 }
 
 interface Load {
@@ -275,35 +247,29 @@ async function main(): Promise<void> {
     if (JSON.stringify(a.evaluate(events[i])) !== JSON.stringify(b.evaluate(events[i]))) disagreements.push(i);
   }
 
-  const gen = throughput(compiled, events, ROUNDS);
-  // The same, by kind of message: most are plain text; one with a link or a mini-program that is
-  // not on every whitelist fires the ~240 rules of its group that do not allow it.
-  const isPlain = (e: unknown) => {
-    const m = e as { links: string[]; miniprograms: string[] };
-    return m.links.length === 0 && m.miniprograms.length === 0;
-  };
-  const plainEvents = events.filter(isPlain);
-  const otherEvents = events.filter((e) => !isPlain(e));
-  const genPlain = throughput(compiled, plainEvents, ROUNDS);
-  const genOther = throughput(compiled, otherEvents, ROUNDS);
-  const firingsPerOther = (() => {
-    const e = createEngine(compiled);
-    let n = 0;
-    for (const ev of otherEvents.slice(0, 2000)) {
-      const d = e.evaluate(ev);
-      n += 'matches' in d ? d.matches.length : 0;
-    }
-    return n / Math.min(otherEvents.length, 2000);
-  })();
+  // The generated code as `hush run` runs it: in a process holding only the runtime, the module
+  // and the events (bench/engine-throughput.ts). Then the same in this process, beside the IR
+  // and the interpreter, for comparison.
+  const eventsFile = join(scratch, 'events.jsonl');
+  writeFileSync(eventsFile, events.map((e) => JSON.stringify(e)).join('\n') + '\n');
+  const child = execFileSync(process.execPath, [join(ROOT, 'bin', 'run-ts.js'), join(ROOT, 'bench', 'engine-throughput.ts'), join(sidecarDir, 'policy.mjs'), eventsFile, String(ROUNDS)], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  });
+  const own = JSON.parse(child.trim().split('\n').pop()!) as { all: Throughput; plain: Throughput; other: Throughput };
+  const inProcess = throughput(compiled, events, ROUNDS);
   const interp = throughput(interpreter, events.slice(0, INTERPRETER_EVENTS), 1);
   rmSync(scratch, { recursive: true, force: true });
 
   const cpu = cpus()[0]?.model.replace(/\s+/g, ' ').trim() ?? 'unknown CPU';
+  const pct = (t: Throughput) => `${((t.notAllowed / t.events) * 100).toFixed(1)}%`;
+  const count = (n: number) => n.toLocaleString('en-US');
   const rows = [
-    ['generated code', rate(gen.perSecond), rate(gen.perCpuSecond), `${((gen.notAllowed / events.length) * 100).toFixed(1)}%`, `${EVENTS.toLocaleString('en-US')} events, median of ${ROUNDS}`],
-    ['generated code, plain messages only', rate(genPlain.perSecond), rate(genPlain.perCpuSecond), `${((genPlain.notAllowed / plainEvents.length) * 100).toFixed(1)}%`, `${plainEvents.length.toLocaleString('en-US')} events, median of ${ROUNDS}`],
-    ['generated code, messages with a link or mini-program only', rate(genOther.perSecond), rate(genOther.perCpuSecond), `${((genOther.notAllowed / otherEvents.length) * 100).toFixed(1)}%`, `${otherEvents.length.toLocaleString('en-US')} events (${firingsPerOther.toFixed(0)} rules fire on each, on average), median of ${ROUNDS}`],
-    ['interpreter', rate(interp.perSecond), rate(interp.perCpuSecond), `${((interp.notAllowed / INTERPRETER_EVENTS) * 100).toFixed(1)}%`, `${INTERPRETER_EVENTS.toLocaleString('en-US')} events, 1 run`],
+    ['generated code', rate(own.all.perSecond), rate(own.all.perCpuSecond), pct(own.all), `${count(own.all.events)} events, median of ${ROUNDS}`],
+    ['generated code, plain messages only', rate(own.plain.perSecond), rate(own.plain.perCpuSecond), pct(own.plain), `${count(own.plain.events)} events, median of ${ROUNDS}`],
+    ['generated code, messages with a link or mini-program only', rate(own.other.perSecond), rate(own.other.perCpuSecond), pct(own.other), `${count(own.other.events)} events (${own.other.matches.toFixed(0)} rules fire on each, on average), median of ${ROUNDS}`],
+    ['generated code, in the bench process (beside the IR and the interpreter)', rate(inProcess.perSecond), rate(inProcess.perCpuSecond), pct(inProcess), `${count(inProcess.events)} events, median of ${ROUNDS}`],
+    ['interpreter', rate(interp.perSecond), rate(interp.perCpuSecond), pct(interp), `${count(INTERPRETER_EVENTS)} events, 1 pass`],
   ];
   const section = [
     '## Engine',

@@ -199,9 +199,11 @@ function ruleParams(r: IrRule, plan: PolicyData['rules'][number], actionIndex: (
 
 /**
  * The body of a shape's function `(m, x, o, r, p)`: the `when` lines in order, straight-line,
- * for rule `r` with parameter row `p` (see ruleParams).
+ * for rule `r` with parameter row `p` (see ruleParams). `firings`: `s<n>`, which pushes a
+ * RuleFiring per line that fires (`evaluateMessage`); else `d<n>`, which gives the outcome
+ * builder a match with the first evidence and the actions (`decideMessage`).
  */
-function shapeFunctionBody(r: IrRule): WriterFunction {
+function shapeFunctionBody(r: IrRule, firings: boolean): WriterFunction {
   return (w) => {
     const needs = new Set(r.triggers.map((t) => t.type));
     const vars = [
@@ -212,44 +214,51 @@ function shapeFunctionBody(r: IrRule): WriterFunction {
     if (vars.length > 0) w.writeLine(`let ${vars.join(', ')};`);
     let k = 0;
     const param = () => `p[${k++}]`;
+    const seen = new Set<string>();
     r.triggers.forEach((t, ti) => {
-      const fire = (evidence: string) => `o.push({ rule: N[r], trigger: ${stringLiteral(t.type)}, triggerIndex: ${ti}, evidence: ${evidence}, actions: A[${param()}] });`;
+      // `list`: the evidence is a list (its first element is the match's); else one object.
+      const fire = (evidence: string, list: boolean) => {
+        if (firings) return `o.push({ rule: N[r], trigger: ${stringLiteral(t.type)}, triggerIndex: ${ti}, evidence: ${list ? evidence : `[${evidence}]`}, actions: A[${param()}] });`;
+        const method = seen.has(t.type) ? 'fireAgain' : 'fire';
+        return `o.${method}(N[r], ${stringLiteral(t.type)}, ${list ? `${evidence}[0]` : evidence}, A[${param()}]);`;
+      };
       switch (t.type) {
         case 'keyword':
-          w.writeLine(`if ((e = x.kw(r)) !== null) ${fire('e')}`);
+          w.writeLine(firings ? `if ((e = x.kw(r)) !== null) ${fire('e', true)}` : `if ((e = x.kw1(r)) !== null) ${fire('e', false)}`);
           break;
         case 'link':
-          w.writeLine(`if ((e = x.link(${param()})) !== null) ${fire('e')}`);
+          w.writeLine(`if ((e = x.link(${param()})) !== null) ${fire('e', true)}`);
           break;
         case 'miniprogram':
-          w.writeLine(`if ((e = x.mp(${param()})) !== null) ${fire('e')}`);
+          w.writeLine(`if ((e = x.mp(${param()})) !== null) ${fire('e', true)}`);
           break;
         case 'card':
-          w.writeLine(`if ((e = x.card(${param()})) !== null) ${fire('e')}`);
+          w.writeLine(`if ((e = x.card(${param()})) !== null) ${fire('e', true)}`);
           break;
         case 'image':
-          w.writeLine(`if (m.images > 0) ${fire('[{ images: m.images }]')}`);
+          w.writeLine(`if (m.images > 0) ${fire('{ images: m.images }', false)}`);
           break;
         case 'flood': {
           const windowMs = param();
           const count = param();
-          w.writeLine(`if ((n = x.flood(${windowMs})) > ${count}) ${fire(`[{ count: n, limit: ${count}, windowMs: ${windowMs} }]`)}`);
+          w.writeLine(`if ((n = x.flood(${windowMs})) > ${count}) ${fire(`{ count: n, limit: ${count}, windowMs: ${windowMs} }`, false)}`);
           break;
         }
         case 'identity':
-          w.writeLine(`if ((e = x.ids(I[${param()}])) !== null) ${fire('e')}`);
+          w.writeLine(`if ((e = x.ids(I[${param()}])) !== null) ${fire('e', true)}`);
           break;
         case 'new-member': {
           const within = param();
-          w.writeLine(`if ((j = x.joined()) !== null && m.at >= j && m.at - j < ${within}) ${fire(`[{ joinedAt: new Date(j).toISOString(), withinMs: ${within} }]`)}`);
+          w.writeLine(`if ((j = x.joined()) !== null && m.at >= j && m.at - j < ${within}) ${fire(`{ joinedAt: new Date(j).toISOString(), withinMs: ${within} }`, false)}`);
           break;
         }
         case 'length': {
           const max = param();
-          w.writeLine(`if ((n = x.len()) > ${max}) ${fire(`[{ length: n, max: ${max} }]`)}`);
+          w.writeLine(`if ((n = x.len()) > ${max}) ${fire(`{ length: n, max: ${max} }`, false)}`);
           break;
         }
       }
+      seen.add(t.type);
     });
   };
 }
@@ -352,15 +361,18 @@ function emitModule(sf: SourceFile, ir: IrPolicySet, plan: PolicyData, hash: str
       if (placement === 'external') {
         w.writeLine('if (data === undefined) throw new Error("this policy module needs its data blob");');
       }
-      shapeRules.forEach((r, si) => {
-        w.writeLine(`function s${si}(m, x, o, r, p) {`);
-        w.indent(() => shapeFunctionBody(r)(w));
-        w.writeLine('}');
-      });
+      for (const [prefix, firings] of [['s', true], ['d', false]] as const) {
+        shapeRules.forEach((r, si) => {
+          w.writeLine(`function ${prefix}${si}(m, x, o, r, p) {`);
+          w.indent(() => shapeFunctionBody(r, firings)(w));
+          w.writeLine('}');
+        });
+      }
       w.writeLine('return runtime.createCompiledPolicy(');
       w.indent(() => {
         w.writeLine(`{ irVersion, hash, data: data ?? ${dataExpr}, names: N, ladders: LADDERS, contactQuota: QUOTA, profiles: PROFILES, rules: RULES },`);
         w.writeLine(`[${shapeRules.map((_, si) => `s${si}`).join(', ')}],`);
+        w.writeLine(`[${shapeRules.map((_, si) => `d${si}`).join(', ')}],`);
         w.writeLine('SHAPE,');
         w.writeLine('P,');
       });
@@ -418,6 +430,14 @@ function emitTypes(sf: SourceFile): void {
   });
   sf.addInterface({
     isExported: true,
+    name: 'MessageOutcome',
+    properties: [
+      { name: 'matches', type: '{ rule: string; trigger: string; evidence: Record<string, unknown> }[]', isReadonly: true },
+      { name: 'actions', type: 'readonly Record<string, unknown>[][]', isReadonly: true },
+    ],
+  });
+  sf.addInterface({
+    isExported: true,
     name: 'CompiledPolicy',
     properties: [
       { name: 'version', type: 'number', isReadonly: true },
@@ -431,6 +451,7 @@ function emitTypes(sf: SourceFile): void {
       { name: 'isExempt', parameters: [{ name: 'customer', type: 'string' }], returnType: 'boolean' },
       { name: 'rulesForGroup', parameters: [{ name: 'group', type: 'string' }], returnType: 'readonly string[]' },
       { name: 'evaluateMessage', parameters: [{ name: 'msg', type: 'MessageInput' }, { name: 'state', type: 'StateQueries' }], returnType: 'RuleFiring[]' },
+      { name: 'decideMessage', parameters: [{ name: 'msg', type: 'MessageInput' }, { name: 'state', type: 'StateQueries' }], returnType: 'MessageOutcome | null' },
     ],
   });
   sf.addInterface({

@@ -55,6 +55,24 @@ export interface RuleFiring {
   actions: IrAction[];
 }
 
+/** A rule that fired, with its first evidence: what a decision lists. */
+export interface Match {
+  rule: string;
+  trigger: IrTriggerType;
+  evidence: Evidence;
+}
+
+/**
+ * What a decision needs of the rules that fired on a message (runtime/outcome.ts): the
+ * firings reduced to their matches and their lists of actions, without the rest of the trace.
+ */
+export interface MessageOutcome {
+  /** One per rule and trigger type, with the first evidence of its first firing, in firing order. */
+  readonly matches: Match[];
+  /** The firings' lists of actions in firing order; a list that is the same array as the one before it is given once. */
+  readonly actions: (readonly IrAction[])[];
+}
+
 export interface CompiledPolicy {
   /** The IR version and a content hash, for `hush compile --check` and for logs. */
   readonly version: number;
@@ -79,4 +97,10 @@ export interface CompiledPolicy {
    * exemptions are the engine's business, not this function's.
    */
   evaluateMessage(msg: MessageInput, state: StateQueries): RuleFiring[];
+  /**
+   * What `evaluateMessage` gives, reduced to what a decision needs (`outcomeOfFirings` of its
+   * firings), or null when no rule fires: the engine's path for every message but `explain`'s.
+   * It asks `state` the same questions in the same order.
+   */
+  decideMessage(msg: MessageInput, state: StateQueries): MessageOutcome | null;
 }

@@ -12,17 +12,18 @@
 // the message carries links, mini-programs, cards, images or identities, the rules with such a
 // trigger. Only candidates run their shape function; a rule with none of these cannot fire.
 // Candidates run in rule order, so firings come out in IR order, as the interpreter's do.
-import type { CompiledPolicy, Evidence, MessageInput, RuleFiring, StateQueries } from './compiled-policy.ts';
+import type { CompiledPolicy, Evidence, MessageInput, MessageOutcome, RuleFiring, StateQueries } from './compiled-policy.ts';
 import { openBlob, blobFromBase64, stringAt, type Blob } from './data-blob.ts';
 import type { IrContactQuota, IrLadder, IrNormalizeStep } from './ir.ts';
 import { parseLink, type ParsedLink } from './links.ts';
 import { createMatcher, type Matcher } from './matcher/index.ts';
 import { matcherFromBlob } from './matcher-sections.ts';
+import { OutcomeBuilder } from './outcome.ts';
 import { StringTable } from './string-table.ts';
 import { linksInText, textLength } from './text-semantics.ts';
 
 /** The version of this interface; a generated module refuses a runtime of another version. */
-export const SUPPORT_VERSION = 2;
+export const SUPPORT_VERSION = 3;
 
 const LN_SUBDOMAINS = 1;
 const LN_HTTP = 2;
@@ -57,6 +58,12 @@ export interface PolicySpec {
  * whose numbers (whitelists, counts, limits, actions) are its parameter row `params`.
  */
 export type ShapeFunction = (msg: MessageInput, x: MessageContext, out: RuleFiring[], rule: number, params: readonly number[]) => void;
+
+/**
+ * The same `when` lines as the shape function of the same number, filling the outcome of a
+ * decision instead: one match per trigger type with its first evidence, and the actions.
+ */
+export type DecideFunction = (msg: MessageInput, x: MessageContext, out: OutcomeBuilder, rule: number, params: readonly number[]) => void;
 
 export interface CompiledModulePolicy extends CompiledPolicy {
   readonly hash: string;
@@ -179,6 +186,19 @@ export class MessageContext {
    */
   kw(rule: number): Evidence[] | null {
     return this.hitEpoch[rule] !== this.epoch ? null : this.keywordEvidence(rule);
+  }
+
+  /** The first of `kw(rule)`'s evidence (no others are built), or null. */
+  kw1(rule: number): Evidence | null {
+    if (this.hitEpoch[rule] !== this.epoch) return null;
+    const hits = this.hits[rule];
+    let b = 0;
+    for (let h = 3; h < hits.length; h += 3) {
+      if (hits[h + 1] < hits[b + 1] || (hits[h + 1] === hits[b + 1] && (hits[h + 2] > hits[b + 2] || (hits[h + 2] === hits[b + 2] && hits[h] < hits[b])))) b = h;
+    }
+    const start = hits[b + 1];
+    const end = hits[b + 2];
+    return { text: this.msg.text.slice(start, end), start, end, keyword: this.core.keyword(hits[b]) };
   }
 
   private keywordEvidence(rule: number): Evidence[] {
@@ -544,10 +564,15 @@ class Candidates {
   }
 }
 
-/** Builds the CompiledPolicy of a generated module: its spec, shape functions, and per rule its shape and parameter row. */
+/**
+ * Builds the CompiledPolicy of a generated module: its spec, shape functions (for
+ * `evaluateMessage`) and decide functions (for `decideMessage`), and per rule its shape and
+ * parameter row.
+ */
 export function createCompiledPolicy(
   spec: PolicySpec,
   shapes: readonly ShapeFunction[],
+  decides: readonly DecideFunction[],
   shapeOf: readonly number[],
   params: readonly (readonly number[])[],
 ): CompiledModulePolicy {
@@ -578,48 +603,14 @@ export function createCompiledPolicy(
     rulesForGroup: (g) => core.ruleSet(g)?.names ?? none,
     floodWindows: (g) => core.ruleSet(g)?.floodWindows ?? noWindows,
     evaluateMessage(msg, state) {
-      const info = core.ruleSet(msg.group);
-      if (info === null) return [];
-      x.reset(msg, state, info);
-      cands.reset();
-      // Every flood window is asked, in rule order, whatever else happens: the engine counts
-      // the message on the first question, as it does for the interpreter.
-      // Written by index, never emptied: `length = 0` would free the array's room every message.
-      // Only the first floodWindows.length entries are read (MessageContext.flood).
-      const counts = x.floodCounts;
-      for (let w = 0; w < info.floodWindows.length; w++) {
-        const n = state.recentMessages(info.floodWindows[w]);
-        counts[w] = n;
-        // By count: the rules whose limit the sender now exceeds come first.
-        const fs = info.floods[w];
-        for (let f = 0; f < fs.length && fs[f] < n; f += 2) cands.add(fs[f + 1]);
-      }
-      if (info.profiles.length > 0) core.scanKeywords(x, cands);
-      // Whole kinds of rule are candidates when the message carries what they look at; they
-      // are not marked one by one (a link makes the ~250 link rules of a group candidates).
-      let wide = 0;
-      if (info.links.length > 0 && (msg.links.length > 0 || msg.text.includes('://'))) wide |= KIND_LINK;
-      if (info.miniprograms.length > 0 && msg.miniprograms.length > 0) wide |= KIND_MINIPROGRAM;
-      if (info.cards.length > 0 && msg.cards.length > 0) wide |= KIND_CARD;
-      if (info.images.length > 0 && msg.images > 0) wide |= KIND_IMAGE;
-      if (info.identities.length > 0 && msg.sender.identities.length > 0) wide |= KIND_IDENTITY;
-      if (info.newMembers.length > 0 && x.joined() !== null) wide |= KIND_NEW_MEMBER;
-      if (info.lengths.length > 0 && x.len() > info.lengths[0][0]) {
-        const n = x.len();
-        for (const [max, r] of info.lengths) {
-          if (max >= n) break;
-          cands.add(r);
-        }
-      }
-      const list = cands.list;
-      if (list.length === 0 && wide === 0) return [];
+      const wide = select(msg, state);
+      if (wide < 0) return [];
       const out: RuleFiring[] = [];
+      const info = x.info;
+      const list = cands.list;
       if (wide === 0 && list.length * 8 < info.rules.length) {
-        // A few candidates: sort them.
-        if (list.length > 1) list.sort((a, b) => a - b);
         for (const r of list) shapes[shapeOf[r]](msg, x, out, r, params[r]);
       } else {
-        // Many: walk the rule set, which is in rule order already.
         const rules = info.rules;
         for (let i = 0; i < rules.length; i++) {
           const r = rules[i];
@@ -628,7 +619,71 @@ export function createCompiledPolicy(
       }
       return out;
     },
+    decideMessage(msg, state) {
+      const wide = select(msg, state);
+      if (wide < 0) return null;
+      const info = x.info;
+      const list = cands.list;
+      if (wide === 0 && list.length * 8 < info.rules.length) {
+        const out = new OutcomeBuilder(list.length);
+        for (const r of list) decides[shapeOf[r]](msg, x, out, r, params[r]);
+        return out.finish();
+      }
+      const rules = info.rules;
+      const out = new OutcomeBuilder(rules.length);
+      for (let i = 0; i < rules.length; i++) {
+        const r = rules[i];
+        if ((kinds[r] & wide) !== 0 || cands.has(r)) decides[shapeOf[r]](msg, x, out, r, params[r]);
+      }
+      return out.finish();
+    },
   };
+
+  /**
+   * Prepares the context of a message and selects its candidate rules: -1 when no rule can
+   * fire, else the kinds of rule that are all candidates (0: none, only the marked ones, which
+   * are then sorted when they are few, and walked in the rule set's order when they are many).
+   */
+  function select(msg: MessageInput, state: StateQueries): number {
+    const info = core.ruleSet(msg.group);
+    if (info === null) return -1;
+    x.reset(msg, state, info);
+    cands.reset();
+    // Every flood window is asked, in rule order, whatever else happens: the engine counts
+    // the message on the first question, as it does for the interpreter.
+    // Written by index, never emptied: `length = 0` would free the array's room every message.
+    // Only the first floodWindows.length entries are read (MessageContext.flood).
+    const counts = x.floodCounts;
+    for (let w = 0; w < info.floodWindows.length; w++) {
+      const n = state.recentMessages(info.floodWindows[w]);
+      counts[w] = n;
+      // By count: the rules whose limit the sender now exceeds come first.
+      const fs = info.floods[w];
+      for (let f = 0; f < fs.length && fs[f] < n; f += 2) cands.add(fs[f + 1]);
+    }
+    if (info.profiles.length > 0) core.scanKeywords(x, cands);
+    // Whole kinds of rule are candidates when the message carries what they look at; they
+    // are not marked one by one (a link makes the ~250 link rules of a group candidates).
+    let wide = 0;
+    if (info.links.length > 0 && (msg.links.length > 0 || msg.text.includes('://'))) wide |= KIND_LINK;
+    if (info.miniprograms.length > 0 && msg.miniprograms.length > 0) wide |= KIND_MINIPROGRAM;
+    if (info.cards.length > 0 && msg.cards.length > 0) wide |= KIND_CARD;
+    if (info.images.length > 0 && msg.images > 0) wide |= KIND_IMAGE;
+    if (info.identities.length > 0 && msg.sender.identities.length > 0) wide |= KIND_IDENTITY;
+    if (info.newMembers.length > 0 && x.joined() !== null) wide |= KIND_NEW_MEMBER;
+    if (info.lengths.length > 0 && x.len() > info.lengths[0][0]) {
+      const n = x.len();
+      for (const [max, r] of info.lengths) {
+        if (max >= n) break;
+        cands.add(r);
+      }
+    }
+    const list = cands.list;
+    if (list.length === 0 && wide === 0) return -1;
+    // A few candidates: sorted, they are run in rule order.
+    if (wide === 0 && list.length * 8 < info.rules.length && list.length > 1) list.sort((a, b) => a - b);
+    return wide;
+  }
 }
 
 /** The object a generated module's `createPolicy(runtime)` receives. */

@@ -1,11 +1,13 @@
 // The engine's merge and matches on many firings: their fast paths (a run of firings sharing one
 // list of actions merged once; matches found without a set while the rules ascend, as a policy
 // returns them) must give exactly what the plain definitions give, for firings in any order and
-// lists of actions shared or not, and `explain`'s merge log must not change.
+// lists of actions shared or not, and `explain`'s merge log must not change. The outcome that
+// generated code builds rule by rule (OutcomeBuilder) must be the outcome of the same firings.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Evidence, RuleFiring } from './compiled-policy.ts';
-import { matchesOf, mergeActions, type Match, type MergeStep } from './engine.ts';
+import { matchesOf, mergeActionLists, mergeActions, type Match, type MergeStep } from './engine.ts';
+import { actionListsOf, OutcomeBuilder, outcomeOfFirings } from './outcome.ts';
 import type { IrAction, IrTriggerType } from './ir.ts';
 
 const T0 = Date.parse('2026-11-23T10:00:00Z');
@@ -92,5 +94,44 @@ describe('merge and matches on many firings', () => {
     expect(matchesOf([f('a', 'keyword', 0), f('a', 'link', 1), f('a', 'keyword', 2), f('b', 'keyword', 3)]).map((m) => m.evidence)).toEqual([{ identity: '0' }, { identity: '1' }, { identity: '3' }]);
     // Out of rule order: `a` again after `b` is still the same rule.
     expect(matchesOf([f('b', 'keyword', 0), f('a', 'keyword', 1), f('b', 'keyword', 2)]).map((m) => m.evidence)).toEqual([{ identity: '0' }, { identity: '1' }]);
+  });
+
+  it('merges the lists of actions of an outcome as it merges the firings', () => {
+    fc.assert(
+      fc.property(firings, (fs) => {
+        expect(mergeActionLists(actionListsOf(fs), T0)).toEqual(mergeActions(fs, T0));
+        expect(mergeActionLists(actionListsOf(unshared(fs)), T0)).toEqual(mergeActions(fs, T0));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('builds, firing by firing, the outcome of the firings (as generated code calls it)', () => {
+    const inOrder = firings.map((fs) => fs.sort((x, y) => (x.rule < y.rule ? -1 : x.rule > y.rule ? 1 : 0)));
+    fc.assert(
+      fc.property(inOrder, fc.nat(50), fc.array(fc.boolean(), { minLength: 40, maxLength: 40 }), (fs, spare, earlierLine) => {
+        // Capacity too small or large enough: the builder must not care.
+        const b = new OutcomeBuilder(spare % 2 === 0 ? spare : fs.length);
+        fs.forEach((f, i) => {
+          // Generated code knows which `when` lines repeat a trigger type of their rule: after
+          // a firing of that type it is always such a line, else it may be one (an earlier line
+          // of the type that did not fire).
+          const again = fs.slice(0, i).some((g) => g.rule === f.rule && g.trigger === f.trigger) || earlierLine[i];
+          if (again) b.fireAgain(f.rule, f.trigger, f.evidence[0], f.actions);
+          else b.fire(f.rule, f.trigger, f.evidence[0], f.actions);
+        });
+        const got = b.finish();
+        const want = outcomeOfFirings(fs);
+        if (want === null) expect(got).toBeNull();
+        else {
+          expect(got).not.toBeNull();
+          expect(got!.matches).toEqual(want.matches);
+          expect(got!.actions).toEqual(want.actions);
+          // The same arrays of actions, not copies: the merge skips a repeated list by identity.
+          got!.actions.forEach((list, i) => expect(list).toBe(want.actions[i]));
+        }
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -14,16 +14,19 @@
 // the flood counts and join time a policy may ask for are fetched before the policy runs.
 //
 // Time is event time: the same events with the same starting state give the same decisions.
-import type { CompiledPolicy, Evidence, MessageInput, RuleFiring, StateQueries } from './compiled-policy.ts';
+import type { CompiledPolicy, Match, MessageInput, MessageOutcome, RuleFiring, StateQueries } from './compiled-policy.ts';
 import { parseEvent, type ChatEvent, type EventErrorDetail, type JoinEvent, type LadderEvent, type MessageEvent } from './events.ts';
 import { ACTION_ORDER, type IrAction, type IrActionType, type IrTriggerType } from './ir.ts';
 import type { KeywordTrace } from './interpreter.ts';
 import { activeSanctions, appeal, contactAdd, linkedStatus, recordViolation, type SanctionView, type StrikeOutcome } from './ladders.ts';
 import { MemoryStore } from './memory-store.ts';
+import { outcomeOfFirings } from './outcome.ts';
 import { runAsync, runSync, type Steps } from './steps.ts';
 import type { ActionBlacklist, AsyncStore, BlacklistScope, Store } from './store.ts';
 
 export type { SanctionView } from './ladders.ts';
+export type { Match } from './compiled-policy.ts';
+export { matchesOf } from './outcome.ts';
 
 /** An action in a decision: the IR's action, a mute with its end time. */
 export type DecisionAction =
@@ -35,12 +38,6 @@ export type DecisionAction =
   | { type: 'notify'; target: 'owner' | 'admins' }
   | { type: 'record'; category: string };
 
-/** A rule that fired, with its first evidence. */
-export interface Match {
-  rule: string;
-  trigger: IrTriggerType;
-  evidence: Evidence;
-}
 
 /** Why a sender was stopped before any rule ran. */
 export interface Blocked {
@@ -158,19 +155,93 @@ const SCOPE_RANK: Record<BlacklistScope, number> = { group: 0, personal: 1, ente
 const ORDER_INDEX = new Map<IrActionType, number>(ACTION_ORDER.map((t, i) => [t, i]));
 
 /**
- * Merges the actions of every firing: recall, remove: once; mute: the longest; blacklist: the
+ * The merge of a message's actions: recall, remove: once; mute: the longest; blacklist: the
  * widest scope; warn: every distinct text once; notify: every distinct target once; record:
  * every distinct category once. Within a type, firing order (rules by name, `when` lines in
  * source order, actions as written). The result is in ACTION_ORDER.
  */
+class ActionMerge {
+  private recall = false;
+  private remove = false;
+  private mute: number | null = null;
+  private blacklist: BlacklistScope | null = null;
+  private readonly warns: string[] = [];
+  private readonly notifies: ('owner' | 'admins')[] = [];
+  private readonly records: string[] = [];
+  /** Why the last action added was dropped or what it replaced. */
+  reason = '';
+
+  /** Merges one action: whether it was kept, dropped or replaced an earlier one (see `reason`). */
+  add(a: IrAction): MergeStep['outcome'] {
+    switch (a.type) {
+      case 'recall':
+        if (this.recall) return this.because('dropped', 'already recalled');
+        this.recall = true;
+        return 'kept';
+      case 'remove':
+        if (this.remove) return this.because('dropped', 'already removed');
+        this.remove = true;
+        return 'kept';
+      case 'mute': {
+        const mute = this.mute;
+        if (mute === null) this.mute = a.ms;
+        else if (a.ms > mute) {
+          this.mute = a.ms;
+          return this.because('replaced', `longer than the mute of ${mute} ms`);
+        } else return this.because('dropped', `a mute of ${mute} ms is at least as long`);
+        return 'kept';
+      }
+      case 'blacklist': {
+        const b = this.blacklist;
+        if (b === null) this.blacklist = a.scope;
+        else if (SCOPE_RANK[a.scope] > SCOPE_RANK[b]) {
+          this.blacklist = a.scope;
+          return this.because('replaced', `wider than the ${b} blacklist`);
+        } else return this.because('dropped', `the ${b} blacklist is at least as wide`);
+        return 'kept';
+      }
+      case 'warn':
+        if (this.warns.includes(a.text)) return this.because('dropped', 'the same warning text is already given');
+        this.warns.push(a.text);
+        return 'kept';
+      case 'notify':
+        if (this.notifies.includes(a.target)) return this.because('dropped', `the ${a.target} is already notified`);
+        this.notifies.push(a.target);
+        return 'kept';
+      case 'record':
+        if (this.records.includes(a.category)) return this.because('dropped', 'the category is already recorded');
+        this.records.push(a.category);
+        return 'kept';
+    }
+  }
+
+  private because(outcome: MergeStep['outcome'], reason: string): MergeStep['outcome'] {
+    this.reason = reason;
+    return outcome;
+  }
+
+  /** The merged actions, in ACTION_ORDER; a mute ends `ms` after `at`. */
+  result(at: number): DecisionAction[] {
+    const out: DecisionAction[] = [];
+    if (this.recall) out.push({ type: 'recall' });
+    if (this.remove) out.push({ type: 'remove' });
+    if (this.mute !== null) out.push({ type: 'mute', ms: this.mute, until: iso(at + this.mute) });
+    if (this.blacklist !== null) out.push({ type: 'blacklist', scope: this.blacklist });
+    for (const text of this.warns) out.push({ type: 'warn', text });
+    for (const target of this.notifies) out.push({ type: 'notify', target });
+    for (const category of this.records) out.push({ type: 'record', category });
+    // The pushes above follow ACTION_ORDER; this keeps the two from drifting apart.
+    if (out.length > 1) out.sort((x, y) => ORDER_INDEX.get(x.type)! - ORDER_INDEX.get(y.type)!);
+    return out;
+  }
+}
+
+/**
+ * Merges the actions of every firing (see ActionMerge); `log` gets every step, as `explain`
+ * shows it.
+ */
 export function mergeActions(firings: readonly RuleFiring[], at: number, log?: MergeStep[]): DecisionAction[] {
-  let recall = false;
-  let remove = false;
-  let mute: number | null = null;
-  let blacklist: BlacklistScope | null = null;
-  const warns: string[] = [];
-  const notifies: ('owner' | 'admins')[] = [];
-  const records: string[] = [];
+  const merge = new ActionMerge();
   let previous: readonly IrAction[] | null = null;
   for (const f of firings) {
     // Merging the same list of actions twice in a row changes nothing: every action of the
@@ -179,94 +250,18 @@ export function mergeActions(firings: readonly RuleFiring[], at: number, log?: M
     if (f.actions === previous && log === undefined) continue;
     previous = f.actions;
     for (const a of f.actions) {
-      let outcome: MergeStep['outcome'] = 'kept';
-      let reason: string | undefined;
-      switch (a.type) {
-        case 'recall':
-          if (recall) (outcome = 'dropped'), (reason = 'already recalled');
-          recall = true;
-          break;
-        case 'remove':
-          if (remove) (outcome = 'dropped'), (reason = 'already removed');
-          remove = true;
-          break;
-        case 'mute':
-          if (mute === null) mute = a.ms;
-          else if (a.ms > mute) (outcome = 'replaced'), (reason = `longer than the mute of ${mute} ms`), (mute = a.ms);
-          else (outcome = 'dropped'), (reason = `a mute of ${mute} ms is at least as long`);
-          break;
-        case 'blacklist':
-          if (blacklist === null) blacklist = a.scope;
-          else if (SCOPE_RANK[a.scope] > SCOPE_RANK[blacklist]) (outcome = 'replaced'), (reason = `wider than the ${blacklist} blacklist`), (blacklist = a.scope);
-          else (outcome = 'dropped'), (reason = `the ${blacklist} blacklist is at least as wide`);
-          break;
-        case 'warn':
-          if (warns.includes(a.text)) (outcome = 'dropped'), (reason = 'the same warning text is already given');
-          else warns.push(a.text);
-          break;
-        case 'notify':
-          if (notifies.includes(a.target)) (outcome = 'dropped'), (reason = `the ${a.target} is already notified`);
-          else notifies.push(a.target);
-          break;
-        case 'record':
-          if (records.includes(a.category)) (outcome = 'dropped'), (reason = 'the category is already recorded');
-          else records.push(a.category);
-          break;
-      }
-      log?.push({ rule: f.rule, trigger: f.trigger, triggerIndex: f.triggerIndex, action: a, outcome, ...(reason ? { reason } : {}) });
+      const outcome = merge.add(a);
+      log?.push({ rule: f.rule, trigger: f.trigger, triggerIndex: f.triggerIndex, action: a, outcome, ...(outcome !== 'kept' ? { reason: merge.reason } : {}) });
     }
   }
-  const out: DecisionAction[] = [];
-  if (recall) out.push({ type: 'recall' });
-  if (remove) out.push({ type: 'remove' });
-  if (mute !== null) out.push({ type: 'mute', ms: mute, until: iso(at + mute) });
-  if (blacklist !== null) out.push({ type: 'blacklist', scope: blacklist });
-  for (const text of warns) out.push({ type: 'warn', text });
-  for (const target of notifies) out.push({ type: 'notify', target });
-  for (const category of records) out.push({ type: 'record', category });
-  // The pushes above follow ACTION_ORDER; this keeps the two from drifting apart.
-  if (out.length > 1) out.sort((x, y) => ORDER_INDEX.get(x.type)! - ORDER_INDEX.get(y.type)!);
-  return out;
+  return merge.result(at);
 }
 
-/** One match per rule and trigger, with the first evidence of the first firing. */
-export function matchesOf(firings: readonly RuleFiring[]): Match[] {
-  // A policy returns firings in IR order: rule by rule, rules sorted by name. While the rules
-  // keep ascending, a (rule, trigger) seen before can only be among the current rule's matches,
-  // so no set of keys is needed; firings in any other order take the general path. The array is
-  // made at its largest size at once and cut to length: grown push by push, it would be copied
-  // a dozen times for the hundreds of matches of a message with a link.
-  const out: Match[] = new Array<Match>(firings.length);
-  let n = 0;
-  let rule: string | null = null;
-  let runStart = 0;
-  for (let i = 0; i < firings.length; i++) {
-    const f = firings[i];
-    if (f.rule !== rule) {
-      if (rule !== null && !(f.rule > rule)) return matchesInAnyOrder(firings);
-      rule = f.rule;
-      runStart = n;
-    } else {
-      let seen = false;
-      for (let j = runStart; j < n; j++) if (out[j].trigger === f.trigger) seen = true;
-      if (seen) continue;
-    }
-    out[n++] = { rule: f.rule, trigger: f.trigger, evidence: f.evidence[0] };
-  }
-  out.length = n;
-  return out;
-}
-
-function matchesInAnyOrder(firings: readonly RuleFiring[]): Match[] {
-  const out: Match[] = [];
-  const seen = new Set<string>();
-  for (const f of firings) {
-    const key = `${f.rule}\u0000${f.trigger}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push({ rule: f.rule, trigger: f.trigger, evidence: f.evidence[0] });
-  }
-  return out;
+/** Merges lists of actions in order, as `mergeActions` merges the firings that carry them. */
+export function mergeActionLists(lists: readonly (readonly IrAction[])[], at: number): DecisionAction[] {
+  const merge = new ActionMerge();
+  for (const list of lists) for (const a of list) merge.add(a);
+  return merge.result(at);
 }
 
 /** The state a policy may ask about while deciding one message; reused between messages. */
@@ -368,11 +363,16 @@ function decisionLogic(policy: CompiledPolicy, store: Store, prefetch: boolean, 
     }
     state.reset(msg);
     if (prefetch) yield* prefetchState(msg);
-    const firings = policy.evaluateMessage(msg, state);
-    if (firings.length === 0) return ALLOWED();
+    let outcome: MessageOutcome | null;
+    if (trace) {
+      // `explain` keeps every firing with all its evidence, and every step of the merge.
+      trace.firings = policy.evaluateMessage(msg, state);
+      outcome = outcomeOfFirings(trace.firings);
+    } else outcome = policy.decideMessage(msg, state);
+    if (outcome === null) return ALLOWED();
     // What follows runs only for the messages that fire a rule; as a generator of its own it
     // keeps this one, which every message creates, small.
-    return yield* applyFirings(msg, firings, trace);
+    return yield* applyOutcome(msg, outcome, trace);
   }
 
   /** For an asynchronous store: fetches what the (synchronous) policy may ask before it runs. */
@@ -391,10 +391,9 @@ function decisionLogic(policy: CompiledPolicy, store: Store, prefetch: boolean, 
   }
 
   /** The decision on a message that fired rules: actions merged, state changed, ladders climbed. */
-  function* applyFirings(msg: MessageEvent, firings: RuleFiring[], trace: DecisionTrace | undefined): Steps<Decision> {
+  function* applyOutcome(msg: MessageEvent, outcome: MessageOutcome, trace: DecisionTrace | undefined): Steps<Decision> {
     const sender = msg.sender.id;
-    if (trace) trace.firings = firings;
-    const actions = mergeActions(firings, msg.at, trace?.merge);
+    const actions = trace ? mergeActions(trace.firings, msg.at, trace.merge) : mergeActionLists(outcome.actions, msg.at);
     let allowed = true;
     const recorded: string[] = [];
     for (const a of actions) {
@@ -419,7 +418,7 @@ function decisionLogic(policy: CompiledPolicy, store: Store, prefetch: boolean, 
           break;
       }
     }
-    const d: Decision = { allowed, actions, matches: matchesOf(firings) };
+    const d: Decision = { allowed, actions, matches: outcome.matches };
     if (recorded.length > 0) {
       d.recorded = recorded;
       // A recorded category climbs the ladders like a reported violation of the sender.

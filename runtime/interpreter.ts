@@ -11,6 +11,7 @@ import type { IrKeyword, IrPolicySet, IrRule } from './ir.ts';
 import { isLinkAllowed, prepareLinkPattern, type LinkMatcher } from './links.ts';
 import { normalizeKeyword, normalizeText } from './normalize-reference.ts';
 import { isWholeWord, linksInText, textLength } from './text-semantics.ts';
+import { outcomeOfFirings } from './outcome.ts';
 
 /** A keyword prepared for matching. */
 export interface PreparedKeyword {
@@ -237,6 +238,9 @@ export function interpretIr(ir: IrPolicySet): InterpretedPolicy {
       const out: RuleFiring[] = [];
       for (const i of byGroup.get(msg.group) ?? []) out.push(...evaluateRule(rules[i], msg, state));
       return out;
+    },
+    decideMessage(msg, state) {
+      return outcomeOfFirings(this.evaluateMessage(msg, state));
     },
     traceKeywords(group, text) {
       return (byGroup.get(group) ?? []).filter((i) => rules[i].keywords.length > 0).map((i) => keywordHits(rules[i], text));
