@@ -216,15 +216,16 @@ export class MessageContext {
 
   private messageLinks(): MessageLink[] {
     if (this.links) return this.links;
-    const core = this.core;
     const out: MessageLink[] = [];
-    const add = (link: string, index: number, start: number, end: number) => {
-      const parsed = parseLink(link);
-      out.push({ link, index, start, end, parsed, allowed: parsed ? core.allowedLinkLists(parsed) : core.noLinkLists });
-    };
-    this.msg.links.forEach((l, i) => add(l, i, -1, -1));
-    for (const t of linksInText(this.msg.text)) add(t.link, -1, t.start, t.end);
+    const links = this.msg.links;
+    for (let i = 0; i < links.length; i++) out.push(this.messageLink(links[i], i, -1, -1));
+    for (const t of linksInText(this.msg.text)) out.push(this.messageLink(t.link, -1, t.start, t.end));
     return (this.links = out);
+  }
+
+  private messageLink(link: string, index: number, start: number, end: number): MessageLink {
+    const parsed = parseLink(link);
+    return { link, index, start, end, parsed, allowed: parsed ? this.core.allowedLinkLists(parsed) : this.core.noLinkLists };
   }
 
   // Evidence by whitelist, per message: rules that share a whitelist (a thousand rules often
