@@ -12,7 +12,7 @@
 // the message carries links, mini-programs, cards, images or identities, the rules with such a
 // trigger. Only candidates run their shape function; a rule with none of these cannot fire.
 // Candidates run in rule order, so firings come out in IR order, as the interpreter's do.
-import type { CompiledPolicy, Evidence, MessageInput, MessageOutcome, RuleFiring, StateQueries } from './compiled-policy.ts';
+import type { CompiledPolicy, Evidence, MessageInput, RuleFiring, StateQueries } from './compiled-policy.ts';
 import { openBlob, blobFromBase64, stringAt, type Blob } from './data-blob.ts';
 import type { IrContactQuota, IrLadder, IrNormalizeStep } from './ir.ts';
 import { parseLink, type ParsedLink } from './links.ts';
