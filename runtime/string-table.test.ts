@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { encodeBlob, encodeStrings, openBlob, stringAt, blobFromBase64, blobToBase64 } from './data-blob.ts';
-import { buildStringTable, StringTable } from './string-table.ts';
+import { buildStringTable, FILTER_MIN_KEYS, StringTable } from './string-table.ts';
 
 function table(keys: string[], values?: number[]): StringTable {
   return new StringTable(openBlob(encodeBlob(buildStringTable('t', keys, values))), 't');
@@ -73,5 +73,37 @@ describe('data blob', () => {
       expect(() => blob.u8('missing')).toThrow(/missing/);
     }
     expect(() => openBlob(new Uint8Array(32))).toThrow(/not a Hush data blob/);
+  });
+});
+
+describe('StringTable filter', () => {
+  const keys = Array.from({ length: 50_000 }, (_, i) => `c-${(i * 7919).toString(36)}`);
+  const t = table(keys, keys.map((_, i) => i));
+  const others = Array.from({ length: 20_000 }, (_, i) => `nobody-${i}`);
+
+  it('is there only from FILTER_MIN_KEYS keys on', () => {
+    expect(table(keys.slice(0, FILTER_MIN_KEYS - 1)).filterRejects(others)).toBeNull();
+    expect(t.filterRejects(others)).not.toBeNull();
+  });
+
+  it('never turns a key away, and turns away nearly every other string', () => {
+    expect(t.filterRejects(keys)).toBe(0);
+    expect(keys.every((k, i) => t.get(k) === i)).toBe(true);
+    // 8 to 16 bits a key, 6 probes: well under 5% false positives.
+    expect(t.filterRejects(others)!).toBeGreaterThan(0.95);
+    expect(others.some((o) => t.has(o))).toBe(false);
+  });
+
+  it('keeps exact membership for any string in front of a filter (fast-check)', () => {
+    const big = [...keys.slice(0, FILTER_MIN_KEYS), '\ud800', 'a\udc00', '加微信', '__proto__', 'x'.repeat(300)];
+    const tb = table(big);
+    const set = new Set(big);
+    expect(tb.filterRejects(big)).toBe(0);
+    fc.assert(
+      fc.property(fc.array(anyString, { maxLength: 40 }), (probes) => {
+        for (const p of probes) expect(tb.has(p)).toBe(set.has(p));
+      }),
+    );
+    for (const k of big) expect(tb.has(k)).toBe(true);
   });
 });
