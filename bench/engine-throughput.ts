@@ -19,6 +19,8 @@ import { createEngine } from '../runtime/engine.ts';
 export interface Throughput {
   perSecond: number;
   perCpuSecond: number;
+  /** The slowest and the fastest round, by the wall clock. */
+  range: [number, number];
   notAllowed: number;
   events: number;
   /** Matches per decision, on average. */
@@ -62,7 +64,14 @@ export function throughput(policy: CompiledPolicy, events: readonly unknown[], r
     cpuRates.push(events.length / ((cpu.user + cpu.system) / 1e6));
     notAllowed = blocked;
   }
-  return { perSecond: median(rates), perCpuSecond: median(cpuRates), notAllowed, events: events.length, matches: matches / Math.max(1, events.length) };
+  return {
+    perSecond: median(rates),
+    perCpuSecond: median(cpuRates),
+    range: [Math.min(...rates), Math.max(...rates)],
+    notAllowed,
+    events: events.length,
+    matches: matches / Math.max(1, events.length),
+  };
 }
 
 /** Plain messages: no link and no mini-program. */

@@ -264,12 +264,13 @@ async function main(): Promise<void> {
   const cpu = cpus()[0]?.model.replace(/\s+/g, ' ').trim() ?? 'unknown CPU';
   const pct = (t: Throughput) => `${((t.notAllowed / t.events) * 100).toFixed(1)}%`;
   const count = (n: number) => n.toLocaleString('en-US');
+  const spread = (t: Throughput) => `${Math.round(t.range[0] / 1000)}k–${Math.round(t.range[1] / 1000)}k`;
   const rows = [
-    ['generated code', rate(own.all.perSecond), rate(own.all.perCpuSecond), pct(own.all), `${count(own.all.events)} events, median of ${ROUNDS}`],
-    ['generated code, plain messages only', rate(own.plain.perSecond), rate(own.plain.perCpuSecond), pct(own.plain), `${count(own.plain.events)} events, median of ${ROUNDS}`],
-    ['generated code, messages with a link or mini-program only', rate(own.other.perSecond), rate(own.other.perCpuSecond), pct(own.other), `${count(own.other.events)} events (${own.other.matches.toFixed(0)} rules fire on each, on average), median of ${ROUNDS}`],
-    ['generated code, in the bench process (beside the IR and the interpreter)', rate(inProcess.perSecond), rate(inProcess.perCpuSecond), pct(inProcess), `${count(inProcess.events)} events, median of ${ROUNDS}`],
-    ['interpreter', rate(interp.perSecond), rate(interp.perCpuSecond), pct(interp), `${count(INTERPRETER_EVENTS)} events, 1 pass`],
+    ['generated code', rate(own.all.perSecond), spread(own.all), rate(own.all.perCpuSecond), pct(own.all), `${count(own.all.events)} events, median of ${ROUNDS}`],
+    ['generated code, plain messages only', rate(own.plain.perSecond), spread(own.plain), rate(own.plain.perCpuSecond), pct(own.plain), `${count(own.plain.events)} events, median of ${ROUNDS}`],
+    ['generated code, messages with a link or mini-program only', rate(own.other.perSecond), spread(own.other), rate(own.other.perCpuSecond), pct(own.other), `${count(own.other.events)} events (${own.other.matches.toFixed(0)} rules fire on each, on average), median of ${ROUNDS}`],
+    ['generated code, in the bench process (beside the IR and the interpreter)', rate(inProcess.perSecond), spread(inProcess), rate(inProcess.perCpuSecond), pct(inProcess), `${count(inProcess.events)} events, median of ${ROUNDS}`],
+    ['interpreter', rate(interp.perSecond), '', rate(interp.perCpuSecond), pct(interp), `${count(INTERPRETER_EVENTS)} events, 1 pass`],
   ];
   const section = [
     '## Engine',
@@ -285,8 +286,8 @@ async function main(): Promise<void> {
     'the bench process, which also holds the IR and the interpreter, gives the row marked as such.',
     `Target: ${TARGET_PER_SECOND.toLocaleString('en-US')} decisions/s. The first ${COMPARE.toLocaleString('en-US')} decisions of both implementations are compared: ${disagreements.length === 0 ? 'identical' : `${disagreements.length} DISAGREE`}.`,
     '',
-    '| implementation | decisions/s | per CPU second | not allowed | run |',
-    '| --- | ---: | ---: | ---: | --- |',
+    '| implementation | decisions/s | rounds (slowest–fastest) | per CPU second | not allowed | run |',
+    '| --- | ---: | ---: | ---: | ---: | --- |',
     ...rows.map((r) => `| ${r.join(' | ')} |`),
     '',
     '| step | figure |',
