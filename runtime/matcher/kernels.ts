@@ -451,6 +451,35 @@ export function pairsKernel(
   cap: number,
 ) {
   const limit = cap * 2;
+  // The node of every keyword prefix of two classes (x, y), hashed by x·K + y into (key, node)
+  // pairs: where the pair bit is set, the walk's first step is one probe instead of a binary
+  // search among the children of x's node (for Chinese, often hundreds). Nodes of depth 2 are
+  // consecutive (breadth-first numbering).
+  const d2From = first[first[0]];
+  const d2To = first[first[1]];
+  let pairSize = 16;
+  while (pairSize < 2 * (d2To - d2From)) pairSize *= 2;
+  const pairShiftBits = 32 - Math.log2(pairSize);
+  const pairNode = new Int32Array(2 * pairSize).fill(-1);
+  for (let a = first[0]; a < first[1]; a++) {
+    for (let v = first[a]; v < first[a + 1]; v++) {
+      const key = label[a] * K + label[v];
+      let q = Math.imul(key, 0x9e3779b1) >>> pairShiftBits;
+      while (pairNode[2 * q] !== -1) q = (q + 1) & (pairSize - 1);
+      pairNode[2 * q] = key;
+      pairNode[2 * q + 1] = v;
+    }
+  }
+  /** The node of the two-class prefix `key` (x·K + y), or -1. */
+  function prefixNode(key: number): number {
+    let q = Math.imul(key, 0x9e3779b1) >>> pairShiftBits;
+    for (;;) {
+      const k = pairNode[2 * q];
+      if (k === key) return pairNode[2 * q + 1];
+      if (k === -1) return -1;
+      q = (q + 1) & (pairSize - 1);
+    }
+  }
   function child(v: number, c: number): number {
     let lo = first[v];
     let hi = first[v + 1] - 1;
@@ -537,8 +566,7 @@ export function pairsKernel(
             h += 2;
           }
           if (x >= 3) {
-            const a = rootChild[x];
-            const v = a < 0 ? -1 : child(a, y);
+            const v = prefixNode(x * K + y);
             if (v >= 0) {
               h = walk(text, v, i + 1, h, n);
               if (h < 0) return h === -1 ? slow(text, onHit) : long(text, onHit);
