@@ -607,12 +607,10 @@ export function createCompiledPolicy(
       const wide = select(msg, state);
       if (wide < 0) return [];
       const out: RuleFiring[] = [];
-      const info = x.info;
-      const list = cands.list;
-      if (wide === 0 && list.length * 8 < info.rules.length) {
-        for (const r of list) shapes[shapeOf[r]](msg, x, out, r, params[r]);
+      if (fewCandidates(wide)) {
+        for (const r of cands.list) shapes[shapeOf[r]](msg, x, out, r, params[r]);
       } else {
-        const rules = info.rules;
+        const rules = x.info.rules;
         for (let i = 0; i < rules.length; i++) {
           const r = rules[i];
           if ((kinds[r] & wide) !== 0 || cands.has(r)) shapes[shapeOf[r]](msg, x, out, r, params[r]);
@@ -623,14 +621,12 @@ export function createCompiledPolicy(
     decideMessage(msg, state) {
       const wide = select(msg, state);
       if (wide < 0) return null;
-      const info = x.info;
-      const list = cands.list;
-      if (wide === 0 && list.length * 8 < info.rules.length) {
-        const out = new OutcomeBuilder(list.length);
-        for (const r of list) decides[shapeOf[r]](msg, x, out, r, params[r]);
-        return out.finish();
+      if (fewCandidates(wide)) {
+        const few = new OutcomeBuilder(cands.list.length);
+        for (const r of cands.list) decides[shapeOf[r]](msg, x, few, r, params[r]);
+        return few.finish();
       }
-      const rules = info.rules;
+      const rules = x.info.rules;
       const out = new OutcomeBuilder(rules.length);
       for (let i = 0; i < rules.length; i++) {
         const r = rules[i];
@@ -639,6 +635,11 @@ export function createCompiledPolicy(
       return out.finish();
     },
   };
+
+  /** Only marked candidates, few enough to run sorted rather than walking the whole rule set. */
+  function fewCandidates(wide: number): boolean {
+    return wide === 0 && cands.list.length * 8 < x.info.rules.length;
+  }
 
   /**
    * Prepares the context of a message and selects its candidate rules: -1 when no rule can
@@ -682,7 +683,7 @@ export function createCompiledPolicy(
     const list = cands.list;
     if (list.length === 0 && wide === 0) return -1;
     // A few candidates: sorted, they are run in rule order.
-    if (wide === 0 && list.length * 8 < info.rules.length && list.length > 1) list.sort((a, b) => a - b);
+    if (fewCandidates(wide) && list.length > 1) list.sort((a, b) => a - b);
     return wide;
   }
 }
