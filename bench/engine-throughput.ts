@@ -12,9 +12,9 @@
 // ROUNDS fresh engines (empty in-memory store each), after a warm-up.
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { compiledRuntime } from '../runtime/compiled-support.ts';
-import type { CompiledPolicy } from '../runtime/compiled-policy.ts';
-import { createEngine } from '../runtime/engine.ts';
+import { compiledRuntime } from '../runtime/policy/generated/compiled-support.ts';
+import type { CompiledPolicy } from '../runtime/policy/compiled-policy.ts';
+import { createEngine } from '../runtime/engine/engine.ts';
 
 export interface Throughput {
   perSecond: number;

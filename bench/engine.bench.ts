@@ -7,7 +7,7 @@
 // disagreement fails the run. It also reports the compile time, the module's load time (data
 // inline as base64 or in the sidecar file: the measurement behind DEFAULT_INLINE_LIMIT), and the
 // enterprise blacklist's memory in the two layouts considered (the hash table of
-// runtime/string-table.ts, and a sorted joined string with an offsets table).
+// runtime/policy/generated/string-table.ts, and a sorted joined string with an offsets table).
 //
 //   node bin/run-ts.js bench/engine.bench.ts [--events N] [--rounds N] [--results]
 //
@@ -18,13 +18,13 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { cpus, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { compileToModule, type CompiledModule } from '../compiler/ir-to-ts.ts';
-import { policySetToIr } from '../compiler/policy-set-to-ir.ts';
-import { compiledRuntime } from '../runtime/compiled-support.ts';
-import type { CompiledPolicy } from '../runtime/compiled-policy.ts';
-import { createEngine } from '../runtime/engine.ts';
+import { compileToModule, type CompiledModule } from '../compiler/codegen/ir-to-ts.ts';
+import { policySetToIr } from '../compiler/lower/policy-set-to-ir.ts';
+import { compiledRuntime } from '../runtime/policy/generated/compiled-support.ts';
+import type { CompiledPolicy } from '../runtime/policy/compiled-policy.ts';
+import { createEngine } from '../runtime/engine/engine.ts';
 import { isPlain, throughput, type Throughput } from './engine-throughput.ts';
-import { interpretIr } from '../runtime/interpreter.ts';
+import { interpretIr } from '../runtime/policy/interpreter.ts';
 import type { IrPolicySet } from '../runtime/ir.ts';
 import { DEFAULT_OUT, DEFAULT_SEED, generatePolicySet, ROOT, type Manifest } from '../scripts/gen-policy-set.ts';
 import { int, mulberry32, pick, type Random } from '../scripts/seeded.ts';
@@ -143,7 +143,7 @@ function coldLoad(dir: string): Load {
   writeFileSync(
     script,
     [
-      `import { compiledRuntime } from ${JSON.stringify(pathToFileURL(join(ROOT, 'runtime/compiled-support.ts')).href)};`,
+      `import { compiledRuntime } from ${JSON.stringify(pathToFileURL(join(ROOT, 'runtime/policy/generated/compiled-support.ts')).href)};`,
       'const gc = (globalThis as { gc?: () => void }).gc!;',
       'gc();',
       'const m0 = process.memoryUsage();',

@@ -6,8 +6,8 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { IrPolicySet } from '../runtime/ir.ts';
-import type { CompiledPolicy } from '../runtime/compiled-policy.ts';
-import { interpretIr, type InterpretedPolicy } from '../runtime/interpreter.ts';
+import type { CompiledPolicy } from '../runtime/policy/compiled-policy.ts';
+import { interpretIr, type InterpretedPolicy } from '../runtime/policy/interpreter.ts';
 import { UsageError, type CliIO } from './io.ts';
 import { renderDiagnostics } from './render/index.ts';
 
@@ -22,20 +22,6 @@ export interface LoadedPolicy {
   engine: EngineChoice;
 }
 
-/** `root`: the policy set's folder, whose fresh `.hush/` module is used when there is one. */
-type LoadCompiled = (ir: IrPolicySet, options?: { root?: string }) => CompiledPolicy | Promise<CompiledPolicy>;
-
-/** The code generator's loader (`loadCompiledPolicy` of compiler/ir-to-ts.ts), when it is there. */
-async function codegen(): Promise<LoadCompiled | null> {
-  try {
-    // A computed specifier: the code generator may not be part of this build.
-    const m = (await import(new URL('../compiler/ir-to-ts.ts', import.meta.url).href)) as { loadCompiledPolicy?: unknown };
-    return typeof m.loadCompiledPolicy === 'function' ? (m.loadCompiledPolicy as LoadCompiled) : null;
-  } catch {
-    return null;
-  }
-}
-
 /**
  * Loads a policy set. Returns null after writing its diagnostics to stderr when the set has an
  * error; throws a UsageError for a path that does not exist.
@@ -43,7 +29,7 @@ async function codegen(): Promise<LoadCompiled | null> {
 export async function loadPolicy(paths: string[], io: CliIO, engine?: EngineChoice): Promise<LoadedPolicy | null> {
   const missing = paths.filter((p) => !existsSync(resolve(io.cwd, p)));
   if (missing.length > 0) throw new UsageError(`no such file or folder: ${missing.join(', ')}`);
-  const { policySetToIr } = await import('../compiler/policy-set-to-ir.ts');
+  const { policySetToIr } = await import('../compiler/lower/policy-set-to-ir.ts');
   const r = policySetToIr(paths, { cwd: io.cwd });
   if (r.check.files.length === 0 && r.diagnostics.length === 0) {
     throw new UsageError(`no policy files (.policy, .policy.yaml) in ${paths.join(', ')}`);
@@ -62,13 +48,11 @@ export async function loadPolicy(paths: string[], io: CliIO, engine?: EngineChoi
   }
   const interpreter = interpretIr(r.ir);
   if (engine === 'interpreter') return { ir: r.ir, policy: interpreter, interpreter, engine: 'interpreter' };
-  const compile = await codegen();
-  if (!compile) {
-    if (engine === 'compiled') throw new UsageError('the compiled engine is not available in this build; use `--engine interpreter`');
-    return { ir: r.ir, policy: interpreter, interpreter, engine: 'interpreter' };
-  }
+  // Loaded on demand (commands that decide no event never pay for ts-morph); a failure to load
+  // it is Hush's bug and surfaces as one, never as a silent switch to the interpreter.
+  const { loadCompiledPolicy } = await import('../compiler/codegen/ir-to-ts.ts');
   try {
-    return { ir: r.ir, policy: await compile(r.ir, { root: r.check.model.root }), interpreter, engine: 'compiled' };
+    return { ir: r.ir, policy: await loadCompiledPolicy(r.ir, { root: r.check.model.root }), interpreter, engine: 'compiled' };
   } catch (e) {
     // The interpreter decides alike; a code generation failure is Hush's bug, not the user's.
     if (engine === 'compiled') throw e;

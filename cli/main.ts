@@ -2,7 +2,7 @@
 // command returns an exit status (0 ok, 1 failed, 2 bad usage); nothing here prints a stack
 // trace for a user's mistake.
 import { Command, CommanderError } from 'commander';
-import { StoreError } from '../runtime/store.ts';
+import { StoreError } from '../runtime/store/store.ts';
 import { EXIT, processIO, UsageError, type CliIO } from './io.ts';
 import { commands } from './commands/index.ts';
 

@@ -5,8 +5,8 @@
 // unreachable server): the command reports its code and exits 2, and the file is left as it was.
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { MemoryStore } from '../runtime/memory-store.ts';
-import { StoreError, type AsyncStore, type Store } from '../runtime/store.ts';
+import { MemoryStore } from '../runtime/store/memory-store.ts';
+import { StoreError, type AsyncStore, type Store } from '../runtime/store/store.ts';
 import { UsageError } from './io.ts';
 
 export const STORE_HELP = 'where state lives: memory, sqlite (.hush/state.db), sqlite:PATH or redis://HOST:PORT[/DB][?prefix=P]';
@@ -23,11 +23,11 @@ export async function openStore(spec: string, cwd: string, options: { mustExist?
     if (spec === 'sqlite' || spec.startsWith('sqlite:')) {
       const file = resolve(cwd, spec === 'sqlite' ? DEFAULT_SQLITE : spec.slice('sqlite:'.length));
       if (!options.mustExist) mkdirSync(dirname(file), { recursive: true });
-      const { SqliteStore } = await import('../runtime/sqlite-store.ts');
+      const { SqliteStore } = await import('../runtime/store/sqlite-store.ts');
       return { kind: 'sync', store: new SqliteStore(file, { mustExist: options.mustExist }), where: file };
     }
     if (spec.startsWith('redis://') || spec.startsWith('rediss://')) {
-      const { RedisStore } = await import('../runtime/redis-store.ts');
+      const { RedisStore } = await import('../runtime/store/redis-store.ts');
       // `?prefix=…` sets the key prefix (default `hush:`), so deployments and tests can share a server.
       const url = new URL(spec);
       const prefix = url.searchParams.get('prefix') ?? undefined;

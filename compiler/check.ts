@@ -7,11 +7,11 @@ import { resolve } from 'node:path';
 import { diagnostic, sortDiagnostics, START_RANGE, type Diagnostic } from '../language/diagnostic.ts';
 import { parsePolicy, type ParseResult } from '../language/text-to-ast.ts';
 import { parseYamlPolicy } from '../language/yaml-to-ast.ts';
-import { astToModel, type ParsedFile } from './ast-to-model.ts';
-import { discoverFiles, type DiscoveredFile } from './discover-files.ts';
-import { ListFileReader } from './list-file.ts';
-import type { PolicySetModel } from './model.ts';
-import { passes } from './passes.ts';
+import { astToModel, type ParsedFile } from './model/ast-to-model.ts';
+import { discoverFiles, type DiscoveredFile } from './load/discover-files.ts';
+import { ListFileReader } from './load/list-file.ts';
+import type { PolicySetModel } from './model/model.ts';
+import { passes } from './checks/passes.ts';
 
 export interface CheckOptions {
   /** Unsaved editor texts by absolute path; they win over the files on disk. */

@@ -15,7 +15,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, posix, resolve } from 'node:path';
 import type * as A from '../language/ast.ts';
 import { quoteString } from '../language/string-literal.ts';
-import type { RuleModel } from '../compiler/model.ts';
+import type { RuleModel } from '../compiler/model/model.ts';
 import { enclosingBlock, innermost, nodesAt } from './ast-at.ts';
 import type { SetFile, SetState } from './policy-sets.ts';
 

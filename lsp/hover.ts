@@ -5,9 +5,9 @@
 import type * as A from '../language/ast.ts';
 import { BUILTIN_CATEGORIES } from '../language/builtins.ts';
 import { KEYWORDS } from '../language/tokens.ts';
-import type { LimitId } from '../compiler/limits-profile.ts';
-import type { LoadedList, PolicySetModel, RuleModel } from '../compiler/model.ts';
-import { listStats } from '../compiler/list-stats.ts';
+import type { LimitId } from '../compiler/load/limits-profile.ts';
+import type { LoadedList, PolicySetModel, RuleModel } from '../compiler/model/model.ts';
+import { listStats } from '../compiler/model/list-stats.ts';
 import { categoryAt, enclosingBlock, innermost, listPathAt, nodesAt, blockNameAt, type Step } from './ast-at.ts';
 import { wordDoc } from './hover-docs.ts';
 

@@ -13,9 +13,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { PolicyFile } from '../language/ast.ts';
 import { sortDiagnostics, type Diagnostic } from '../language/diagnostic.ts';
 import { checkParsed, checkPolicySet, type CheckResult } from '../compiler/check.ts';
-import { ListFileReader } from '../compiler/list-file.ts';
-import { policyFormOf } from '../compiler/discover-files.ts';
-import type { PolicySetModel } from '../compiler/model.ts';
+import { ListFileReader } from '../compiler/load/list-file.ts';
+import { policyFormOf } from '../compiler/load/discover-files.ts';
+import type { PolicySetModel } from '../compiler/model/model.ts';
 import { IncrementalParser } from './incremental-parse.ts';
 
 /** An open document as the workspace sees it. */

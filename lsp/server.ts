@@ -15,7 +15,7 @@ import { createConnection } from 'vscode-languageserver/node.js';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { formatPolicyText } from '../language/ast-to-text.ts';
 import { diagnostic, START_RANGE } from '../language/diagnostic.ts';
-import { policyFormOf } from '../compiler/discover-files.ts';
+import { policyFormOf } from '../compiler/load/discover-files.ts';
 import { quickFixes, type Fix } from './code-actions.ts';
 import { complete } from './completion.ts';
 import { hover } from './hover.ts';

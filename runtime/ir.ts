@@ -3,7 +3,7 @@
 // meaning, so the same policy set always gives the same bytes), and every node that came from
 // source carries its location. Its JSON Schema is spec/ir.schema.json. The runtime depends on
 // these types and on nothing of language/ or compiler/; the compiler lowers its checked model
-// into them (compiler/model-to-ir.ts); code generation reads only this.
+// into them (compiler/lower/model-to-ir.ts); code generation reads only this.
 
 export const IR_VERSION = 1;
 

@@ -9,11 +9,11 @@ import { join, relative } from 'node:path';
 import { processIO } from '../cli/io.ts';
 import { stringWidth } from '../cli/render/display-width.ts';
 import { loadPolicy } from '../cli/load-policy.ts';
-import { policySetToIr } from '../compiler/policy-set-to-ir.ts';
-import type { Evidence } from '../runtime/compiled-policy.ts';
-import { createEngine, type Decision } from '../runtime/engine.ts';
-import { parseEventLine } from '../runtime/events.ts';
-import { SqliteStore } from '../runtime/sqlite-store.ts';
+import { policySetToIr } from '../compiler/lower/policy-set-to-ir.ts';
+import type { Evidence } from '../runtime/policy/compiled-policy.ts';
+import { createEngine, type Decision } from '../runtime/engine/engine.ts';
+import { parseEventLine } from '../runtime/engine/events.ts';
+import { SqliteStore } from '../runtime/store/sqlite-store.ts';
 
 const root = join(import.meta.dirname, '..');
 const examples = join(root, 'examples');

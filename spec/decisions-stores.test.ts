@@ -8,11 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decideLine, decideLineAsync } from '../cli/commands/run.ts';
-import { policySetToIr } from '../compiler/policy-set-to-ir.ts';
-import { createAsyncEngine, createEngine } from '../runtime/engine.ts';
-import { interpretIr } from '../runtime/interpreter.ts';
-import { RedisStore } from '../runtime/redis-store.ts';
-import { SqliteStore } from '../runtime/sqlite-store.ts';
+import { policySetToIr } from '../compiler/lower/policy-set-to-ir.ts';
+import { createAsyncEngine, createEngine } from '../runtime/engine/engine.ts';
+import { interpretIr } from '../runtime/policy/interpreter.ts';
+import { RedisStore } from '../runtime/store/redis-store.ts';
+import { SqliteStore } from '../runtime/store/sqlite-store.ts';
 import { CLOCK, decisionCases, decisionsDir } from './decisions-runner.ts';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';

@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadProfile } from '../compiler/limits-profile.ts';
+import { loadProfile } from '../compiler/load/limits-profile.ts';
 
 const root = join(import.meta.dirname, '..');
 

@@ -15,11 +15,11 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { Converter } from 'opencc-js/cn2t';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadCompiledPolicy } from '../compiler/ir-to-ts.ts';
-import { policySetToIr } from '../compiler/policy-set-to-ir.ts';
-import type { CompiledPolicy } from '../runtime/compiled-policy.ts';
-import { createEngine } from '../runtime/engine.ts';
-import { interpretIr } from '../runtime/interpreter.ts';
+import { loadCompiledPolicy } from '../compiler/codegen/ir-to-ts.ts';
+import { policySetToIr } from '../compiler/lower/policy-set-to-ir.ts';
+import type { CompiledPolicy } from '../runtime/policy/compiled-policy.ts';
+import { createEngine } from '../runtime/engine/engine.ts';
+import { interpretIr } from '../runtime/policy/interpreter.ts';
 import type { IrPolicySet } from '../runtime/ir.ts';
 import { decisionCases, implementations, runDecisionCase } from './decisions-runner.ts';
 

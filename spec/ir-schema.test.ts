@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { irToJson, policySetToIr } from '../compiler/policy-set-to-ir.ts';
+import { irToJson, policySetToIr } from '../compiler/lower/policy-set-to-ir.ts';
 import type { IrPolicySet } from '../runtime/ir.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));

@@ -29,7 +29,7 @@ export async function runCompile(paths: string[], opts: CompileCommandOptions, i
   const missing = given.filter((p) => !existsSync(resolve(io.cwd, p)));
   if (missing.length > 0) throw new UsageError(`no such file or folder: ${missing.join(', ')}`);
   if (opts.check && opts.emit === 'ir') throw new UsageError('`--check` compares the written module; it cannot be used with `--emit ir`');
-  const { policySetToIr, irToJson } = await import('../../compiler/policy-set-to-ir.ts');
+  const { policySetToIr, irToJson } = await import('../../compiler/lower/policy-set-to-ir.ts');
   const r = policySetToIr(given, { cwd: io.cwd });
   if (r.check.files.length === 0 && r.diagnostics.length === 0) {
     throw new UsageError(`no policy files (.policy, .policy.yaml) in ${given.join(', ')}`);
@@ -52,7 +52,7 @@ export async function runCompile(paths: string[], opts: CompileCommandOptions, i
     io.stdout(irToJson(r.ir));
     return EXIT.ok;
   }
-  const { compileToModule, DEFAULT_BASE_NAME, DEFAULT_OUT_DIR } = await import('../../compiler/ir-to-ts.ts');
+  const { compileToModule, DEFAULT_BASE_NAME, DEFAULT_OUT_DIR } = await import('../../compiler/codegen/ir-to-ts.ts');
   const outDir = opts.outDir !== undefined ? resolve(io.cwd, opts.outDir) : join(r.check.model.root, DEFAULT_OUT_DIR);
   const m = compileToModule(r.ir, { baseName: DEFAULT_BASE_NAME });
   const files: [string, Uint8Array | string][] = [

@@ -5,9 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InvalidArgumentError, Option } from 'commander';
-import type { Evidence } from '../../runtime/compiled-policy.ts';
-import { createEngine, isEventError, type DecisionAction, type Explanation } from '../../runtime/engine.ts';
-import { parseEventLine } from '../../runtime/events.ts';
+import type { Evidence } from '../../runtime/policy/compiled-policy.ts';
+import { createEngine, isEventError, type DecisionAction, type Explanation } from '../../runtime/engine/engine.ts';
+import { parseEventLine } from '../../runtime/engine/events.ts';
 import type { IrAction, IrPolicySet } from '../../runtime/ir.ts';
 import { EXIT, UsageError, type CliIO } from '../io.ts';
 import { ENGINES, loadPolicy, type EngineChoice } from '../load-policy.ts';

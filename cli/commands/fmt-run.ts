@@ -9,7 +9,7 @@
 // does not exist, or no .policy file at all, is bad usage (exit 2), as for `hush check`.
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, basename, resolve } from 'node:path';
-import { discoverFiles } from '../../compiler/discover-files.ts';
+import { discoverFiles } from '../../compiler/load/discover-files.ts';
 import { formatPolicyText } from '../../language/ast-to-text.ts';
 import { diagnostic, START_RANGE, type Diagnostic } from '../../language/diagnostic.ts';
 import { EXIT, UsageError, type CliIO } from '../io.ts';

@@ -5,8 +5,8 @@
 // store `--store` names: memory for the run by default, a SQLite file, or a shared Redis.
 import { createInterface } from 'node:readline';
 import { Option } from 'commander';
-import { createAsyncEngine, createEngine, type AsyncEngine, type Engine } from '../../runtime/engine.ts';
-import { parseEventLine } from '../../runtime/events.ts';
+import { createAsyncEngine, createEngine, type AsyncEngine, type Engine } from '../../runtime/engine/engine.ts';
+import { parseEventLine } from '../../runtime/engine/events.ts';
 import { EXIT, type CliIO } from '../io.ts';
 import { ENGINES, loadPolicy, type EngineChoice } from '../load-policy.ts';
 import { openStore, STORE_HELP } from '../store-option.ts';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RedisStore } from '../../runtime/redis-store.ts';
+import { RedisStore } from '../../runtime/store/redis-store.ts';
 
 const HUSH = resolve(dirname(fileURLToPath(import.meta.url)), '../../bin/hush.js');
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';

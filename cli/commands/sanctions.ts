@@ -2,9 +2,9 @@
 // persistent store (the SQLite file or Redis that `hush run --store` wrote), with their steps and
 // end times; `--all` lists ended and lifted ones too. It reads state only: nothing is changed.
 import { Option } from 'commander';
-import { isActive, sanctionView, type SanctionView } from '../../runtime/ladders.ts';
-import { parseTime } from '../../runtime/events.ts';
-import type { SanctionRecord } from '../../runtime/store.ts';
+import { isActive, sanctionView, type SanctionView } from '../../runtime/engine/ladders.ts';
+import { parseTime } from '../../runtime/engine/events.ts';
+import type { SanctionRecord } from '../../runtime/store/store.ts';
 import { EXIT, UsageError, type CliIO } from '../io.ts';
 import { DEFAULT_SQLITE, openStore, STORE_HELP } from '../store-option.ts';
 import type { RegisterCommand } from './index.ts';

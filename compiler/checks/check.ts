@@ -1,7 +1,7 @@
 // The shape of a check: a function over the checked model that reports through `accept`.
 import type { Diagnostic, Range, RelatedInformation, Severity } from '../../language/diagnostic.ts';
 import { diagnostic } from '../../language/diagnostic.ts';
-import type { Loc, PolicySetModel } from '../model.ts';
+import type { Loc, PolicySetModel } from '../model/model.ts';
 
 export type Accept = (d: Diagnostic) => void;
 export type Check = (model: PolicySetModel, accept: Accept) => void;

@@ -2,7 +2,7 @@
 // of the same rule (the longer one can never add a match: the shorter fires wherever it does).
 // Keywords are compared after the rule's case and width normalisation, as the matcher will.
 import type { NormalizeStep } from '../../language/builtins.ts';
-import { entryLoc, type RuleModel } from '../model.ts';
+import { entryLoc, type RuleModel } from '../model/model.ts';
 import { at, type Check } from './check.ts';
 
 function comparable(steps: NormalizeStep[]): (s: string) => string {

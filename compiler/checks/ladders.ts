@@ -5,7 +5,7 @@
 // holds sanctions without a duration and says when they end (`restore within`); its 24-hour
 // maximum is a documented limit, checked with the other limits.
 import type * as A from '../../language/ast.ts';
-import { hasSyntaxErrorIn, type LadderModel } from '../model.ts';
+import { hasSyntaxErrorIn, type LadderModel } from '../model/model.ts';
 import { at, locOf, type Accept, type Check } from './check.ts';
 
 export const checkLadders: Check = (model, accept) => {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkPolicySet } from '../check.ts';
-import { loadProfile, type LimitId } from '../limits-profile.ts';
+import { loadProfile, type LimitId } from '../load/limits-profile.ts';
 
 const profile = loadProfile('wecom-4.1.36')!;
 const max = (id: LimitId) => profile.byId.get(id)!.max!;

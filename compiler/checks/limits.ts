@@ -5,10 +5,10 @@
 // each limit has its own code `hush/limit/<id>`. Entries are counted once each (duplicates are a
 // lint of their own).
 import { formatDuration } from '../../language/duration.ts';
-import { compareVersions, limitCode, limitMs, type LimitId } from '../limits-profile.ts';
-import type { LoadedList, PolicySetModel, RuleModel } from '../model.ts';
+import { compareVersions, limitCode, limitMs, type LimitId } from '../load/limits-profile.ts';
+import type { LoadedList, PolicySetModel, RuleModel } from '../model/model.ts';
 import { at, n, type Accept, type Check } from './check.ts';
-import { listStats } from '../list-stats.ts';
+import { listStats } from '../model/list-stats.ts';
 
 /** The number of distinct values over lists, and the list at which the running count passes `max`. */
 function countDistinct(lists: LoadedList[], max: number | null): { count: number; over?: LoadedList } {

@@ -1,7 +1,7 @@
 // Lints and errors on lists: entries repeated within a list, and customers that are both exempt
 // and blacklisted (an error: PRODUCT.md's order of evaluation makes the exemption meaningless).
-import { entryLoc, type LoadedList } from '../model.ts';
-import { listStats } from '../list-stats.ts';
+import { entryLoc, type LoadedList } from '../model/model.ts';
+import { listStats } from '../model/list-stats.ts';
 import { at, n, type Check } from './check.ts';
 
 export const checkListLints: Check = (model, accept) => {

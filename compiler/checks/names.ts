@@ -2,7 +2,7 @@
 // or a ladder counts is built in or declared.
 import type { Check } from './check.ts';
 import { at, locOf } from './check.ts';
-import type { Loc } from '../model.ts';
+import type { Loc } from '../model/model.ts';
 
 export const checkNames: Check = (model, accept) => {
   const unique = (kind: string, items: { name: string; nameLoc: Loc }[]) => {

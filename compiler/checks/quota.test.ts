@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkPolicySet } from '../check.ts';
-import { parseUtcOffset } from '../utc-offset.ts';
+import { parseUtcOffset } from '../model/utc-offset.ts';
 
 function check(files: Record<string, string>) {
   const dir = mkdtempSync(join(tmpdir(), 'hush-quota-'));

@@ -3,9 +3,9 @@
 // once, raises and lowerings of at least 1, rate thresholds between 0% and 100%, a minimum no
 // larger than the maximum, and a `±HH:MM` time zone that exists on Earth.
 import type * as A from '../../language/ast.ts';
-import { hasSyntaxErrorIn, type QuotaModel } from '../model.ts';
+import { hasSyntaxErrorIn, type QuotaModel } from '../model/model.ts';
 import { at, locOf, type Accept, type Check } from './check.ts';
-import { parseUtcOffset } from '../utc-offset.ts';
+import { parseUtcOffset } from '../model/utc-offset.ts';
 import { closest } from './names.ts';
 
 /** The quotas the language knows. */

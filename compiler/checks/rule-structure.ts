@@ -3,8 +3,8 @@
 // where only one makes sense.
 import { NORMALIZE_STEPS } from '../../language/builtins.ts';
 import type * as A from '../../language/ast.ts';
-import { entryLoc, hasSyntaxErrorIn, type RuleModel } from '../model.ts';
-import { parseLinkPattern } from '../link-pattern.ts';
+import { entryLoc, hasSyntaxErrorIn, type RuleModel } from '../model/model.ts';
+import { parseLinkPattern } from '../model/link-pattern.ts';
 import { at, locOf, type Accept, type Check } from './check.ts';
 import { closest } from './names.ts';
 

@@ -12,11 +12,11 @@
 // starts earlier also ends earlier, which the impact section shows on real messages.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createEngine, isEventError, type Decision } from '../../runtime/engine.ts';
-import { interpretIr } from '../../runtime/interpreter.ts';
+import { createEngine, isEventError, type Decision } from '../../runtime/engine/engine.ts';
+import { interpretIr } from '../../runtime/policy/interpreter.ts';
 import type { IrAction, IrLinkPattern, IrLoc, IrNormalizeStep, IrPolicySet, IrRule, IrTrigger } from '../../runtime/ir.ts';
-import { MemoryStore } from '../../runtime/memory-store.ts';
-import { parseLinkPattern } from '../link-pattern.ts';
+import { MemoryStore } from '../../runtime/store/memory-store.ts';
+import { parseLinkPattern } from '../model/link-pattern.ts';
 import { diffPolicySets } from './policy-diff.ts';
 import { irSide } from './side.ts';
 import type { Verdict } from './types.ts';

@@ -9,14 +9,14 @@
 //     did (tracked per side);
 //   - ladder events and sanctions: the ladders whose sanctions differ; contact adds: the quota;
 //   - otherwise `state` (state left by earlier events differs).
-// The engine is the reference interpreter (runtime/interpreter.ts): it needs no code generation
+// The engine is the reference interpreter (runtime/policy/interpreter.ts): it needs no code generation
 // for either side, and the generated code is held to decide exactly as it does
 // (spec/differential.test.ts). Events without `at` take the time of the last event that had one.
-import { createEngine, isEventError, type Decision, type DecisionTrace, type Engine } from '../../runtime/engine.ts';
-import { interpretIr } from '../../runtime/interpreter.ts';
+import { createEngine, isEventError, type Decision, type DecisionTrace, type Engine } from '../../runtime/engine/engine.ts';
+import { interpretIr } from '../../runtime/policy/interpreter.ts';
 import type { IrPolicySet } from '../../runtime/ir.ts';
-import { MemoryStore } from '../../runtime/memory-store.ts';
-import type { RuleFiring } from '../../runtime/compiled-policy.ts';
+import { MemoryStore } from '../../runtime/store/memory-store.ts';
+import type { RuleFiring } from '../../runtime/policy/compiled-policy.ts';
 import { actionText } from './describe.ts';
 import { joinEffects, type DecisionSummary, type Effect, type Impact, type ImpactExample, type ImpactKind, type ImpactSubject, type PolicyDiff } from './types.ts';
 

@@ -8,7 +8,7 @@
 // normalisation is `both`: it moves keywords, exceptions and text alike, in either direction; the
 // keyword changes beside it are classed as if made under the old normalisation first.
 import type { IrKeyword, IrRule } from '../../runtime/ir.ts';
-import { prepareKeyword } from '../../runtime/interpreter.ts';
+import { prepareKeyword } from '../../runtime/policy/interpreter.ts';
 import { DIFF_CODES } from './codes.ts';
 import { q } from './describe.ts';
 import { entryChanges } from './entry-changes.ts';

@@ -4,7 +4,7 @@
 // management rules and members. The numbers come from the head's profile; a set over a limit
 // fails `hush check`, so this is for seeing how close a change brings it.
 import type { IrPolicySet, IrRule } from '../../runtime/ir.ts';
-import { loadProfile, type LimitId } from '../limits-profile.ts';
+import { loadProfile, type LimitId } from '../load/limits-profile.ts';
 import { q } from './describe.ts';
 import { ruleListLoc, ruleLoc, setListLoc, fileStart, type RuleListKind, type Side } from './side.ts';
 import type { DiffLoc, HeadroomChange } from './types.ts';

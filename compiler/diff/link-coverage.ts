@@ -1,9 +1,9 @@
 // Whether one link-whitelist pattern covers another: every link the first allows, the second
 // allows too. Whitelisting a pattern that a remaining one covers changes no decision, and neither
-// does removing one. Patterns are compared in the runtime's own prepared form (runtime/links.ts:
+// does removing one. Patterns are compared in the runtime's own prepared form (runtime/text/links.ts:
 // lower-case host, trailing dot dropped, path prefix percent-encoded as URL.pathname writes it).
 import type { IrLinkPattern } from '../../runtime/ir.ts';
-import { prepareLinkPattern, type LinkMatcher } from '../../runtime/links.ts';
+import { prepareLinkPattern, type LinkMatcher } from '../../runtime/text/links.ts';
 
 export function matcherCovers(outer: LinkMatcher, inner: LinkMatcher): boolean {
   if (outer.scheme !== null && outer.scheme !== inner.scheme) return false;

@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join, posix, resolve } from 'node:path';
 import type { Diagnostic } from '../../language/diagnostic.ts';
-import { policySetToIr } from '../policy-set-to-ir.ts';
+import { policySetToIr } from '../lower/policy-set-to-ir.ts';
 import { findRepo, GitSideError, materialise, pathType, repoPath, resolveRevision, type Repo } from './git-tree.ts';
 import type { Side } from './side.ts';
 

@@ -3,7 +3,7 @@
 // Lists only matter through the `when` lines that read them: keywords through `when keyword`,
 // the link whitelist through `when link`, groups through every line. A list change with no such
 // line in both versions is reported as equivalent, with the reason.
-import { loadProfile } from '../limits-profile.ts';
+import { loadProfile } from '../load/limits-profile.ts';
 import type { IrRule, IrTriggerType } from '../../runtime/ir.ts';
 import { DIFF_CODES } from './codes.ts';
 import { q } from './describe.ts';

@@ -2,8 +2,8 @@
 // is one (it knows where every list statement and list-file entry stands, which the IR keeps only
 // for keywords). A diff reads decisions from the IR and places from the model.
 import type { IrLoc, IrPolicySet } from '../../runtime/ir.ts';
-import { entryLoc, type LoadedList, type Loc, type PolicySetModel } from '../model.ts';
-import { irLoc } from '../model-to-ir.ts';
+import { entryLoc, type LoadedList, type Loc, type PolicySetModel } from '../model/model.ts';
+import { irLoc } from '../lower/model-to-ir.ts';
 import type { DiffLoc } from './types.ts';
 
 export interface Side {

@@ -1,7 +1,7 @@
 // The semantic diff of two policy sets as data: every change anchored to source and classed by
 // what it does to decisions (stricter, looser, both, equivalent). The renderers (cli/render/diff-*)
 // and the JSON output read only these types; spec/cli.md (`hush diff`) documents the classes.
-import type { LimitId } from '../limits-profile.ts';
+import type { LimitId } from '../load/limits-profile.ts';
 import type { DiffCode } from './codes.ts';
 
 /**

@@ -4,8 +4,8 @@
 // whole-word misses and hits inside an exception phrase of the same group, and sort.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { normalizeKeyword, normalizeText as referenceNormalize } from '../normalize-reference.ts';
-import { isWholeWord } from '../text-semantics.ts';
+import { normalizeKeyword, normalizeText as referenceNormalize } from '../text/normalize-reference.ts';
+import { isWholeWord } from '../text/text-semantics.ts';
 import { buildMatcher, createMatcher, keywordCore, type Hit, type KeywordSpec, type NormalizeStep } from './index.ts';
 import type { MatcherLayout } from './matcher-data.ts';
 

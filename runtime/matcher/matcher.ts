@@ -1,6 +1,6 @@
 // Scans texts with a compiled keyword set (matcher-data.ts) and reports every keyword hit with its
 // span in the original text: the same hits as the reference interpreter's keyword trigger
-// (runtime/interpreter.ts) finds with `indexOf` on normalised text.
+// (runtime/policy/interpreter.ts) finds with `indexOf` on normalised text.
 //
 // Fast path: the layout's kernel (kernels.ts) runs over the text's code units, with normalisation
 // folded into the character-to-class map; raw hits (state or node, end) become patterns and
@@ -9,7 +9,7 @@
 // a combining mark that changes its unit) takes the slow path: it is normalised with an offset
 // map and its hits are found by walking the trie from every position. A text longer than the
 // kernel's buffer is walked the same way, over the units the fast path would feed.
-import { isWholeWord } from '../text-semantics.ts';
+import { isWholeWord } from '../text/text-semantics.ts';
 import { createFeeder } from './feed.ts';
 import { denseKernel, hybridKernel, pairsKernel, type Attention } from './kernels.ts';
 import { layoutView } from './layout-view.ts';

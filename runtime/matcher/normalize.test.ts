@@ -2,7 +2,7 @@
 // every input, for every combination of steps.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { normalizeText as referenceNormalize } from '../normalize-reference.ts';
+import { normalizeText as referenceNormalize } from '../text/normalize-reference.ts';
 import { canonicalSteps, normalizeKeyword, normalizeText, type NormalizeStep } from './normalize.ts';
 
 const STEPS: NormalizeStep[] = ['case', 'width', 'symbols', 'traditional', 'confusables'];

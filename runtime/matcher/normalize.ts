@@ -1,5 +1,5 @@
 // The matcher's text normaliser: the same function as the reference normaliser
-// (runtime/normalize-reference.ts, spec/language.md §10), computed from per-character tables
+// (runtime/text/normalize-reference.ts, spec/language.md §10), computed from per-character tables
 // instead of per-character calls, plus the tables themselves, which the keyword matcher folds
 // into its character-to-class map so that its hot loop never builds a normalised string.
 //
@@ -11,7 +11,7 @@
 // reference on random text.
 import { Converter } from 'opencc-js/t2cn';
 import type { IrNormalizeStep } from '../ir.ts';
-import { CONFUSABLES } from '../normalize-reference.ts';
+import { CONFUSABLES } from '../text/normalize-reference.ts';
 
 export type NormalizeStep = IrNormalizeStep;
 

@@ -1,5 +1,5 @@
-// A worker process for the store tests that need real processes (runtime/sqlite-crash.test.ts,
-// runtime/redis-workers.test.ts): decides a stream of events with the reference interpreter on
+// A worker process for the store tests that need real processes (runtime/store/sqlite-crash.test.ts,
+// runtime/store/redis-workers.test.ts): decides a stream of events with the reference interpreter on
 // a SQLite file or a Redis, and prints one line per decided event, after the store has
 // committed it:
 //
@@ -10,11 +10,11 @@
 // is open and waits for a `go` line on stdin, so that a test can start many workers at once.
 import { readFileSync, writeSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { createAsyncEngine, createEngine } from '../engine.ts';
-import { interpretIr } from '../interpreter.ts';
+import { createAsyncEngine, createEngine } from '../engine/engine.ts';
+import { interpretIr } from '../policy/interpreter.ts';
 import type { IrPolicySet } from '../ir.ts';
-import { RedisStore } from '../redis-store.ts';
-import { SqliteStore } from '../sqlite-store.ts';
+import { RedisStore } from '../store/redis-store.ts';
+import { SqliteStore } from '../store/sqlite-store.ts';
 
 const [irPath, storeSpec, eventsPath, flag] = process.argv.slice(2);
 const policy = interpretIr(JSON.parse(readFileSync(irPath, 'utf8')) as IrPolicySet);

@@ -3,7 +3,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { policySetToIr } from '../../compiler/policy-set-to-ir.ts';
+import { policySetToIr } from '../../compiler/lower/policy-set-to-ir.ts';
 import type { IrPolicySet } from '../../runtime/ir.ts';
 
 export function irFromText(policy: string, files: Record<string, string> = {}): IrPolicySet {

@@ -1,0 +1,555 @@
+// Code generation: the IR of a policy set becomes one ES module (JavaScript) and its `.d.ts`,
+// written with ts-morph. The module implements CompiledPolicy (runtime/policy/compiled-policy.ts) and
+// must agree with the reference interpreter (runtime/policy/interpreter.ts) on every input.
+//
+// What the module holds:
+// - the policy's names, actions, ladders and identities as data;
+// - the plan of its indexes (which keyword profile, which whitelist each rule uses);
+// - one straight-line function per rule *shape* (the sequence of a rule's `when` lines) that
+//   evaluates those lines in order, and per rule its parameter row (whitelists, counts, windows,
+//   limits, actions). A thousand rules usually have a handful of shapes: with one function per
+//   rule, 250 rules firing on one message ran cold, about 0.5 µs each, out of the instruction
+//   cache; a few shared functions stay hot (bench/RESULTS.md, "Engine");
+// - its bulk data as a data blob (compiler/lower/ir-to-data.ts): inline as base64 when small, else in
+//   a sidecar file `<name>.data.bin` beside the module, read at load time.
+//
+// How the module finds the runtime: it does not import it. It exports a factory,
+// `createPolicy(runtime, data?)`, that takes the runtime support object (`compiledRuntime` of
+// runtime/policy/generated/compiled-support.ts: the blob reader, string tables, keyword scanner, normaliser, link
+// parsing and the per-message context). A path or URL to Hush's own files baked into the module
+// would break as soon as the module or Hush moved; a bare package import would tie the module to
+// how Hush happens to be installed. With the factory the module is plain data and logic, the
+// host passes the runtime it runs, and `supportVersion` guards against a mismatched one.
+//
+// Security: no text of the policy is ever emitted as code. Every string goes through
+// `stringLiteral` (JSON escaping, then every character outside printable ASCII and `<`, `>` as a
+// `\uXXXX` escape, so U+2028/2029, `</script>` and control characters cannot break out) and only
+// into data positions: array elements and property values. Identifiers are made from numbers
+// (`s2` for the third shape), comments are fixed text, keys are fixed words, and no template
+// literal is emitted. Names like `__proto__` are only ever values, and the runtime keeps them in
+// Maps and string tables, never as object keys.
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { IndentationText, Project, VariableDeclarationKind, type SourceFile, type WriterFunction } from 'ts-morph';
+import { blobToBase64, encodeBlob } from '../../runtime/policy/generated/data-blob.ts';
+import { compiledRuntime, META_IDENTITY, META_IMAGE, META_NEW_MEMBER, SUPPORT_VERSION, type CompiledModulePolicy } from '../../runtime/policy/generated/compiled-support.ts';
+import type { IrAction, IrContactQuota, IrLadder, IrLoc, IrPolicySet, IrRule, IrStep } from '../../runtime/ir.ts';
+import { irToData, type PolicyData } from '../lower/ir-to-data.ts';
+import { irHash } from '../lower/policy-set-to-ir.ts';
+
+/** A JavaScript string literal for any text: printable ASCII only, everything else escaped. */
+export function stringLiteral(s: string): string {
+  return JSON.stringify(s).replace(/[^\x20-\x7e]|[<>]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+function numberLiteral(n: number): string {
+  if (!Number.isFinite(n)) throw new Error(`cannot emit the number ${n}`);
+  return String(n);
+}
+
+/** A literal for plain data (strings, numbers, booleans, null, arrays, objects with word keys). */
+export function dataLiteral(v: unknown): string {
+  if (v === null) return 'null';
+  if (typeof v === 'string') return stringLiteral(v);
+  if (typeof v === 'number') return numberLiteral(v);
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  if (Array.isArray(v)) return `[${v.map(dataLiteral).join(', ')}]`;
+  if (typeof v === 'object') {
+    const parts = Object.entries(v as Record<string, unknown>).map(([k, x]) => {
+      // Keys come from the IR's own structure, never from policy text; a key that is not a
+      // plain word (or is `__proto__`, which would set the prototype) is a bug, not data.
+      if (!/^[A-Za-z][A-Za-z0-9]*$/.test(k) || k === '__proto__') throw new Error(`cannot emit the key ${JSON.stringify(k)}`);
+      return `${k}: ${dataLiteral(x)}`;
+    });
+    return `{ ${parts.join(', ')} }`;
+  }
+  throw new Error(`cannot emit a ${typeof v}`);
+}
+
+/** An identifier (never policy text) that stands for the inline blob until it is spliced in. */
+const DATA_PLACEHOLDER = '__HUSH_INLINE_DATA__';
+
+export type DataPlacement = 'auto' | 'inline' | 'sidecar' | 'external';
+
+export interface CompileToModuleOptions {
+  /** The module's file name without extension (default `policy`): `policy.mjs`, `policy.d.ts`. */
+  baseName?: string;
+  /**
+   * Where the data blob goes: `inline` (base64 inside the module), `sidecar` (`<base>.data.bin`
+   * beside it), `external` (neither: the caller passes the bytes to `createPolicy`), or `auto`
+   * (inline up to `inlineLimit` bytes, else sidecar). Default `auto`.
+   */
+  data?: DataPlacement;
+  inlineLimit?: number;
+}
+
+/** Inline data up to 1 MiB; measured in bench/RESULTS.md ("## Engine"). */
+export const DEFAULT_INLINE_LIMIT = 1 << 20;
+
+export interface CompiledModule {
+  /** The module (`<base>.mjs`). */
+  js: string;
+  /** Its types (`<base>.d.ts`). */
+  dts: string;
+  /** The data blob (always returned; written beside the module only for a sidecar). */
+  data: Uint8Array;
+  /** The sidecar's file name, when the module reads one. */
+  dataFile: string | null;
+  hash: string;
+  plan: PolicyData['counts'];
+}
+
+const has = (r: IrRule, type: string) => r.triggers.some((t) => t.type === type);
+
+// The IR's records rebuilt with their keys in the order runtime/ir.ts declares them, so that the
+// emitted literals do not depend on how the IR was built or parsed (same IR, same bytes).
+const locData = (l: IrLoc) => ({ file: l.file, line: l.line, column: l.column, endLine: l.endLine, endColumn: l.endColumn });
+
+function actionData(a: IrAction): IrAction {
+  switch (a.type) {
+    case 'warn':
+      return { type: 'warn', text: a.text };
+    case 'mute':
+      return { type: 'mute', ms: a.ms };
+    case 'blacklist':
+      return { type: 'blacklist', scope: a.scope };
+    case 'notify':
+      return { type: 'notify', target: a.target };
+    case 'record':
+      return { type: 'record', category: a.category };
+    default:
+      return { type: a.type };
+  }
+}
+
+function stepData(s: IrStep): IrStep {
+  return { number: s.number, sanctions: s.sanctions.map((x) => ({ sanction: x.sanction, ms: x.ms })), appealable: s.appealable, loc: locData(s.loc) };
+}
+
+function ladderData(l: IrLadder): IrLadder {
+  return { name: l.name, loc: locData(l.loc), counts: l.counts, steps: l.steps.map(stepData), severe: l.severe ? stepData(l.severe) : null, expireAfterMs: l.expireAfterMs, members: l.members, linked: l.linked && { sanctions: l.linked.sanctions, restoreWithinMs: l.linked.restoreWithinMs, loc: locData(l.linked.loc) } };
+}
+
+function quotaData(q: IrContactQuota): IrContactQuota {
+  return {
+    loc: locData(q.loc),
+    base: q.base,
+    adjustments: q.adjustments.map((a) => ({ delta: a.delta, factor: a.factor, op: a.op, value: a.value, loc: locData(a.loc) })),
+    minimum: q.minimum,
+    maximum: q.maximum,
+    utcOffsetMinutes: q.utcOffsetMinutes,
+  };
+}
+
+/** The candidate-selection facts of one rule (see RuleMeta in runtime/policy/generated/compiled-support.ts). */
+function ruleMeta(r: IrRule, plan: PolicyData['rules'][number]): unknown[] {
+  let bits = 0;
+  if (has(r, 'image')) bits |= META_IMAGE;
+  if (has(r, 'identity')) bits |= META_IDENTITY;
+  if (has(r, 'new-member')) bits |= META_NEW_MEMBER;
+  let length = -1;
+  const floods: number[] = [];
+  for (const t of r.triggers) {
+    if (t.type === 'length') length = length < 0 ? t.max : Math.min(length, t.max);
+    if (t.type === 'flood') floods.push(t.count, t.windowMs);
+  }
+  return [plan.profile, plan.linkList, plan.miniprogramList, plan.cardList, bits, length, floods];
+}
+
+/** A rule's *shape*: the sequence of its `when` lines. Rules of one shape share one function. */
+const shapeOf = (r: IrRule) => r.triggers.map((t) => t.type).join(',');
+
+/**
+ * A rule's parameter row: per `when` line, in order, its numbers: keyword [actions]; link,
+ * miniprogram, card [whitelist, actions]; image [actions]; flood [window, count, actions];
+ * identity [identities, actions]; new-member [within, actions]; length [max, actions].
+ */
+function ruleParams(r: IrRule, plan: PolicyData['rules'][number], actionIndex: (ti: number) => number, identityIndex: (ti: number) => number): number[] {
+  const out: number[] = [];
+  r.triggers.forEach((t, ti) => {
+    switch (t.type) {
+      case 'link':
+        out.push(plan.linkList);
+        break;
+      case 'miniprogram':
+        out.push(plan.miniprogramList);
+        break;
+      case 'card':
+        out.push(plan.cardList);
+        break;
+      case 'flood':
+        out.push(t.windowMs, t.count);
+        break;
+      case 'identity':
+        out.push(identityIndex(ti));
+        break;
+      case 'new-member':
+        out.push(t.withinMs);
+        break;
+      case 'length':
+        out.push(t.max);
+        break;
+    }
+    out.push(actionIndex(ti));
+  });
+  return out;
+}
+
+/**
+ * The body of a shape's function `(m, x, o, r, p)`: the `when` lines in order, straight-line,
+ * for rule `r` with parameter row `p` (see ruleParams). `firings`: `s<n>`, which pushes a
+ * RuleFiring per line that fires (`evaluateMessage`); else `d<n>`, which gives the outcome
+ * builder a match with the first evidence and the actions (`decideMessage`).
+ */
+function shapeFunctionBody(r: IrRule, firings: boolean): WriterFunction {
+  return (w) => {
+    const needs = new Set(r.triggers.map((t) => t.type));
+    const vars = [
+      ...(['keyword', 'link', 'miniprogram', 'card', 'identity'].some((t) => needs.has(t as never)) ? ['e'] : []),
+      ...(needs.has('flood') || needs.has('length') ? ['n'] : []),
+      ...(needs.has('new-member') ? ['j'] : []),
+    ];
+    if (vars.length > 0) w.writeLine(`let ${vars.join(', ')};`);
+    let k = 0;
+    const param = () => `p[${k++}]`;
+    const seen = new Set<string>();
+    r.triggers.forEach((t, ti) => {
+      // `list`: the evidence is a list (its first element is the match's); else one object.
+      const fire = (evidence: string, list: boolean) => {
+        if (firings) return `o.push({ rule: N[r], trigger: ${stringLiteral(t.type)}, triggerIndex: ${ti}, evidence: ${list ? evidence : `[${evidence}]`}, actions: A[${param()}] });`;
+        const method = seen.has(t.type) ? 'fireAgain' : 'fire';
+        return `o.${method}(N[r], ${stringLiteral(t.type)}, ${list ? `${evidence}[0]` : evidence}, A[${param()}]);`;
+      };
+      switch (t.type) {
+        case 'keyword':
+          w.writeLine(firings ? `if ((e = x.kw(r)) !== null) ${fire('e', true)}` : `if ((e = x.kw1(r)) !== null) ${fire('e', false)}`);
+          break;
+        case 'link':
+          w.writeLine(`if ((e = x.link(${param()})) !== null) ${fire('e', true)}`);
+          break;
+        case 'miniprogram':
+          w.writeLine(`if ((e = x.mp(${param()})) !== null) ${fire('e', true)}`);
+          break;
+        case 'card':
+          w.writeLine(`if ((e = x.card(${param()})) !== null) ${fire('e', true)}`);
+          break;
+        case 'image':
+          w.writeLine(`if (m.images > 0) ${fire('{ images: m.images }', false)}`);
+          break;
+        case 'flood': {
+          const windowMs = param();
+          const count = param();
+          w.writeLine(`if ((n = x.flood(${windowMs})) > ${count}) ${fire(`{ count: n, limit: ${count}, windowMs: ${windowMs} }`, false)}`);
+          break;
+        }
+        case 'identity':
+          w.writeLine(`if ((e = x.ids(I[${param()}])) !== null) ${fire('e', true)}`);
+          break;
+        case 'new-member': {
+          const within = param();
+          w.writeLine(`if ((j = x.joined()) !== null && m.at >= j && m.at - j < ${within}) ${fire(`{ joinedAt: new Date(j).toISOString(), withinMs: ${within} }`, false)}`);
+          break;
+        }
+        case 'length': {
+          const max = param();
+          w.writeLine(`if ((n = x.len()) > ${max}) ${fire(`{ length: n, max: ${max} }`, false)}`);
+          break;
+        }
+      }
+      seen.add(t.type);
+    });
+  };
+}
+
+const HEADER = [
+  '// Generated by "hush compile" from the IR of a policy set. Do not edit: compile again.',
+  '// Every text of the policy below is data (escaped string literals or the data blob), never code.',
+  '// Use: createPolicy(runtime, data?), where runtime is the runtime support object of Hush',
+  '// (compiledRuntime of runtime/policy/generated/compiled-support.ts); the result implements CompiledPolicy.',
+].join('\n');
+
+function emitModule(sf: SourceFile, ir: IrPolicySet, plan: PolicyData, hash: string, placement: 'inline' | 'sidecar' | 'external', data: Uint8Array, dataFile: string | null): void {
+  const actions: IrAction[][] = [];
+  const identities: string[][] = [];
+  const actionIndexOf: number[][] = [];
+  const identityIndexOf: number[][] = [];
+  // Identical lists of actions are one list: rules that share one hand the engine the same
+  // array, and its merge takes a run of firings with the same actions once (mergeActions).
+  const actionIndexByText = new Map<string, number>();
+  const actionIndex = (list: IrAction[]) => {
+    const text = JSON.stringify(list);
+    let i = actionIndexByText.get(text);
+    if (i === undefined) actionIndexByText.set(text, (i = actions.push(list) - 1));
+    return i;
+  };
+  ir.rules.forEach((r, ri) => {
+    actionIndexOf[ri] = r.triggers.map((t) => actionIndex(t.actions.map(actionData)));
+    identityIndexOf[ri] = r.triggers.map((t) => (t.type === 'identity' ? identities.push(t.identities) - 1 : -1));
+  });
+
+  if (placement === 'sidecar') {
+    sf.addImportDeclaration({ moduleSpecifier: 'node:fs', namedImports: ['readFileSync'] });
+  }
+  /** A constant; `init` as a list of lines is written as an array literal, one element a line. */
+  const constant = (name: string, init: string | string[], exported = false, docs?: string) =>
+    sf.addStatements((w) => {
+      if (docs) w.writeLine(`/** ${docs} */`);
+      const head = `${exported ? 'export ' : ''}const ${name} = `;
+      if (typeof init === 'string') {
+        w.writeLine(`${head}${init};`);
+        return;
+      }
+      w.writeLine(`${head}[`);
+      init.forEach((line, i) => w.writeLine(`  ${line}${i + 1 < init.length ? ',' : ''}`));
+      w.writeLine('];');
+    });
+  constant('irVersion', numberLiteral(ir.version), true, 'The IR version this module was generated from.');
+  constant('hash', stringLiteral(hash), true, 'The content hash of the IR (hush compile --check compares it).');
+  constant('supportVersion', numberLiteral(SUPPORT_VERSION), true, 'The version of the runtime support object that createPolicy needs.');
+  constant('dataFile', dataFile === null ? 'null' : stringLiteral(dataFile), true, 'The sidecar data file read at load time, or null.');
+  constant('N', dataLiteral(ir.rules.map((r) => r.name)), false, 'Rule names, by rule number.');
+  constant('LADDERS', `JSON.parse(${stringLiteral(JSON.stringify(ir.ladders.map(ladderData)))})`, false, 'The penalty ladders (for the engine).');
+  constant('QUOTA', `JSON.parse(${stringLiteral(JSON.stringify(ir.contactQuota ? quotaData(ir.contactQuota) : null))})`, false, 'The daily contact-add quota (for the engine), or null.');
+  constant('PROFILES', dataLiteral(plan.profiles), false, 'Normalisation profiles, by profile number.');
+  constant(
+    'RULES',
+    ir.rules.map((r, ri) => dataLiteral(ruleMeta(r, plan.rules[ri]))),
+    false,
+    'Per rule: keyword profile, link, mini-program and card whitelists, trigger bits, shortest length limit, floods.',
+  );
+  constant('A', actions.map(dataLiteral), false, 'The distinct lists of actions of the when lines.');
+  constant('I', dataLiteral(identities), false, 'The identities of every identity trigger.');
+  const shapes = new Map<string, number>();
+  const shapeRules: IrRule[] = [];
+  const shapeOfRule = ir.rules.map((r) => {
+    const key = shapeOf(r);
+    let i = shapes.get(key);
+    if (i === undefined) {
+      i = shapeRules.push(r) - 1;
+      shapes.set(key, i);
+    }
+    return i;
+  });
+  constant('SHAPE', dataLiteral(shapeOfRule), false, 'The shape (the function s<n>) of every rule.');
+  constant(
+    'P',
+    ir.rules.map((r, ri) => dataLiteral(ruleParams(r, plan.rules[ri], (ti) => actionIndexOf[ri][ti], (ti) => identityIndexOf[ri][ti]))),
+    false,
+    'The parameter row of every rule: per when line, its whitelist, counts, limits and actions.',
+  );
+  // The blob is spliced in after printing (see compileToModule): tens of megabytes of literal
+  // would only slow ts-morph down.
+  if (placement === 'inline') constant('DATA', DATA_PLACEHOLDER, false, 'The data blob, base64.');
+
+  const dataExpr =
+    placement === 'inline'
+      ? 'DATA'
+      : placement === 'sidecar'
+        ? 'readFileSync(new URL(dataFile, import.meta.url))'
+        : 'undefined';
+  sf.addFunction({
+    isExported: true,
+    name: 'createPolicy',
+    parameters: [{ name: 'runtime' }, { name: 'data' }],
+    docs: ['Builds the policy from the runtime support object and, optionally, the data blob.'],
+    statements: (w) => {
+      w.writeLine('if (!runtime || runtime.version !== supportVersion) {');
+      w.writeLine('  throw new Error("this policy module needs the Hush runtime support, version " + supportVersion);');
+      w.writeLine('}');
+      if (placement === 'external') {
+        w.writeLine('if (data === undefined) throw new Error("this policy module needs its data blob");');
+      }
+      for (const [prefix, firings] of [['s', true], ['d', false]] as const) {
+        shapeRules.forEach((r, si) => {
+          w.writeLine(`function ${prefix}${si}(m, x, o, r, p) {`);
+          w.indent(() => shapeFunctionBody(r, firings)(w));
+          w.writeLine('}');
+        });
+      }
+      w.writeLine('return runtime.createCompiledPolicy(');
+      w.indent(() => {
+        w.writeLine(`{ irVersion, hash, data: data ?? ${dataExpr}, names: N, ladders: LADDERS, contactQuota: QUOTA, profiles: PROFILES, rules: RULES },`);
+        w.writeLine(`[${shapeRules.map((_, si) => `s${si}`).join(', ')}],`);
+        w.writeLine(`[${shapeRules.map((_, si) => `d${si}`).join(', ')}],`);
+        w.writeLine('SHAPE,');
+        w.writeLine('P,');
+      });
+      w.writeLine(');');
+    },
+  });
+}
+
+function emitTypes(sf: SourceFile): void {
+  sf.addStatements((w) => {
+    w.writeLine('// Generated by "hush compile": the types of the policy module beside this file.');
+    w.writeLine('// They restate runtime/policy/compiled-policy.ts so that the module stands alone.');
+  });
+  sf.addVariableStatements(
+    [
+      ['irVersion', 'number'],
+      ['hash', 'string'],
+      ['supportVersion', 'number'],
+      ['dataFile', 'string | null'],
+    ].map(([name, type]) => ({ hasDeclareKeyword: true, isExported: true, declarationKind: VariableDeclarationKind.Const, declarations: [{ name, type }] })),
+  );
+  sf.addInterface({
+    isExported: true,
+    name: 'MessageInput',
+    properties: [
+      { name: 'group', type: 'string' },
+      { name: 'owner', type: 'string | null' },
+      { name: 'sender', type: "{ id: string; kind: 'customer' | 'member'; identities: string[] }" },
+      { name: 'text', type: 'string' },
+      { name: 'links', type: 'string[]' },
+      { name: 'miniprograms', type: 'string[]' },
+      { name: 'cards', type: 'string[]' },
+      { name: 'images', type: 'number' },
+      { name: 'at', type: 'number' },
+    ],
+  });
+  sf.addInterface({
+    isExported: true,
+    name: 'StateQueries',
+    methods: [
+      { name: 'recentMessages', parameters: [{ name: 'windowMs', type: 'number' }], returnType: 'number' },
+      { name: 'joinedAt', returnType: 'number | null' },
+    ],
+  });
+  sf.addInterface({
+    isExported: true,
+    name: 'RuleFiring',
+    properties: [
+      { name: 'rule', type: 'string' },
+      { name: 'trigger', type: 'string' },
+      { name: 'triggerIndex', type: 'number' },
+      { name: 'evidence', type: 'Record<string, unknown>[]' },
+      { name: 'actions', type: 'Record<string, unknown>[]' },
+    ],
+  });
+  sf.addInterface({
+    isExported: true,
+    name: 'MessageOutcome',
+    properties: [
+      { name: 'matches', type: '{ rule: string; trigger: string; evidence: Record<string, unknown> }[]', isReadonly: true },
+      { name: 'actions', type: 'readonly Record<string, unknown>[][]', isReadonly: true },
+    ],
+  });
+  sf.addInterface({
+    isExported: true,
+    name: 'CompiledPolicy',
+    properties: [
+      { name: 'version', type: 'number', isReadonly: true },
+      { name: 'hash', type: 'string', isReadonly: true },
+      { name: 'ruleNames', type: 'readonly string[]', isReadonly: true },
+      { name: 'ladders', type: 'readonly unknown[]', isReadonly: true },
+    ],
+    methods: [
+      { name: 'isEnterpriseBlacklisted', parameters: [{ name: 'customer', type: 'string' }], returnType: 'boolean' },
+      { name: 'isPersonalBlacklisted', parameters: [{ name: 'owner', type: 'string' }, { name: 'customer', type: 'string' }], returnType: 'boolean' },
+      { name: 'isExempt', parameters: [{ name: 'customer', type: 'string' }], returnType: 'boolean' },
+      { name: 'rulesForGroup', parameters: [{ name: 'group', type: 'string' }], returnType: 'readonly string[]' },
+      { name: 'evaluateMessage', parameters: [{ name: 'msg', type: 'MessageInput' }, { name: 'state', type: 'StateQueries' }], returnType: 'RuleFiring[]' },
+      { name: 'decideMessage', parameters: [{ name: 'msg', type: 'MessageInput' }, { name: 'state', type: 'StateQueries' }], returnType: 'MessageOutcome | null' },
+    ],
+  });
+  sf.addInterface({
+    isExported: true,
+    name: 'PolicyRuntime',
+    docs: ['The runtime support object of Hush (compiledRuntime of runtime/policy/generated/compiled-support.ts).'],
+    properties: [{ name: 'version', type: 'number', isReadonly: true }],
+    methods: [{ name: 'createCompiledPolicy', parameters: [{ name: 'spec', type: 'unknown' }, { name: 'rules', type: 'readonly unknown[]' }], returnType: 'CompiledPolicy' }],
+  });
+  sf.addFunction({
+    hasDeclareKeyword: true,
+    isExported: true,
+    name: 'createPolicy',
+    parameters: [
+      { name: 'runtime', type: 'PolicyRuntime' },
+      { name: 'data', type: 'Uint8Array', hasQuestionToken: true },
+    ],
+    returnType: 'CompiledPolicy',
+  });
+}
+
+/** Generates the module, its types and its data blob from the IR. Same IR, same bytes. */
+export function compileToModule(ir: IrPolicySet, options: CompileToModuleOptions = {}): CompiledModule {
+  const base = options.baseName ?? 'policy';
+  const plan = irToData(ir);
+  const data = encodeBlob(plan.sections);
+  const hash = irHash(ir);
+  const wanted = options.data ?? 'auto';
+  const placement = wanted === 'auto' ? (data.length <= (options.inlineLimit ?? DEFAULT_INLINE_LIMIT) ? 'inline' : 'sidecar') : wanted;
+  const dataFile = placement === 'sidecar' ? `${base}.data.bin` : null;
+  const project = new Project({
+    useInMemoryFileSystem: true,
+    compilerOptions: { allowJs: true },
+    manipulationSettings: { indentationText: IndentationText.TwoSpaces },
+  });
+  const js = project.createSourceFile(`/${base}.js`, HEADER + '\n');
+  emitModule(js, ir, plan, hash, placement, data, dataFile);
+  const dts = project.createSourceFile(`/${base}.d.ts`, '');
+  emitTypes(dts);
+  let text = js.getFullText();
+  if (placement === 'inline') {
+    const at = text.indexOf(DATA_PLACEHOLDER);
+    text = text.slice(0, at) + stringLiteral(blobToBase64(data)) + text.slice(at + DATA_PLACEHOLDER.length);
+  }
+  return { js: text, dts: dts.getFullText(), data, dataFile, hash, plan: plan.counts };
+}
+
+export interface LoadedModule {
+  createPolicy(runtime: typeof compiledRuntime, data?: Uint8Array): CompiledModulePolicy;
+  hash: string;
+  irVersion: number;
+  supportVersion: number;
+}
+
+/** Imports a module's text: from a temporary file (a data: URL cannot be imported everywhere). */
+export async function importModuleText(js: string): Promise<LoadedModule> {
+  const dir = mkdtempSync(join(tmpdir(), 'hush-policy-'));
+  const file = join(dir, 'policy.mjs');
+  try {
+    writeFileSync(file, js);
+    return (await import(pathToFileURL(file).href)) as LoadedModule;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Where `hush compile` writes a policy set's module by default: `.hush/` in the set's root. */
+export const DEFAULT_OUT_DIR = '.hush';
+export const DEFAULT_BASE_NAME = 'policy';
+
+/**
+ * Imports the module `hush compile` wrote into `<root>/.hush/` when it is fresh (its hash is the
+ * IR's); null when there is none, it is stale, or it cannot be loaded.
+ */
+export async function loadWrittenModule(ir: IrPolicySet, root: string): Promise<CompiledModulePolicy | null> {
+  const file = join(root, DEFAULT_OUT_DIR, `${DEFAULT_BASE_NAME}.mjs`);
+  if (!existsSync(file)) return null;
+  try {
+    const mod = (await import(pathToFileURL(file).href)) as LoadedModule;
+    // Written by another version of the generator (another runtime support, another matcher data
+    // format): compile afresh rather than load it.
+    if (mod.hash !== irHash(ir) || mod.irVersion !== ir.version || mod.supportVersion !== SUPPORT_VERSION) return null;
+    return mod.createPolicy(compiledRuntime);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The compiled policy of an IR: the fresh module in `<root>/.hush/` when `root` is given and
+ * there is one, else the IR compiled in memory and loaded.
+ */
+export async function loadCompiledPolicy(ir: IrPolicySet, options: { root?: string } = {}): Promise<CompiledModulePolicy> {
+  if (options.root !== undefined) {
+    const written = await loadWrittenModule(ir, options.root);
+    if (written) return written;
+  }
+  const m = compileToModule(ir, { data: 'external' });
+  const mod = await importModuleText(m.js);
+  return mod.createPolicy(compiledRuntime, m.data);
+}

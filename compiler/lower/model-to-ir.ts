@@ -1,0 +1,198 @@
+// Lowers the checked model to the IR (runtime/ir.ts): plain data, sorted and de-duplicated
+// wherever order carries no meaning, a location on every node from source. Lowering assumes a
+// model without errors; the caller (compile) refuses to lower a set that has any.
+import type * as A from '../../language/ast.ts';
+import type { Range } from '../../language/diagnostic.ts';
+import type {
+  IrAction, IrContactQuota, IrLadder, IrLinked, IrLinkPattern, IrLoc, IrPolicySet, IrQuotaAdjustment, IrRule, IrSanction, IrStep, IrTrigger,
+  IrNormalizeStep,
+} from '../../runtime/ir.ts';
+import { IR_VERSION } from '../../runtime/ir.ts';
+import { parseLinkPattern } from '../model/link-pattern.ts';
+import type { LadderModel, LoadedList, PolicySetModel, QuotaModel, RuleModel } from '../model/model.ts';
+import { DEFAULT_UTC_OFFSET_MINUTES, parseUtcOffset } from '../model/utc-offset.ts';
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+// A list file named by many rules is read once (ListFileReader caches it), so its values array
+// is shared: sort it once. The default sort orders strings by UTF-16 code units, as `cmp` does,
+// and is several times faster on millions of entries.
+const sortedOnce = new WeakMap<readonly string[], string[]>();
+
+function sortedDistinct(lists: LoadedList[]): string[] {
+  if (lists.length === 1) {
+    const values = lists[0].values;
+    let sorted = sortedOnce.get(values);
+    if (!sorted) {
+      sorted = [...new Set(values)].sort();
+      sortedOnce.set(values, sorted);
+    }
+    return sorted;
+  }
+  const out = new Set<string>();
+  for (const l of lists) for (const v of l.values) out.add(v);
+  return [...out].sort();
+}
+
+export function irLoc(file: string, r: Range): IrLoc {
+  return { file, line: r.start.line, column: r.start.column, endLine: r.end.line, endColumn: r.end.column };
+}
+
+export function modelToIr(model: PolicySetModel): IrPolicySet {
+  const personal = [...model.personalBlacklists.entries()]
+    .map(([owner, lists]) => ({ owner, customers: sortedDistinct(lists), loc: irLoc(lists[0].loc.file, lists[0].loc.range) }))
+    .sort((a, b) => cmp(a.owner, b.owner));
+  return {
+    version: IR_VERSION,
+    enterprise: model.enterprise?.name ?? null,
+    profile: model.profile.profile,
+    enterpriseBlacklist: sortedDistinct(model.enterpriseBlacklist),
+    personalBlacklists: personal,
+    exempt: sortedDistinct(model.exempt),
+    categories: [...model.categories.values()]
+      .map((c) => ({ id: c.id, label: c.label ?? null, builtin: c.builtin }))
+      .sort((a, b) => cmp(a.id, b.id)),
+    rules: model.rules.map(ruleToIr).sort((a, b) => cmp(a.name, b.name)),
+    ladders: model.ladders.map(ladderToIr).sort((a, b) => cmp(a.name, b.name)),
+    contactQuota: quotaToIr(model.quotas.find((q) => q.name === 'contact-add')),
+  };
+}
+
+function ruleToIr(r: RuleModel): IrRule {
+  const file = r.loc.file;
+  const keywords = new Map<string, IrRule['keywords'][number]>();
+  for (const { list, wholeWord } of r.keywords) {
+    list.values.forEach((text, i) => {
+      if (keywords.has(text)) return;
+      const range = list.ranges?.[i] ?? list.loc.range;
+      keywords.set(text, { text, wholeWord, loc: irLoc(list.listFile && list.lines ? list.listFile : file, list.listFile && list.lines ? lineRange(list.lines[i], text) : range) });
+    });
+  }
+  const links: IrLinkPattern[] = [];
+  const seenLinks = new Set<string>();
+  for (const l of r.allow.links) {
+    for (const v of l.values) {
+      if (seenLinks.has(v)) continue;
+      seenLinks.add(v);
+      const p = parseLinkPattern(v);
+      if (p.ok) links.push(p.pattern);
+    }
+  }
+  links.sort((a, b) => cmp(a.pattern, b.pattern));
+  const o = r.owners[0];
+  return {
+    name: r.name,
+    loc: irLoc(file, r.decl.range),
+    owner: o ? { role: o.role, id: o.id ?? null, managementRule: o.managementRule ?? null } : null,
+    groups: sortedDistinct(r.groups),
+    normalize: [...r.normalize] as IrNormalizeStep[],
+    keywords: [...keywords.values()].sort((a, b) => cmp(a.text, b.text)),
+    exceptions: sortedDistinct(r.exceptions),
+    links,
+    miniprograms: sortedDistinct(r.allow.miniprograms),
+    cards: sortedDistinct(r.allow.cards),
+    announce: r.announce ?? null,
+    triggers: r.whens.map((w) => triggerToIr(file, w)),
+  };
+}
+
+function lineRange(line: number, text: string): Range {
+  return { start: { line, column: 1, offset: -1 }, end: { line, column: text.length + 1, offset: -1 } };
+}
+
+function triggerToIr(file: string, w: A.WhenStmt): IrTrigger {
+  const t = w.trigger;
+  const loc = irLoc(file, w.range);
+  const actions = w.actions.map(actionToIr);
+  switch (t.type) {
+    case 'flood':
+      return { type: 'flood', count: t.count.value, windowMs: t.window.ms ?? 0, loc, actions };
+    case 'identity':
+      return { type: 'identity', identities: [...new Set(t.identities.map((i) => i.value))].sort(cmp), loc, actions };
+    case 'new-member':
+      return { type: 'new-member', withinMs: t.within.ms ?? 0, loc, actions };
+    case 'length':
+      return { type: 'length', max: t.max.value, loc, actions };
+    default:
+      return { type: t.type, loc, actions };
+  }
+}
+
+function actionToIr(a: A.Action): IrAction {
+  switch (a.type) {
+    case 'warn':
+      return { type: 'warn', text: a.text.value };
+    case 'mute':
+      return { type: 'mute', ms: a.duration.ms ?? 0 };
+    case 'blacklist':
+      return { type: 'blacklist', scope: a.scope };
+    case 'notify':
+      return { type: 'notify', target: a.target };
+    case 'record':
+      return { type: 'record', category: a.category.name };
+    default:
+      return { type: a.type };
+  }
+}
+
+function sanctionToIr(s: A.Sanction): IrSanction {
+  const ms = s.duration ? s.duration.ms : null;
+  const sanction = s.verb === 'suspend' ? 'suspend-interop' : (`ban-${s.target}` as IrSanction['sanction']);
+  return { sanction, ms };
+}
+
+function stepToIr(file: string, number: number, s: A.StepStmt | A.SevereStmt): IrStep {
+  return { number, sanctions: s.sanctions.map(sanctionToIr), appealable: !!s.appealable, loc: irLoc(file, s.range) };
+}
+
+function ladderToIr(l: LadderModel): IrLadder {
+  const file = l.loc.file;
+  return {
+    name: l.name,
+    loc: irLoc(file, l.decl.range),
+    counts: [...new Set(l.counts.map((c) => c.name))].sort(cmp),
+    steps: [...l.steps].sort((a, b) => a.number.value - b.number.value).map((s) => stepToIr(file, s.number.value, s)),
+    severe: l.severe ? stepToIr(file, 0, l.severe) : null,
+    expireAfterMs: l.expireAfter?.ms ?? null,
+    members: l.members.length ? sortedDistinct(l.members.slice(0, 1)) : null,
+    linked: l.linked ? linkedToIr(file, l.linked) : null,
+  };
+}
+
+function linkedToIr(file: string, s: A.LinkedStmt): IrLinked {
+  // Held sanctions have no duration (the checker rejects one), so every `ms` is null.
+  return { sanctions: s.sanctions.map((x) => ({ ...sanctionToIr(x), ms: null })), restoreWithinMs: s.restore?.ms ?? 0, loc: irLoc(file, s.range) };
+}
+
+/**
+ * A percentage as a fraction, exactly as its decimal text says: `2.3%` is 23 / 1000, the double
+ * nearest to 0.023 (dividing the parsed number by 100 would not always be).
+ */
+export function percentToFraction(text: string): number {
+  const [whole, decimals = ''] = text.replace(/%$/, '').split('.');
+  return Number(`${whole}${decimals}`) / 10 ** (decimals.length + 2);
+}
+
+function conditionToIr(c: A.QuotaCondition): Pick<IrQuotaAdjustment, 'factor' | 'op' | 'value'> {
+  if ('negated' in c) return { factor: c.factor, op: 'is', value: !c.negated };
+  return { factor: c.factor, op: c.op, value: percentToFraction(c.threshold.text) };
+}
+
+function quotaToIr(q: QuotaModel | undefined): IrContactQuota | null {
+  if (!q) return null;
+  const file = q.loc.file;
+  const body = q.decl.body;
+  const daily = body.find((s): s is A.DailyStmt => s.kind === 'daily');
+  const bound = (kind: 'minimum' | 'maximum') => body.find((s): s is A.BoundStmt => s.kind === kind)?.value.value;
+  const tz = body.find((s): s is A.TimezoneStmt => s.kind === 'timezone');
+  return {
+    loc: irLoc(file, q.decl.range),
+    base: daily?.count.value ?? 0,
+    adjustments: body
+      .filter((s): s is A.AdjustStmt => s.kind === 'adjust')
+      .map((s) => ({ delta: s.direction === 'raise' ? s.amount.value : -s.amount.value, ...conditionToIr(s.condition), loc: irLoc(file, s.range) })),
+    minimum: bound('minimum') ?? 0,
+    maximum: bound('maximum') ?? null,
+    utcOffsetMinutes: tz ? (parseUtcOffset(tz.offset.value) ?? DEFAULT_UTC_OFFSET_MINUTES) : DEFAULT_UTC_OFFSET_MINUTES,
+  };
+}

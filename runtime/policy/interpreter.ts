@@ -1,0 +1,249 @@
+// The reference interpreter of the IR: the plainest implementation of every trigger, written to
+// be obviously correct rather than fast. Generated code (compiler/codegen/ir-to-ts.ts) must agree with it
+// on every input; the decision conformance cases and the differential tests hold both to that.
+//
+// Keywords: each rule normalises the text with its own steps, finds every occurrence of every
+// keyword with `indexOf` on the normalised text (overlapping ones too), maps each back to its
+// span in the original text, drops the ones that are not whole words (for `whole-word` keywords)
+// or that lie inside an occurrence of an exception phrase, and reports them all in text order.
+import type { CompiledPolicy, Evidence, MessageInput, RuleFiring, StateQueries } from './compiled-policy.ts';
+import type { IrKeyword, IrPolicySet, IrRule } from '../ir.ts';
+import { isLinkAllowed, prepareLinkPattern, type LinkMatcher } from '../text/links.ts';
+import { normalizeKeyword, normalizeText } from '../text/normalize-reference.ts';
+import { isWholeWord, linksInText, textLength } from '../text/text-semantics.ts';
+import { outcomeOfFirings } from './outcome.ts';
+
+/** A keyword prepared for matching. */
+export interface PreparedKeyword {
+  /** As written in the policy (with any `*`). */
+  raw: string;
+  /** Normalised, without the `*` marks; '' never matches. */
+  norm: string;
+  wholeWord: boolean;
+  /** A `*` at the start (end): the keyword may continue a word on that side. */
+  openStart: boolean;
+  openEnd: boolean;
+}
+
+/**
+ * Splits a keyword into its `*` marks and its text: a `*` at the start or the end is a wildcard
+ * (the keyword may be part of a longer word on that side; it matters for whole-word keywords); a
+ * `*` anywhere else is a literal character.
+ */
+export function prepareKeyword(k: IrKeyword, steps: IrRule['normalize']): PreparedKeyword {
+  let text = k.text;
+  const openStart = text.length > 1 && text.startsWith('*');
+  if (openStart) text = text.slice(1);
+  const openEnd = text.length > 1 && text.endsWith('*');
+  if (openEnd) text = text.slice(0, -1);
+  return { raw: k.text, norm: normalizeKeyword(text, steps), wholeWord: k.wholeWord, openStart, openEnd };
+}
+
+/** One occurrence of a keyword, before and after the filters, for `explain`. */
+export interface KeywordHit {
+  keyword: string;
+  /** The span in the original text (UTF-16). */
+  start: number;
+  end: number;
+  text: string;
+  /** The span in the normalised text. */
+  normStart: number;
+  normEnd: number;
+  /** Why the hit does not fire, when it does not. */
+  dropped?: { reason: 'not-whole-word' } | { reason: 'exception'; exception: string };
+}
+
+export interface KeywordTrace {
+  rule: string;
+  normalize: IrRule['normalize'];
+  normalized: string;
+  /** Every occurrence in text order, fired or dropped. */
+  hits: KeywordHit[];
+}
+
+interface PreparedRule {
+  ir: IrRule;
+  keywords: PreparedKeyword[];
+  exceptions: { raw: string; norm: string }[];
+  links: LinkMatcher[];
+  miniprograms: Set<string>;
+  cards: Set<string>;
+}
+
+function allOccurrences(haystack: string, needle: string): number[] {
+  const out: number[] = [];
+  if (needle === '') return out;
+  for (let i = haystack.indexOf(needle); i !== -1; i = haystack.indexOf(needle, i + 1)) out.push(i);
+  return out;
+}
+
+/** Every keyword occurrence of a rule in a text, fired or not, in text order. */
+function keywordHits(rule: PreparedRule, text: string): KeywordTrace {
+  const n = normalizeText(text, rule.ir.normalize);
+  const exceptionSpans: { start: number; end: number; raw: string }[] = [];
+  for (const e of rule.exceptions) {
+    for (const i of allOccurrences(n.text, e.norm)) exceptionSpans.push({ start: i, end: i + e.norm.length, raw: e.raw });
+  }
+  const hits: (KeywordHit & { order: number })[] = [];
+  const seen = new Set<string>();
+  rule.keywords.forEach((k, order) => {
+    for (const i of allOccurrences(n.text, k.norm)) {
+      const j = i + k.norm.length;
+      const start = n.starts[i];
+      const end = n.ends[j - 1];
+      // Two normalised positions can map to one original span (NFKC expands `ⅲ` to `iii`).
+      const key = `${order}:${start}:${end}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const hit: KeywordHit & { order: number } = { keyword: k.raw, start, end, text: text.slice(start, end), normStart: i, normEnd: j, order };
+      const exception = exceptionSpans.find((x) => x.start <= i && j <= x.end);
+      if (k.wholeWord && !isWholeWord(text, start, end, k.openStart, k.openEnd)) hit.dropped = { reason: 'not-whole-word' };
+      else if (exception) hit.dropped = { reason: 'exception', exception: exception.raw };
+      hits.push(hit);
+    }
+  });
+  hits.sort((a, b) => a.start - b.start || b.end - a.end || a.order - b.order);
+  return {
+    rule: rule.ir.name,
+    normalize: rule.ir.normalize,
+    normalized: n.text,
+    hits: hits.map(({ order: _, ...h }) => h),
+  };
+}
+
+function keywordEvidence(rule: PreparedRule, text: string): Evidence[] {
+  return keywordHits(rule, text)
+    .hits.filter((h) => !h.dropped)
+    .map((h) => ({ text: h.text, start: h.start, end: h.end, keyword: h.keyword }));
+}
+
+function linkEvidence(rule: PreparedRule, msg: MessageInput): Evidence[] {
+  const out: Evidence[] = [];
+  msg.links.forEach((link, index) => {
+    if (!isLinkAllowed(link, rule.links)) out.push({ link, index });
+  });
+  for (const t of linksInText(msg.text)) {
+    if (!isLinkAllowed(t.link, rule.links)) out.push({ link: t.link, start: t.start, end: t.end });
+  }
+  return out;
+}
+
+function evaluateRule(rule: PreparedRule, msg: MessageInput, state: StateQueries): RuleFiring[] {
+  const firings: RuleFiring[] = [];
+  let keywords: Evidence[] | undefined;
+  rule.ir.triggers.forEach((t, triggerIndex) => {
+    let evidence: Evidence[] = [];
+    switch (t.type) {
+      case 'keyword':
+        evidence = keywords ??= keywordEvidence(rule, msg.text);
+        break;
+      case 'link':
+        evidence = linkEvidence(rule, msg);
+        break;
+      case 'miniprogram':
+        msg.miniprograms.forEach((miniprogram, index) => {
+          if (!rule.miniprograms.has(miniprogram)) evidence.push({ miniprogram, index });
+        });
+        break;
+      case 'card':
+        msg.cards.forEach((card, index) => {
+          if (!rule.cards.has(card)) evidence.push({ card, index });
+        });
+        break;
+      case 'image':
+        if (msg.images > 0) evidence.push({ images: msg.images });
+        break;
+      case 'flood': {
+        const count = state.recentMessages(t.windowMs);
+        if (count > t.count) evidence.push({ count, limit: t.count, windowMs: t.windowMs });
+        break;
+      }
+      case 'identity': {
+        const has = new Set(msg.sender.identities);
+        for (const identity of t.identities) if (has.has(identity)) evidence.push({ identity });
+        break;
+      }
+      case 'new-member': {
+        const joined = state.joinedAt();
+        if (joined !== null && msg.at >= joined && msg.at - joined < t.withinMs) {
+          evidence.push({ joinedAt: new Date(joined).toISOString(), withinMs: t.withinMs });
+        }
+        break;
+      }
+      case 'length': {
+        const length = textLength(msg.text);
+        if (length > t.max) evidence.push({ length, max: t.max });
+        break;
+      }
+    }
+    if (evidence.length > 0) {
+      firings.push({ rule: rule.ir.name, trigger: t.type, triggerIndex, evidence: [...evidence], actions: t.actions });
+    }
+  });
+  return firings;
+}
+
+/** The interpreter's policy, with the keyword trace `explain` shows. */
+export interface InterpretedPolicy extends CompiledPolicy {
+  /** Every keyword occurrence of every rule that applies to the group, fired or dropped. */
+  traceKeywords(group: string, text: string): KeywordTrace[];
+}
+
+function prepareRule(r: IrRule): PreparedRule {
+  return {
+    ir: r,
+    keywords: r.keywords.map((k) => prepareKeyword(k, r.normalize)),
+    exceptions: r.exceptions.map((raw) => ({ raw, norm: normalizeKeyword(raw, r.normalize) })).filter((e) => e.norm !== ''),
+    links: r.links.map(prepareLinkPattern),
+    miniprograms: new Set(r.miniprograms),
+    cards: new Set(r.cards),
+  };
+}
+
+/** Builds the reference implementation of a policy set from its IR. */
+export function interpretIr(ir: IrPolicySet): InterpretedPolicy {
+  const rules = ir.rules.map(prepareRule);
+  const byGroup = new Map<string, number[]>();
+  rules.forEach((r, i) => {
+    for (const g of r.ir.groups) {
+      const xs = byGroup.get(g);
+      if (xs) xs.push(i);
+      else byGroup.set(g, [i]);
+    }
+  });
+  const namesByGroup = new Map<string, readonly string[]>();
+  for (const [g, xs] of byGroup) namesByGroup.set(g, xs.map((i) => rules[i].ir.name));
+  const windowsByGroup = new Map<string, readonly number[]>();
+  for (const [g, xs] of byGroup) {
+    const ws = new Set<number>();
+    for (const i of xs) for (const t of rules[i].ir.triggers) if (t.type === 'flood') ws.add(t.windowMs);
+    if (ws.size > 0) windowsByGroup.set(g, [...ws]);
+  }
+  const noWindows: readonly number[] = [];
+  const enterprise = new Set(ir.enterpriseBlacklist);
+  const personal = new Map(ir.personalBlacklists.map((p) => [p.owner, new Set(p.customers)]));
+  const exempt = new Set(ir.exempt);
+  const none: readonly string[] = [];
+  return {
+    version: ir.version,
+    ruleNames: ir.rules.map((r) => r.name),
+    ladders: ir.ladders,
+    contactQuota: ir.contactQuota,
+    isEnterpriseBlacklisted: (c) => enterprise.has(c),
+    isPersonalBlacklisted: (owner, c) => personal.get(owner)?.has(c) ?? false,
+    isExempt: (c) => exempt.has(c),
+    rulesForGroup: (g) => namesByGroup.get(g) ?? none,
+    floodWindows: (g) => windowsByGroup.get(g) ?? noWindows,
+    evaluateMessage(msg, state) {
+      const out: RuleFiring[] = [];
+      for (const i of byGroup.get(msg.group) ?? []) out.push(...evaluateRule(rules[i], msg, state));
+      return out;
+    },
+    decideMessage(msg, state) {
+      return outcomeOfFirings(this.evaluateMessage(msg, state));
+    },
+    traceKeywords(group, text) {
+      return (byGroup.get(group) ?? []).filter((i) => rules[i].keywords.length > 0).map((i) => keywordHits(rules[i], text));
+    },
+  };
+}

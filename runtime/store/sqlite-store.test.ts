@@ -1,0 +1,219 @@
+// SqliteStore: the conformance suite on a real file in a temp folder, state that survives a
+// reopen, and the files it refuses (damaged, foreign, missing, newer) left exactly as they were.
+import Database from 'better-sqlite3';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { SCHEMA_VERSION, SqliteStore } from './sqlite-store.ts';
+import { asyncOf, storeConformance, T0 } from './testing/store-conformance.ts';
+import { StoreError } from './store.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'hush-sqlite-store-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let n = 0;
+const fresh = () => join(dir, `state-${++n}`, 'state.db');
+
+storeConformance('SqliteStore', async () => {
+  const path = fresh();
+  const store = new SqliteStore(path);
+  return {
+    store: asyncOf(store),
+    close: async () => {
+      store.close();
+      rmSync(join(path, '..'), { recursive: true, force: true });
+    },
+  };
+});
+
+const digest = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
+
+/** The StoreError that opening `path` throws (fails the test when it opens). */
+function openError(path: string, options: ConstructorParameters<typeof SqliteStore>[1] = {}): StoreError {
+  try {
+    new SqliteStore(path, options).close();
+  } catch (e) {
+    expect(e).toBeInstanceOf(StoreError);
+    return e as StoreError;
+  }
+  throw new Error(`${path} opened`);
+}
+
+/** A state file holding one of everything, closed. */
+function populated(): string {
+  const path = fresh();
+  const s = new SqliteStore(path);
+  s.recordMessage('g', 'c', T0, 60_000);
+  s.recordMessage('g', 'c', T0 + 1, 60_000);
+  s.recordJoin('g', 'c', T0);
+  s.mute('g', 'c', T0 + 1800_000);
+  s.blacklist('enterprise', '', 'c', T0);
+  s.addStrike('interop-abuse', 'm-1', 'v-1', T0, 86_400_000, true);
+  s.addStrike('interop-abuse', 'm-1', 'v-2', T0 + 1, 86_400_000, false);
+  s.putSanction({ id: 'interop-abuse/m-1/v-1/1', subject: 'm-1', ladder: 'interop-abuse', step: 1, sanction: 'suspend-interop', from: T0, until: T0 + 3_600_000, appealable: true, cause: 'v-1', liftedAt: null, liftReason: null });
+  s.setLinkedBlocked('m-1', true, T0);
+  s.recordAppeal({ subject: 'm-1', id: 'ap-1', at: T0 + 5, sanction: 'interop-abuse/m-1/v-1/1', granted: false, reason: 'not yet' });
+  s.addContact('m-1', 20_000, 'c-1', 10);
+  s.close();
+  return path;
+}
+
+describe('SqliteStore on disk', () => {
+  it('creates the file and its folder, in WAL mode, with the current schema version', () => {
+    const path = fresh();
+    expect(existsSync(path)).toBe(false);
+    new SqliteStore(path).close();
+    const db = new Database(path, { readonly: true });
+    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    db.close();
+  });
+
+  it('keeps every kind of state across a reopen', () => {
+    const path = populated();
+    const s = new SqliteStore(path, { mustExist: true });
+    expect(s.countMessages('g', 'c', T0 + 1, 60_000)).toBe(2);
+    expect(s.recordMessage('g', 'c', T0 + 2, 60_000)).toBe(3);
+    expect(s.joinedAt('g', 'c')).toBe(T0);
+    expect(s.mutedUntil('g', 'c')).toBe(T0 + 1800_000);
+    expect(s.blacklistEntry('enterprise', '', 'c')).toEqual({ scope: 'enterprise', key: '', at: T0 });
+    expect(s.strikesOf('interop-abuse', 'm-1').map((x) => [x.violation, x.ordinal])).toEqual([['v-1', 1], ['v-2', 0]]);
+    expect(s.addStrike('interop-abuse', 'm-1', 'v-1', T0, 86_400_000, true)).toEqual({ ordinal: 1, duplicate: true });
+    expect(s.addStrike('interop-abuse', 'm-1', 'v-3', T0 + 2, 86_400_000, true)).toEqual({ ordinal: 2, duplicate: false });
+    expect(s.sanctionsOf('m-1').map((x) => x.id)).toEqual(['interop-abuse/m-1/v-1/1']);
+    expect(s.setLinkedBlocked('m-1', false, T0 + 9)).toBe(true);
+    expect(s.appealsOf('m-1')).toHaveLength(1);
+    expect(s.addContact('m-1', 20_000, 'c-1', 1)).toEqual({ allowed: true, used: 1, duplicate: true });
+    expect(s.addContact('m-1', 20_000, 'c-2', 1)).toEqual({ allowed: false, used: 1, duplicate: false });
+    s.close();
+  });
+
+  it('refuses a missing file when it must exist, and creates nothing', () => {
+    const path = join(dir, 'absent', 'state.db');
+    const e = openError(path, { mustExist: true });
+    expect(e.code).toBe('hush/store/missing');
+    expect(e.where).toBe(path);
+    expect(e.message).toContain(path);
+    expect(existsSync(join(dir, 'absent'))).toBe(false);
+  });
+
+  it('refuses a file that is not a database, and leaves it as it was', () => {
+    const path = fresh();
+    mkdirSync(join(path, '..'), { recursive: true });
+    writeFileSync(path, Buffer.from(Array.from({ length: 8192 }, (_, i) => (i * 7919) % 251)));
+    const before = digest(path);
+    const e = openError(path);
+    expect(e.code).toBe('hush/store/corrupt');
+    expect(e.where).toBe(path);
+    expect(digest(path)).toBe(before);
+    expect(readdirSync(join(path, '..'))).toEqual(['state.db']);
+  });
+
+  it('refuses a state file whose pages are damaged, and leaves it as it was', () => {
+    const path = populated();
+    const bytes = readFileSync(path);
+    expect(bytes.length).toBeGreaterThan(4096 * 3);
+    // Keep page 1 (header and schema), overwrite every other page with noise.
+    for (let i = 4096; i < bytes.length; i++) bytes[i] = (i * 31) & 0xff;
+    writeFileSync(path, bytes);
+    const before = digest(path);
+    expect(openError(path).code).toBe('hush/store/corrupt');
+    expect(digest(path)).toBe(before);
+  });
+
+  it('refuses a SQLite database that is not a hush state file, and leaves it as it was', () => {
+    const path = fresh();
+    mkdirSync(join(path, '..'), { recursive: true });
+    const db = new Database(path);
+    db.exec('CREATE TABLE customers (id TEXT PRIMARY KEY); INSERT INTO customers VALUES (\'c-1\')');
+    db.close();
+    const before = digest(path);
+    expect(openError(path).code).toBe('hush/store/corrupt');
+    expect(digest(path)).toBe(before);
+  });
+
+  it('refuses a state file of a newer schema version, and leaves it as it was', () => {
+    const path = populated();
+    const db = new Database(path);
+    db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+    db.close();
+    const before = digest(path);
+    const e = openError(path);
+    expect(e.code).toBe('hush/store/version');
+    expect(e.message).toContain(`version ${SCHEMA_VERSION + 1}`);
+    expect(digest(path)).toBe(before);
+    // Put back, the same file opens with its state.
+    const fix = new Database(path);
+    fix.pragma(`user_version = ${SCHEMA_VERSION}`);
+    fix.close();
+    const s = new SqliteStore(path);
+    expect(s.strikesOf('interop-abuse', 'm-1')).toHaveLength(2);
+    s.close();
+  });
+
+  it('refuses a state file that lacks a table', () => {
+    const path = populated();
+    const db = new Database(path);
+    db.exec('DROP TABLE appeal');
+    db.close();
+    const before = digest(path);
+    expect(openError(path).code).toBe('hush/store/corrupt');
+    expect(digest(path)).toBe(before);
+  });
+
+  it('refuses a folder', () => {
+    const path = join(dir, 'a-folder');
+    mkdirSync(path);
+    expect(openError(path).code).toBe('hush/store/unreachable');
+  });
+
+  it('runs SQLite quick_check on open when asked', () => {
+    const path = populated();
+    new SqliteStore(path, { verify: true }).close();
+  });
+
+  it('shares one file between two connections, each operation atomic', () => {
+    const path = fresh();
+    const a = new SqliteStore(path);
+    const b = new SqliteStore(path);
+    const ordinals: number[] = [];
+    for (let i = 0; i < 20; i++) ordinals.push((i % 2 ? a : b).addStrike('L', 'm', `v${i}`, T0 + i, null, true).ordinal);
+    expect(ordinals).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(b.addContact('m', 1, 'x', 1).allowed).toBe(true);
+    expect(a.addContact('m', 1, 'y', 1)).toEqual({ allowed: false, used: 1, duplicate: false });
+    a.close();
+    b.close();
+  });
+
+  it('keeps a subject\'s contact adds for three days', () => {
+    const path = fresh();
+    const s = new SqliteStore(path);
+    s.addContact('m', 100, 'c-1', 5);
+    s.addContact('m', 101, 'c-1', 5);
+    s.addContact('m', 102, 'c-1', 5);
+    s.addContact('other', 100, 'c-1', 5);
+    expect(s.addContact('m', 100, 'c-1', 5)).toEqual({ allowed: true, used: 1, duplicate: true });
+    s.addContact('m', 103, 'c-1', 5);
+    // Day 100 of `m` is gone; 101 and 102 stay, and so does another subject's day 100.
+    expect(s.addContact('m', 101, 'c-1', 5)).toEqual({ allowed: true, used: 1, duplicate: true });
+    expect(s.addContact('other', 100, 'c-1', 5)).toEqual({ allowed: true, used: 1, duplicate: true });
+    s.close();
+    const db = new Database(path, { readonly: true });
+    expect(db.prepare(`SELECT day FROM contact WHERE subject = 'm' ORDER BY day`).pluck(true).all()).toEqual([101, 102, 103]);
+    db.close();
+  });
+
+  it('sweeps idle flood windows after an hour of event time, as MemoryStore', () => {
+    const path = fresh();
+    const s = new SqliteStore(path, { sweepEveryMs: 1000 });
+    s.recordMessage('g', 'idle', T0, 10);
+    s.recordMessage('g', 'busy', T0 + 500, 10);
+    s.recordMessage('g', 'busy', T0 + 5000, 10);
+    s.close();
+    const db = new Database(path, { readonly: true });
+    expect(db.prepare('SELECT sender FROM flood_window').pluck(true).all()).toEqual(['busy']);
+    expect(db.prepare('SELECT count(*) FROM flood_message').pluck(true).get()).toBe(1);
+    db.close();
+  });
+});

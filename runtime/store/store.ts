@@ -1,0 +1,158 @@
+// The state behind decisions, behind one interface: flood windows, joins, mutes, the blacklists
+// that `blacklist` actions build up, and the penalty ladders' strikes, sanctions, appeals,
+// linked-account status and contact-add counts. The engine owns all state and reaches it only
+// through `Store`; three implementations pass one conformance suite (runtime/store/testing/store-conformance.ts):
+// `MemoryStore` (memory-store.ts), `SqliteStore` (sqlite-store.ts, the embedded default) and
+// `RedisStore` (redis-store.ts, many workers sharing state).
+//
+// Every operation is one atomic check-and-update: a store never needs a lock held across two
+// calls (in Redis each is one Lua script, in SQLite one transaction). The ladder operations are
+// idempotent by id, so an event replayed after a crash changes nothing twice.
+//
+// `Store` is synchronous (memory and better-sqlite3); `AsyncStore` is the same operations
+// returning promises (Redis). The engine runs on either (runtime/engine/engine.ts). All times are event
+// times in epoch milliseconds.
+
+export type BlacklistScope = 'enterprise' | 'personal' | 'group';
+
+/** A blacklist entry added by a `blacklist` action. */
+export interface ActionBlacklist {
+  scope: BlacklistScope;
+  /** The owner (personal) or group (group) the entry belongs to; '' for the enterprise. */
+  key: string;
+  at: number;
+}
+
+/** One strike on a ladder: a reported or recorded violation of a counted category. */
+export interface StrikeRecord {
+  ladder: string;
+  subject: string;
+  /** The violation's id (the event's `id`, or one derived from its content). */
+  violation: string;
+  at: number;
+  /** 1, 2, 3…: the strike's place among the live strikes when it was recorded; 0: not counted (severe). */
+  ordinal: number;
+}
+
+export interface StrikeResult {
+  ordinal: number;
+  /** The violation was already recorded: nothing changed, `ordinal` is the one recorded then. */
+  duplicate: boolean;
+}
+
+export type SanctionKind = 'suspend-interop' | 'ban-member' | 'ban-admin' | 'ban-enterprise';
+
+/** A sanction applied to a subject by a ladder. */
+export interface SanctionRecord {
+  /** Unique and deterministic: `<ladder>/<subject>/<violation or linked@time>/<n>`. */
+  id: string;
+  subject: string;
+  ladder: string;
+  /** The step number; 0 for the severe path, -1 for the linked-account line. */
+  step: number;
+  sanction: SanctionKind;
+  /** When it began (epoch ms). */
+  from: number;
+  /** When it ends; null: forever, or (linked) until the account is unblocked. */
+  until: number | null;
+  appealable: boolean;
+  /** The violation id, or `linked@<time>` for the linked-account line. */
+  cause: string;
+  /** When an appeal or a restoration lifted it; null while it stands. */
+  liftedAt: number | null;
+  liftReason: string | null;
+}
+
+export interface AppealRecord {
+  subject: string;
+  /** The appeal event's id, or one derived from its content. */
+  id: string;
+  at: number;
+  /** The sanction it asked about (null when none was active). */
+  sanction: string | null;
+  granted: boolean;
+  reason: string;
+}
+
+export interface ContactResult {
+  allowed: boolean;
+  /** Contacts added by the subject on that day, after this attempt. */
+  used: number;
+  /** The contact was already added that day: allowed, not counted again. */
+  duplicate: boolean;
+}
+
+export interface Store {
+  /**
+   * Records one message of `sender` in `group` at `at` and returns how many of the sender's
+   * recorded messages in the group lie in the window (at − windowMs, at], this one included.
+   */
+  recordMessage(group: string, sender: string, at: number, windowMs: number): number;
+  /** Counts without recording (for a second flood window of the same message). */
+  countMessages(group: string, sender: string, at: number, windowMs: number): number;
+  /** Records that `member` joined `group` at `at` (a later join replaces an earlier one). */
+  recordJoin(group: string, member: string, at: number): void;
+  joinedAt(group: string, member: string): number | null;
+  /** Mutes the sender in the group until `until` (keeps the later end when already muted). */
+  mute(group: string, sender: string, until: number): void;
+  /** When the sender's mute in the group ends, or null; an ended mute may still be returned. */
+  mutedUntil(group: string, sender: string): number | null;
+  /** Adds the sender to a blacklist; `key` is the owner (personal), the group (group) or ''. */
+  blacklist(scope: BlacklistScope, key: string, sender: string, at: number): void;
+  /** The sender's entry on one action-made blacklist (`key` as for `blacklist`), or null. */
+  blacklistEntry(scope: BlacklistScope, key: string, sender: string): ActionBlacklist | null;
+
+  /**
+   * Records a strike, atomically. When `violation` is already recorded on this ladder for this
+   * subject, nothing changes and its recorded ordinal comes back with `duplicate: true`.
+   * Otherwise, when `counted`: the strikes at or before `at − expireMs` are dropped (never, when
+   * `expireMs` is null) and the strike is recorded with ordinal = live counted strikes + 1; when
+   * not counted (a severe violation), it is recorded with ordinal 0.
+   */
+  addStrike(ladder: string, subject: string, violation: string, at: number, expireMs: number | null, counted: boolean): StrikeResult;
+  /** The subject's strikes on a ladder (dropped ones excluded), oldest first. */
+  strikesOf(ladder: string, subject: string): StrikeRecord[];
+  /** Inserts a sanction unless one with the same id exists; true when inserted. */
+  putSanction(sanction: SanctionRecord): boolean;
+  /** Every sanction of the subject, ended and lifted ones too, ordered by (from, id). */
+  sanctionsOf(subject: string): SanctionRecord[];
+  /**
+   * Lifts a sanction, atomically: when it exists and is not lifted yet, sets `liftedAt` and
+   * `liftReason` and returns the updated record; otherwise returns null and changes nothing.
+   */
+  liftSanction(id: string, at: number, reason: string): SanctionRecord | null;
+  /** Sets the end of a sanction that has none (a linked-account restoration); true when set. */
+  endSanction(id: string, until: number): boolean;
+  /** Sets the subject's linked-account status; returns the previous one (null: never set). */
+  setLinkedBlocked(subject: string, blocked: boolean, at: number): boolean | null;
+  /** Records an appeal's outcome (appeals are kept, granted or not). */
+  recordAppeal(appeal: AppealRecord): void;
+  appealsOf(subject: string): AppealRecord[];
+  /**
+   * One contact-add attempt, atomically: a contact already added by the subject on `day` is
+   * allowed again without counting; otherwise it is counted and allowed when fewer than `limit`
+   * were added that day, and refused (not counted) when `limit` is reached.
+   */
+  addContact(subject: string, day: number, contact: string, limit: number): ContactResult;
+  /** Releases the store's resources (files, connections). */
+  close(): void;
+}
+
+type Promised<T> = { [K in keyof T]: T[K] extends (...args: infer A) => infer R ? (...args: A) => Promise<R> : never };
+
+/** The same operations as `Store`, for stores across a network (Redis). */
+export type AsyncStore = Promised<Store>;
+
+/** Thrown when a store's persisted state cannot be read: corrupt, missing or of another version. */
+export class StoreError extends Error {
+  constructor(
+    /** `hush/store/<name>`. */
+    readonly code: string,
+    message: string,
+    /** The file or address involved. */
+    readonly where: string,
+  ) {
+    super(message);
+    this.name = 'StoreError';
+  }
+}
