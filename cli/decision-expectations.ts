@@ -7,7 +7,7 @@
 // - in `actions`, a string is shorthand for `{type: STRING}`; in `matches`, `"rule/trigger"` is
 //   shorthand for `{rule, trigger}`;
 // - `error` expects the event to be rejected: a code string, or a partial error object.
-import type { Decision, EventError } from '../runtime/engine/engine.ts';
+import type { Decision, EventError } from '../runtime/index.ts';
 
 export const EXPECTATION_KEYS = ['event', 'allowed', 'actions', 'matches', 'blocked', 'muted', 'exempt', 'recorded', 'sanctions', 'strikes', 'appeal', 'quota', 'reason', 'error'] as const;
 

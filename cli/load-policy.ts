@@ -5,9 +5,7 @@
 // all load their policy here.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { IrPolicySet } from '../runtime/ir.ts';
-import type { CompiledPolicy } from '../runtime/policy/compiled-policy.ts';
-import { interpretIr, type InterpretedPolicy } from '../runtime/policy/interpreter.ts';
+import { interpretIr, type CompiledPolicy, type InterpretedPolicy, type IrPolicySet } from '../runtime/index.ts';
 import { UsageError, type CliIO } from './io.ts';
 import { renderDiagnostics } from './render/index.ts';
 

@@ -2,7 +2,6 @@
 // command returns an exit status (0 ok, 1 failed, 2 bad usage); nothing here prints a stack
 // trace for a user's mistake.
 import { Command, CommanderError } from 'commander';
-import { StoreError } from '../runtime/store/store.ts';
 import { EXIT, processIO, UsageError, type CliIO } from './io.ts';
 import { commands } from './commands/index.ts';
 
@@ -30,6 +29,8 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
       io.stderr(`hush: ${e.message}\n`);
       return EXIT.usage;
     }
+    // Loaded only on this path: commands that never touch the runtime do not pay for it.
+    const { StoreError } = await import('../runtime/index.ts');
     if (e instanceof StoreError) {
       // The state could not be read or written: say which and where; nothing was reset.
       io.stderr(`hush: ${e.code}: ${e.message} (${e.where})\n`);

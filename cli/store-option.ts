@@ -5,36 +5,27 @@
 // unreachable server): the command reports its code and exits 2, and the file is left as it was.
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { MemoryStore } from '../runtime/store/memory-store.ts';
-import { StoreError, type AsyncStore, type Store } from '../runtime/store/store.ts';
+import { openStore as openRuntimeStore, StoreError, type OpenedStore } from '../runtime/index.ts';
 import { UsageError } from './io.ts';
+
+export type { OpenedStore };
 
 export const STORE_HELP = 'where state lives: memory, sqlite (.hush/state.db), sqlite:PATH or redis://HOST:PORT[/DB][?prefix=P]';
 
 /** The embedded default store's file, under the working folder. */
 export const DEFAULT_SQLITE = '.hush/state.db';
 
-export type OpenedStore = { kind: 'sync'; store: Store; where: string } | { kind: 'async'; store: AsyncStore; where: string };
-
-/** Opens the store a `--store` value names. */
+/** Opens the store a `--store` value names; `sqlite` and relative SQLite paths are under `cwd`. */
 export async function openStore(spec: string, cwd: string, options: { mustExist?: boolean } = {}): Promise<OpenedStore> {
+  let runtimeSpec = spec;
+  if (spec === 'sqlite' || spec.startsWith('sqlite:')) {
+    const file = resolve(cwd, spec === 'sqlite' ? DEFAULT_SQLITE : spec.slice('sqlite:'.length));
+    runtimeSpec = `sqlite:${file}`;
+  }
   try {
-    if (spec === 'memory') return { kind: 'sync', store: new MemoryStore(), where: 'memory' };
-    if (spec === 'sqlite' || spec.startsWith('sqlite:')) {
-      const file = resolve(cwd, spec === 'sqlite' ? DEFAULT_SQLITE : spec.slice('sqlite:'.length));
-      if (!options.mustExist) mkdirSync(dirname(file), { recursive: true });
-      const { SqliteStore } = await import('../runtime/store/sqlite-store.ts');
-      return { kind: 'sync', store: new SqliteStore(file, { mustExist: options.mustExist }), where: file };
-    }
-    if (spec.startsWith('redis://') || spec.startsWith('rediss://')) {
-      const { RedisStore } = await import('../runtime/store/redis-store.ts');
-      // `?prefix=…` sets the key prefix (default `hush:`), so deployments and tests can share a server.
-      const url = new URL(spec);
-      const prefix = url.searchParams.get('prefix') ?? undefined;
-      url.search = '';
-      const store = await RedisStore.connect(url.href, { prefix });
-      return { kind: 'async', store, where: spec };
-    }
+    if (runtimeSpec.startsWith('sqlite:') && !options.mustExist) mkdirSync(dirname(runtimeSpec.slice('sqlite:'.length)), { recursive: true });
+    const opened = await openRuntimeStore(runtimeSpec, options);
+    if (opened) return opened;
   } catch (e) {
     if (e instanceof StoreError) throw new UsageError(`${e.code}: ${e.message}`);
     throw e;

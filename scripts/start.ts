@@ -10,10 +10,7 @@ import { processIO } from '../cli/io.ts';
 import { stringWidth } from '../cli/render/display-width.ts';
 import { loadPolicy } from '../cli/load-policy.ts';
 import { policySetToIr } from '../compiler/lower/policy-set-to-ir.ts';
-import type { Evidence } from '../runtime/policy/compiled-policy.ts';
-import { createEngine, type Decision } from '../runtime/engine/engine.ts';
-import { parseEventLine } from '../runtime/engine/events.ts';
-import { SqliteStore } from '../runtime/store/sqlite-store.ts';
+import { createEngine, parseEventLine, SqliteStore, type Decision, type Evidence } from '../runtime/index.ts';
 
 const root = join(import.meta.dirname, '..');
 const examples = join(root, 'examples');

@@ -4,14 +4,9 @@
 // spec/decisions.test.ts.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decideLine } from '../cli/commands/run.ts';
 import { loadCompiledPolicy } from '../compiler/codegen/ir-to-ts.ts';
 import { policySetToIr } from '../compiler/lower/policy-set-to-ir.ts';
-import type { CompiledPolicy } from '../runtime/policy/compiled-policy.ts';
-import { createEngine } from '../runtime/engine/engine.ts';
-import { interpretIr } from '../runtime/policy/interpreter.ts';
-import type { IrPolicySet } from '../runtime/ir.ts';
-import type { Store } from '../runtime/store/store.ts';
+import { createEngine, decideLine, interpretIr, type CompiledPolicy, type IrPolicySet, type Store } from '../runtime/index.ts';
 
 /** A policy implementation under test: the IR in, a CompiledPolicy out. */
 export interface Implementation {

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { decideLine, decideLineAsync } from '../cli/commands/run.ts';
+import { decideLine, decideLineAsync } from '../runtime/index.ts';
 import { policySetToIr } from '../compiler/lower/policy-set-to-ir.ts';
 import { createAsyncEngine, createEngine } from '../runtime/engine/engine.ts';
 import { interpretIr } from '../runtime/policy/interpreter.ts';

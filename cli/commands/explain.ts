@@ -5,10 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InvalidArgumentError, Option } from 'commander';
-import type { Evidence } from '../../runtime/policy/compiled-policy.ts';
-import { createEngine, isEventError, type DecisionAction, type Explanation } from '../../runtime/engine/engine.ts';
-import { parseEventLine } from '../../runtime/engine/events.ts';
-import type { IrAction, IrPolicySet } from '../../runtime/ir.ts';
+import { createEngine, isEventError, parseEventLine, type DecisionAction, type Evidence, type Explanation, type IrAction, type IrPolicySet } from '../../runtime/index.ts';
 import { EXIT, UsageError, type CliIO } from '../io.ts';
 import { ENGINES, loadPolicy, type EngineChoice } from '../load-policy.ts';
 import type { RegisterCommand } from './index.ts';

@@ -1,37 +1,15 @@
 // `hush run POLICY < events.jsonl`: decides a stream of events, one JSON event per line, and
-// writes one JSON line per input line: the decision, or for a line that is not a valid event an
-// error record `{"error":{"line":N,"field":"…","code":"…","message":"…"}}`. The stream always
+// writes one JSON line per input line (the JSONL line format of runtime/engine/jsonl.ts): the
+// decision, or for a line that is not a valid event an error record. The stream always
 // goes on after a bad line. State (flood windows, mutes, joins, strikes, sanctions) lives in the
 // store `--store` names: memory for the run by default, a SQLite file, or a shared Redis.
 import { createInterface } from 'node:readline';
 import { Option } from 'commander';
-import { createAsyncEngine, createEngine, type AsyncEngine, type Engine } from '../../runtime/engine/engine.ts';
-import { parseEventLine } from '../../runtime/engine/events.ts';
+import { createAsyncEngine, createEngine, decideLine, decideLineAsync } from '../../runtime/index.ts';
 import { EXIT, type CliIO } from '../io.ts';
 import { ENGINES, loadPolicy, type EngineChoice } from '../load-policy.ts';
 import { openStore, STORE_HELP } from '../store-option.ts';
 import type { RegisterCommand } from './index.ts';
-
-/** Decides one line of a stream; `line` is 1-based. Never throws for a bad line. */
-export function decideLine(engine: Engine, text: string, line: number, clock: () => number = Date.now): string {
-  const p = parseEventLine(text, clock);
-  if (!p.ok) return JSON.stringify({ error: { line, field: p.error.field, code: p.error.code, message: p.error.message } });
-  const d = engine.decide(p.event);
-  return JSON.stringify(d);
-}
-
-/** `decideLine` on an engine with an asynchronous store. */
-export async function decideLineAsync(engine: AsyncEngine, text: string, line: number, clock: () => number = Date.now): Promise<string> {
-  const p = parseEventLine(text, clock);
-  if (!p.ok) return JSON.stringify({ error: { line, field: p.error.field, code: p.error.code, message: p.error.message } });
-  return JSON.stringify(await engine.decide(p.event));
-}
-
-/** Decides every line of a stream, in order. */
-export function* decideLines(engine: Engine, lines: Iterable<string>): Generator<string> {
-  let n = 0;
-  for (const l of lines) yield decideLine(engine, l, ++n);
-}
 
 export interface RunOptions {
   engine?: EngineChoice;

@@ -1,10 +1,8 @@
 // `hush sanctions SUBJECT… --store STORE`: the sanctions in force for subjects, read from a
 // persistent store (the SQLite file or Redis that `hush run --store` wrote), with their steps and
-// end times; `--all` lists ended and lifted ones too. It reads state only: nothing is changed.
+// end times, as the runtime judges them (runtime/engine/sanctions-query.ts); `--all` lists ended and lifted ones too. It reads state only: nothing is changed.
 import { Option } from 'commander';
-import { isActive, sanctionView, type SanctionView } from '../../runtime/engine/ladders.ts';
-import { parseTime } from '../../runtime/engine/events.ts';
-import type { SanctionRecord } from '../../runtime/store/store.ts';
+import { parseTime, sanctionsOf, sanctionsOfAsync, type SanctionView } from '../../runtime/index.ts';
 import { EXIT, UsageError, type CliIO } from '../io.ts';
 import { DEFAULT_SQLITE, openStore, STORE_HELP } from '../store-option.ts';
 import type { RegisterCommand } from './index.ts';
@@ -39,8 +37,8 @@ export async function runSanctions(subjects: string[], opts: SanctionsOptions, i
   const result: Record<string, SanctionView[]> = {};
   try {
     for (const subject of subjects) {
-      const all = (opened.kind === 'sync' ? opened.store.sanctionsOf(subject) : await opened.store.sanctionsOf(subject)) as SanctionRecord[];
-      result[subject] = all.filter((s) => opts.all || isActive(s, at)).map(sanctionView);
+      const q = { at, all: opts.all };
+      result[subject] = opened.kind === 'sync' ? sanctionsOf(opened.store, subject, q) : await sanctionsOfAsync(opened.store, subject, q);
     }
   } finally {
     await opened.store.close();

@@ -12,7 +12,7 @@ import { checkQuota } from './quota.ts';
 
 export interface Pass {
   name: string;
-  /** Passes this one must follow, by name (checked by a test). */
+  /** Passes this one must follow, by name (checked by passes.test.ts, with the run order). */
   after: string[];
   what: string;
   run: Check;

@@ -249,7 +249,8 @@ export function* contactAdd(store: Store, quota: IrContactQuota | null, e: Conta
 }
 
 /** The subject's sanctions in force at `at`, ordered by (from, id). */
-export function* activeSanctions(store: Store, subject: string, at: number): Steps<SanctionView[]> {
-  const all = (yield store.sanctionsOf(subject)) as SanctionRecord[];
-  return all.filter((s) => isActive(s, at)).map(sanctionView);
+/** The subject's sanctions in force at `at` (with `all`, also those ended or lifted). */
+export function* activeSanctions(store: Store, subject: string, at: number, all = false): Steps<SanctionView[]> {
+  const records = (yield store.sanctionsOf(subject)) as SanctionRecord[];
+  return records.filter((s) => all || isActive(s, at)).map(sanctionView);
 }

@@ -1,0 +1,33 @@
+// Opens the state store a store specification names, the one vocabulary every front end shares
+// (`hush run --store`, `hush sanctions`, an embedder's configuration): `memory` (gone when the
+// process ends), `sqlite:PATH` (the embedded store; the caller resolves PATH), and
+// `redis://HOST:PORT[/DB][?prefix=P]` (many workers sharing state). The Redis client is loaded
+// only when a Redis store is asked for. Failing to open is a StoreError, never a reset.
+import { MemoryStore } from './memory-store.ts';
+import type { AsyncStore, Store } from './store.ts';
+
+export type OpenedStore = { kind: 'sync'; store: Store; where: string } | { kind: 'async'; store: AsyncStore; where: string };
+
+export interface OpenStoreOptions {
+  /** Refuse to create a SQLite file that is not there (readers such as `hush sanctions`). */
+  mustExist?: boolean;
+}
+
+/** Opens the store `spec` names, or returns null when `spec` is no store specification. */
+export async function openStore(spec: string, options: OpenStoreOptions = {}): Promise<OpenedStore | null> {
+  if (spec === 'memory') return { kind: 'sync', store: new MemoryStore(), where: 'memory' };
+  if (spec.startsWith('sqlite:')) {
+    const file = spec.slice('sqlite:'.length);
+    const { SqliteStore } = await import('./sqlite-store.ts');
+    return { kind: 'sync', store: new SqliteStore(file, { mustExist: options.mustExist }), where: file };
+  }
+  if (spec.startsWith('redis://') || spec.startsWith('rediss://')) {
+    const { RedisStore } = await import('./redis-store.ts');
+    // `?prefix=…` sets the key prefix (default `hush:`), so deployments and tests can share a server.
+    const url = new URL(spec);
+    const prefix = url.searchParams.get('prefix') ?? undefined;
+    url.search = '';
+    return { kind: 'async', store: await RedisStore.connect(url.href, { prefix }), where: spec };
+  }
+  return null;
+}
