@@ -3,8 +3,14 @@
 // temporary folder with one `git cat-file --batch`, at their paths in the repository, so list
 // files resolve as they did and file names read as they do in the working tree. Git is run with
 // arguments, never through a shell, and a revision may not start with `-`.
+//
+// A tree is hostile input (CI runs `hush diff` on pull-request content, and git does not fsck
+// fetched trees by default): every entry name is checked before anything is written (no `.`,
+// `..`, empty or control-character component, nothing that resolves outside the destination),
+// folders are made one component at a time and must be real folders (never a symlink), and
+// files and links are created exclusively, so nothing is written through a link or over a file.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, posix, relative } from 'node:path';
 
@@ -92,20 +98,66 @@ export function materialise(repo: Repo, commit: string, folder: string): string 
     const size = Number(header[2]);
     const content = r.out.subarray(nl + 1, nl + 1 + size);
     at = nl + 1 + size + 1;
-    const file = join(dest, ...e.path.split('/'));
-    mkdirSync(dirname(file), { recursive: true });
+    const file = safeEntryPath(dest, e.path);
+    makeFolders(dest, dirname(file));
     // A symlink is recreated as one; the checker refuses a list path that leads out of the set.
-    if (e.mode === '120000') symlinkSync(content.toString('utf8'), file);
-    else writeFileSync(file, content);
+    try {
+      if (e.mode === '120000') symlinkSync(content.toString('utf8'), file);
+      else writeFileSync(file, content, { flag: 'wx' });
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') throw new GitSideError(`the tree at the revision names ${shown(e.path)} twice; refusing to read it`);
+      throw err;
+    }
   }
   return dest;
+}
+
+/** A tree entry's path as a message may show it: quoted, control characters escaped. */
+function shown(path: string): string {
+  return JSON.stringify(path);
+}
+
+/**
+ * Where a tree entry goes under `dest`, after checking its name: each `/`-separated component
+ * must be a plain name (not empty, `.` or `..`, no control character or backslash), and the
+ * result must stay inside `dest`. A GitSideError otherwise: nothing of such a tree is trusted.
+ */
+export function safeEntryPath(dest: string, path: string): string {
+  const parts = path.split('/');
+  for (const p of parts) {
+    if (p === '' || p === '.' || p === '..' || /[\u0000-\u001f\u007f\\]/.test(p)) {
+      throw new GitSideError(`the tree at the revision has an unsafe entry name ${shown(path)}; refusing to read it`);
+    }
+  }
+  const file = join(dest, ...parts);
+  const rel = relative(dest, file);
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) throw new GitSideError(`the tree at the revision has an entry outside its folder ${shown(path)}; refusing to read it`);
+  return file;
+}
+
+/** Makes `folder` (inside `dest`) one component at a time; each must be a real folder, never a link. */
+function makeFolders(dest: string, folder: string): void {
+  let at = dest;
+  for (const part of relative(dest, folder).split(/[\\/]/).filter(Boolean)) {
+    at = join(at, part);
+    try {
+      mkdirSync(at);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      if (!lstatSync(at).isDirectory()) throw new GitSideError(`the tree at the revision uses ${shown(relative(dest, at))} both as a file or link and as a folder; refusing to read it`);
+    }
+  }
 }
 
 /** A path as git names it inside the repository: relative to its top, with `/`, no `./`. */
 export function repoPath(repo: Repo, path: string, relativeToCwd: boolean): string {
   if (isAbsolute(path)) return repoPath(repo, relative(repo.top, path), false);
+  if (/[\u0000-\u001f]/.test(path)) throw new GitSideError(`not a path: ${shown(path)}`);
+  // Normalised before anything is looked up: `x/../policies` is `policies` at the revision, and a
+  // path that climbs out of the repository is refused.
   const joined = posix.normalize(relativeToCwd ? posix.join(repo.prefix, path.replace(/\\/g, '/')) : path.replace(/\\/g, '/'));
-  const clean = joined.replace(/^\.\/?/, '').replace(/\/$/, '');
+  const clean = joined === '.' ? '' : joined.replace(/^\.\//, '').replace(/\/$/, '');
   if (clean === '..' || clean.startsWith('../')) throw new GitSideError(`\`${path}\` is outside the repository`);
   return clean;
 }

@@ -5,7 +5,7 @@
 // Naming problems (no such path, unknown revision, no policy file) are SideErrors, which the
 // command reports as bad usage.
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
-import { join, posix, resolve } from 'node:path';
+import { isAbsolute, join, posix, resolve, sep } from 'node:path';
 import type { Diagnostic } from '../../language/diagnostic.ts';
 import { policySetToIr } from '../lower/policy-set-to-ir.ts';
 import { findRepo, GitSideError, materialise, pathType, repoPath, resolveRevision, type Repo } from './git-tree.ts';
@@ -31,7 +31,7 @@ export interface LoadedSide {
  */
 export function parseSideSpec(arg: string, cwd: string, baseRef?: string): SideSpec {
   if (baseRef !== undefined) return { kind: 'git', rev: baseRef, path: arg, source: `${baseRef}:${arg}`, relativeToCwd: true };
-  if (existsSync(resolve(cwd, arg))) return { kind: 'path', path: arg, source: arg };
+  if (existsLiterally(arg, cwd)) return { kind: 'path', path: arg, source: arg };
   const colon = arg.indexOf(':');
   // `C:\…` is a Windows drive, not a revision.
   if (colon > 0 && !/^[A-Za-z]:[\\/]/.test(arg)) {
@@ -39,6 +39,15 @@ export function parseSideSpec(arg: string, cwd: string, baseRef?: string): SideS
     return { kind: 'git', rev: arg.slice(0, colon), path, source: arg, relativeToCwd: path === '.' || path.startsWith('./') || path.startsWith('../') };
   }
   throw new SideError(`no such file or folder: ${arg}`);
+}
+
+/**
+ * Whether the path exists as written, its `..` components resolved by the file system rather than
+ * cancelled as text: `HEAD~1:x/../policies` is a path only if a folder `HEAD~1:x` exists, so a
+ * revision is never mistaken for the working tree.
+ */
+function existsLiterally(arg: string, cwd: string): boolean {
+  return existsSync(isAbsolute(arg) ? arg : `${cwd}${sep}${arg}`);
 }
 
 function check(source: string, path: string, cwd: string): Omit<LoadedSide, 'dispose'> {
