@@ -13,7 +13,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { PolicyFile } from '../language/ast.ts';
 import { sortDiagnostics, type Diagnostic } from '../language/diagnostic.ts';
 import { checkParsed, checkPolicySet, type CheckResult } from '../compiler/check.ts';
-import { ListFileReader } from '../compiler/load/list-file.ts';
+import { ListFileReader, type ListFileResult } from '../compiler/load/list-file.ts';
 import { policyFormOf } from '../compiler/load/discover-files.ts';
 import type { PolicySetModel } from '../compiler/model/model.ts';
 import { IncrementalParser } from './incremental-parse.ts';
@@ -79,6 +79,21 @@ function holdsPolicyFile(dir: string): boolean {
     return readdirSync(dir, { withFileTypes: true }).some((e) => e.isFile() && policyFormOf(e.name) !== undefined);
   } catch {
     return false;
+  }
+}
+
+/** The root key of a document outside every workspace folder (followed by its path). */
+const OUTSIDE = 'outside:';
+
+/** Reads no list file: the reader of a document alone at a file system's root. */
+class NoListFiles extends ListFileReader {
+  override read(listPath: string): ListFileResult {
+    return {
+      ok: false,
+      code: 'hush/list/outside-root',
+      message: `list file \`${listPath}\` is not read: the document is outside every workspace folder, at the root of the file system`,
+      help: 'open the folder that holds the policy set as a workspace folder',
+    };
   }
 }
 
@@ -162,6 +177,13 @@ export class Workspace {
     const hit = this.rootCache.get(key);
     if (hit) return hit;
     const folder = this.folders.filter((f) => inside(f, dir)).sort((a, b) => b.length - a.length)[0];
+    // Outside every workspace folder the document is checked alone: its parent tree is never
+    // walked (a document `file:///x.policy` would otherwise make `/` its policy set).
+    if (!folder) {
+      const alone = `${OUTSIDE}${path}`;
+      this.rootCache.set(key, alone);
+      return alone;
+    }
     let root = dir;
     // A list file (`lists/vip.txt`) belongs to the set of the nearest folder above it that holds
     // a policy file.
@@ -170,12 +192,10 @@ export class Workspace {
         if (holdsPolicyFile(up)) root = up;
       }
     }
-    if (folder) {
-      while (root !== folder) {
-        const parent = dirname(root);
-        if (parent === root || !inside(folder, parent) || !holdsPolicyFile(parent)) break;
-        root = parent;
-      }
+    while (root !== folder) {
+      const parent = dirname(root);
+      if (parent === root || !inside(folder, parent) || !holdsPolicyFile(parent)) break;
+      root = parent;
     }
     this.rootCache.set(key, root);
     return root;
@@ -202,7 +222,7 @@ export class Workspace {
   state(root: string): SetState {
     const hit = this.sets.get(root);
     if (hit && !this.dirty.has(root)) return hit;
-    const s = root.startsWith('untitled:') ? this.checkUntitled(root) : this.check(root);
+    const s = root.startsWith('untitled:') ? this.checkUntitled(root) : root.startsWith(OUTSIDE) ? this.checkOutside(root.slice(OUTSIDE.length)) : this.check(root);
     this.sets.set(root, s);
     this.dirty.delete(root);
     return s;
@@ -253,6 +273,19 @@ export class Workspace {
     return this.checkTexts(root, [{ path, shown, uri: doc.uri, text: doc.getText() }], (f) => resolve(root, f));
   }
 
+  /**
+   * A document outside every workspace folder: checked alone, with its folder as the root; its
+   * list files are read only inside that folder, and not at all when the folder is a file
+   * system's root.
+   */
+  private checkOutside(path: string): SetState {
+    const root = dirname(path);
+    const doc = this.openAt(path);
+    const docs = doc && policyFormOf(path) ? [{ path, shown: path.slice(root.length).replace(/^[\\/]/, ''), uri: doc.uri, text: doc.getText() }] : [];
+    const reader = dirname(root) === root ? new NoListFiles() : undefined;
+    return this.checkTexts(root, docs, (f) => resolve(root, f), reader);
+  }
+
   /** An untitled document: checked alone, with the first workspace folder as its root. */
   private checkUntitled(root: string): SetState {
     const uri = root.slice('untitled:'.length);
@@ -262,7 +295,7 @@ export class Workspace {
     return this.checkTexts(base, [{ path: uri, shown: uri, uri, text: doc.getText() }], (f) => (f === uri ? uri : resolve(base, f)));
   }
 
-  private checkTexts(root: string, docs: { path: string; shown: string; uri: string; text: string }[], absolute: (f: string) => string): SetState {
+  private checkTexts(root: string, docs: { path: string; shown: string; uri: string; text: string }[], absolute: (f: string) => string, reader?: ListFileReader): SetState {
     const diagnostics: Diagnostic[] = [];
     const files = new Map<string, SetFile>();
     const parsed = docs.map((d) => {
@@ -273,7 +306,7 @@ export class Workspace {
       files.set(d.path, { ...d, ast: r.ast });
       return { path: d.shown, root, ast: r.ast };
     });
-    const model = checkParsed(parsed, new ListFileReader(root, this.overlay()), root, diagnostics, docs[0]?.shown ?? '.');
+    const model = checkParsed(parsed, reader ?? new ListFileReader(root, this.overlay()), root, diagnostics, docs[0]?.shown ?? '.');
     return { root, model, diagnostics: sortDiagnostics(diagnostics), files, loose: true, absolute };
   }
 

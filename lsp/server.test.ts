@@ -474,3 +474,18 @@ describe('markers', () => {
     expect(offsetOf(m.text, m.cursors[0])).toBe(5);
   });
 });
+
+describe('documents outside every workspace folder', () => {
+  it('checks `file:///x.policy` alone: never its parent tree, and no list file from the file system root', async () => {
+    const uri = 'file:///hush-outside-test-x.policy';
+    const text = 'enterprise "e"\nlimits "wecom-4.1.36"\nrule "r" {\n  owner member "m"\n  groups from "../../etc/passwd"\n  keywords "x"\n  when keyword then recall\n}\n';
+    const started = Date.now();
+    await client.open(uri, text);
+    const ds = await client.diagnosticsFor(uri, undefined, 5_000);
+    // Checking `/` took seconds and nearly a gigabyte; alone, it is a single small file.
+    expect(Date.now() - started).toBeLessThan(4_000);
+    expect(codes(ds)).toContain('hush/list/outside-root');
+    expect(ds.map((d) => d.message).join('\n')).not.toMatch(/root:x:0:0/);
+    await client.close(uri);
+  });
+});
