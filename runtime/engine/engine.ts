@@ -23,6 +23,7 @@ import { MemoryStore } from '../store/memory-store.ts';
 import { outcomeOfFirings } from '../policy/outcome.ts';
 import { runAsync, runSync, type Steps } from './steps.ts';
 import type { ActionBlacklist, AsyncStore, BlacklistScope, Store } from '../store/store.ts';
+import { isoTime } from './time.ts';
 
 export type { SanctionView } from './ladders.ts';
 export type { Match } from '../policy/compiled-policy.ts';
@@ -147,7 +148,7 @@ export function isEventError(x: Decision | EventError | Explanation): x is Event
   return 'error' in x;
 }
 
-const iso = (t: number) => new Date(t).toISOString();
+const iso = isoTime;
 
 /** The widest blacklist wins a merge: the enterprise's covers the owner's, which covers the group's. */
 const SCOPE_RANK: Record<BlacklistScope, number> = { group: 0, personal: 1, enterprise: 2 };

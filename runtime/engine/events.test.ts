@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { firstDuplicateKey } from './duplicate-keys.ts';
 import { fullReadings, parseEvent, parseEventLine, parseTime, quickIsoTime } from './events.ts';
 
 const ok = {
@@ -77,6 +78,10 @@ describe('message events', () => {
     [{ ...ok, at: '2026-02-30T10:00:00Z' }, 'hush/event/bad-time', 'at'],
     [{ ...ok, at: -5 }, 'hush/event/bad-time', 'at'],
     [{ ...ok, at: true }, 'hush/event/bad-time', 'at'],
+    [{ ...ok, at: 9007199254740991 }, 'hush/event/bad-time', 'at'],
+    [{ ...ok, at: 8639999999999999 }, 'hush/event/bad-time', 'at'],
+    [{ ...ok, at: 253402300800000 }, 'hush/event/bad-time', 'at'],
+    [{ ...ok, at: '9999-12-31T23:59:59-23:59' }, 'hush/event/bad-time', 'at'],
     [{ ...ok, link: ['x'] }, 'hush/event/unknown-field', 'link'],
     [{ ...ok, type: 'reaction' }, 'hush/event/unknown-type', 'type'],
     [{ ...ok, type: 'toString' }, 'hush/event/unknown-type', 'type'],
@@ -231,5 +236,73 @@ describe('fast paths', () => {
     expect(errorOf({ ...ok, colour: 'red' })).toEqual({ code: 'hush/event/unknown-field', field: 'colour' });
     // Inherited fields are not the event's own: the full reading ignores them, and so does the fast path.
     expect(parseEvent(event)).toEqual(fullReadings.parseEvent(event));
+  });
+});
+
+describe('the range of event times', () => {
+  it('accepts the documented bounds and nothing outside them, on every reading', async () => {
+    const { MAX_EVENT_TIME, MIN_EVENT_TIME } = await import('./time.ts');
+    for (const read of [parseTime, fullReadings.parseTime]) {
+      expect(read(MIN_EVENT_TIME)).toBe(0);
+      expect(read(MAX_EVENT_TIME)).toBe(MAX_EVENT_TIME);
+      expect(read('9999-12-31T23:59:59.999Z')).toBe(MAX_EVENT_TIME);
+      expect(() => read(MAX_EVENT_TIME + 1)).toThrow();
+      expect(() => read('9999-12-31T23:59:59.999-00:01')).toThrow();
+    }
+  });
+
+  it('keeps a stream alive across far-future times and leaves no sanction that breaks a reader', async () => {
+    const { createEngine } = await import('./engine.ts');
+    const { decideLines } = await import('./jsonl.ts');
+    const { interpretIr } = await import('../policy/interpreter.ts');
+    const { irFromText } = await import('../../spec/testing/ir-from-text.ts');
+    const { ladderPolicy } = await import('../testing/ladder-policy.ts');
+    const engine = createEngine(interpretIr(irFromText(ladderPolicy(2))));
+    const v = (at: unknown, id: string) => JSON.stringify({ type: 'violation', subject: 'm-1', category: 'harassment', severity: 'severe', id, at });
+    const out = [...decideLines(engine, [v(9007199254740991, 'a'), v(8639999999999999, 'b'), v('2026-01-01T00:00:00Z', 'c')])].map((l) => JSON.parse(l));
+    expect(out[0].error.code).toBe('hush/event/bad-time');
+    expect(out[1].error.code).toBe('hush/event/bad-time');
+    expect(out[2].sanctions.length).toBeGreaterThan(0);
+    expect(() => engine.sanctions('m-1', Date.parse('2026-06-01T00:00:00Z'))).not.toThrow();
+  });
+});
+
+describe('repeated keys', () => {
+  it('refuses a line that repeats a key at any depth, escaped spellings included', () => {
+    const code = (line: string) => {
+      const r = parseEventLine(line);
+      return r.ok ? null : r.error.code;
+    };
+    expect(code('{"type":"message","type":"join","group":"g","member":"m","at":1}')).toBe('hush/event/duplicate-key');
+    expect(code('{"type":"message","group":"g","sender":{"id":"a","id":"b","kind":"customer"},"text":"x","at":1}')).toBe('hush/event/duplicate-key');
+    expect(code('{"type":"message","\\u0074ype":"join","group":"g","member":"m","at":1}')).toBe('hush/event/duplicate-key');
+    // Equal strings that are values, or keys of different objects, are no repetition.
+    expect(code('{"type":"message","group":"type","sender":{"id":"type","kind":"customer"},"text":"\\"type\\":","links":["type"],"at":1}')).toBeNull();
+  });
+
+  it('agrees with a reference reading on random objects (fast-check)', () => {
+    // The reference: keys repeat when a JSON text written with them has fewer keys after parsing.
+    const key = fc.constantFrom('a', 'b', 'type', '\u0061', 'a"b', 'x\\y', ':');
+    const obj = fc.letrec((tie) => ({
+      value: fc.oneof({ depthSize: 'small' }, fc.integer(), key, fc.array(tie('value'), { maxLength: 3 }), tie('obj')),
+      obj: fc.array(fc.tuple(key, tie('value')), { maxLength: 4 }),
+    }));
+    const write = (v: unknown): string =>
+      Array.isArray(v) && v.every((e) => Array.isArray(e) && e.length === 2 && typeof e[0] === 'string' && !Array.isArray(e[0]))
+        ? `{${(v as [string, unknown][]).map(([k, x]) => `${JSON.stringify(k)}:${write(x)}`).join(',')}}`
+        : Array.isArray(v)
+          ? `[${v.map(write).join(',')}]`
+          : JSON.stringify(v);
+    const repeats = (v: unknown): boolean =>
+      Array.isArray(v) && v.every((e) => Array.isArray(e) && e.length === 2 && typeof e[0] === 'string' && !Array.isArray(e[0]))
+        ? new Set((v as [string, unknown][]).map(([k]) => k)).size < v.length || (v as [string, unknown][]).some(([, x]) => repeats(x))
+        : Array.isArray(v) && v.some(repeats);
+    fc.assert(
+      fc.property(obj.obj, (o) => {
+        const line = write(o);
+        expect(firstDuplicateKey(line) !== null).toBe(repeats(o));
+      }),
+      { numRuns: 500 },
+    );
   });
 });

@@ -14,6 +14,8 @@
 // usual form) is read by `quickMessage` without building anything but the event; anything it
 // does not recognise, and every error, goes to the full readers, which alone word the errors.
 import type { MessageInput } from '../policy/compiled-policy.ts';
+import { firstDuplicateKey } from './duplicate-keys.ts';
+import { inEventRange, isoTime, MAX_EVENT_TIME, MIN_EVENT_TIME } from './time.ts';
 
 export interface MessageEvent extends MessageInput {
   type: 'message';
@@ -164,6 +166,8 @@ function stringList(o: Obj, key: string, path: string): string[] {
   return v as string[];
 }
 
+const OUT_OF_RANGE = (field: string) => `\`${field}\` is out of range: event times run from ${isoTime(MIN_EVENT_TIME)} to ${isoTime(MAX_EVENT_TIME)}`;
+
 const ISO = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
 
 /**
@@ -174,7 +178,7 @@ const ISO = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Z
 export function parseTime(v: unknown, field = 'at'): number {
   if (typeof v === 'string') {
     const t = quickIsoTime(v);
-    if (t >= 0) return t;
+    if (t >= 0 && t <= MAX_EVENT_TIME) return t;
   }
   return fullTime(v, field);
 }
@@ -183,6 +187,7 @@ export function parseTime(v: unknown, field = 'at'): number {
 function fullTime(v: unknown, field: string): number {
   if (typeof v === 'number') {
     if (!Number.isSafeInteger(v) || v < 0) fail('bad-time', field, `\`${field}\` must be whole epoch milliseconds, 0 or more`);
+    if (!inEventRange(v)) fail('bad-time', field, OUT_OF_RANGE(field));
     return v;
   }
   if (typeof v !== 'string') fail('bad-time', field, `\`${field}\` must be an ISO 8601 date-time string, not ${typeName(v)}`);
@@ -199,7 +204,7 @@ function fullTime(v: unknown, field: string): number {
     if (oh > 23 || om > 59) fail('bad-time', field, `\`${field}\` has a bad time zone offset`);
   }
   const t = Date.parse(v.replace(' ', 'T'));
-  if (!Number.isFinite(t) || t < 0) fail('bad-time', field, `\`${field}\` is out of range`);
+  if (!Number.isFinite(t) || !inEventRange(t)) fail('bad-time', field, OUT_OF_RANGE(field));
   return t;
 }
 
@@ -334,9 +339,9 @@ function quickMessage(o: Obj, clock: () => number): MessageEvent | null {
   const a = o.at;
   let at: number;
   if (typeof a === 'string') {
-    if ((at = quickIsoTime(a)) < 0) return null;
+    if ((at = quickIsoTime(a)) < 0 || at > MAX_EVENT_TIME) return null;
   } else if (typeof a === 'number') {
-    if (!Number.isSafeInteger(a) || a < 0) return null;
+    if (!Number.isSafeInteger(a) || !inEventRange(a)) return null;
     at = a;
   } else if (a === undefined || a === null) at = clock();
   else return null;
@@ -423,7 +428,7 @@ function readViolation(o: Obj, clock: () => number): ViolationEvent {
   const category = id(o, 'category', '');
   const severity = oneOf(o, 'severity', ['normal', 'severe'] as const, 'normal');
   const at = time(o, clock);
-  return { type: 'violation', subject, category, severity, id: eventId(o, `${category}@${new Date(at).toISOString()}${severity === 'severe' ? '!' : ''}`), at };
+  return { type: 'violation', subject, category, severity, id: eventId(o, `${category}@${isoTime(at)}${severity === 'severe' ? '!' : ''}`), at };
 }
 
 function readLinkedStatus(o: Obj, clock: () => number): LinkedStatusEvent {
@@ -439,7 +444,7 @@ function readAppeal(o: Obj, clock: () => number): AppealEvent {
   const sanction = id(o, 'sanction', '', true) || null;
   const ladder = id(o, 'ladder', '', true) || null;
   const at = time(o, clock);
-  return { type: 'appeal', subject, sanction, ladder, id: eventId(o, `appeal@${new Date(at).toISOString()}:${sanction ?? ladder ?? ''}`), at };
+  return { type: 'appeal', subject, sanction, ladder, id: eventId(o, `appeal@${isoTime(at)}:${sanction ?? ladder ?? ''}`), at };
 }
 
 const RATES = ['usage', 'blocks', 'deletions', 'complaints'] as const;
@@ -526,6 +531,10 @@ export function parseEventLine(line: string, clock: () => number = Date.now): Ev
   } catch {
     // The parser's own message differs between Node versions; the code and this text do not.
     return { ok: false, error: { code: 'hush/event/bad-json', field: '', message: 'the line is not valid JSON' } };
+  }
+  const repeated = firstDuplicateKey(line);
+  if (repeated !== null) {
+    return { ok: false, error: { code: 'hush/event/duplicate-key', field: '', message: `the key ${JSON.stringify(repeated)} appears twice in one object; an event must not repeat a key` } };
   }
   return parseEvent(value, clock);
 }

@@ -21,8 +21,9 @@ import type { IrContactQuota, IrLadder, IrSanction } from '../ir.ts';
 import { quotaDay, quotaDayEnd, quotaLimit } from './quota.ts';
 import type { Steps } from './steps.ts';
 import type { AppealRecord, ContactResult, SanctionRecord, Store, StrikeResult } from '../store/store.ts';
+import { isoTime } from './time.ts';
 
-const iso = (t: number) => new Date(t).toISOString();
+const iso = isoTime;
 
 /** A sanction as decisions and `engine.sanctions` show it. */
 export interface SanctionView {
