@@ -6,8 +6,9 @@
 //   const engine = createEngine(interpretIr(ir), { store: new SqliteStore('state.db') });
 //   const decision = engine.decide(event);            // spec/runtime.md: events in, decisions out
 
-// The IR contract.
+// The IR contract, and the fixed order in which the engine merges a message's actions.
 export type * from './ir.ts';
+export { ACTION_ORDER } from './ir.ts';
 
 // Policies: the contract every implementation meets, and the reference interpreter.
 export type { CompiledPolicy, Evidence, Match, MessageInput, MessageOutcome, RuleFiring, StateQueries } from './policy/compiled-policy.ts';
@@ -33,7 +34,7 @@ export {
 } from './engine/engine.ts';
 export type { SanctionView } from './engine/ladders.ts';
 export { EVENT_TYPES, parseEvent, parseEventLine, parseTime, type ChatEvent, type EventErrorDetail, type EventParse } from './engine/events.ts';
-export { decideLine, decideLineAsync, decideLines, errorRecord } from './engine/jsonl.ts';
+export { decideLine, decideLineAsync, decideLines, errorRecord, MAX_LINE_BYTES, readLines, tooLongRecord, type StreamLine } from './engine/jsonl.ts';
 export { sanctionsOf, sanctionsOfAsync, type SanctionsQuery } from './engine/sanctions-query.ts';
 
 // State stores: the interface, the in-process ones, and `openStore` for a store specification

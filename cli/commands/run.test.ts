@@ -66,6 +66,30 @@ describe('hush run', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('answers a line over 4 MiB with an error record without parsing it, and goes on', async () => {
+    const huge = ev('x'.repeat(5 << 20), '2026-11-23T10:00:00Z');
+    const input = [ev('hi', '2026-11-23T10:00:00Z', 'c-1'), huge, ev('加微信', '2026-11-23T10:00:01Z', 'c-1')].join('\n') + '\n';
+    const r = await hush(['run', 'p.policy', '--engine', 'interpreter'], dir, input);
+    expect(r.status).toBe(0);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(3);
+    expect(lines[1].error).toMatchObject({ line: 2, code: 'hush/event/line-too-long' });
+    expect(lines[2].allowed).toBe(false);
+  });
+
+  it('stops quietly when its reader leaves (`| head -1`), without a stack trace', async () => {
+    const events = join(dir, 'many.jsonl');
+    writeFileSync(events, Array.from({ length: 200_000 }, (_, i) => ev(`m ${i}`, '2026-11-23T10:00:00Z', `c-${i}`)).join('\n') + '\n');
+    const r = await new Promise<{ status: number; stdout: string; stderr: string }>((done) => {
+      execFile('sh', ['-c', `"${process.execPath}" "${HUSH}" run p.policy --engine interpreter < many.jsonl | head -1; echo "status \${PIPESTATUS:-}"`], { cwd: dir }, (error, stdout, stderr) =>
+        done({ status: error ? 1 : 0, stdout: String(stdout), stderr: String(stderr) }),
+      );
+    });
+    expect(r.status).toBe(0);
+    expect(r.stdout.split('\n')[0]).toMatch(/^\{"allowed":true/);
+    expect(r.stderr).not.toMatch(/EPIPE|\n\s+at |internal error/);
+  });
+
   it('refuses a policy set with errors, with its diagnostics, and exits 1', async () => {
     const r = await hush(['run', 'broken.policy.yaml', '--engine', 'interpreter'], dir, ev('x', '2026-11-23T10:00:00Z'));
     expect(r.status).toBe(1);

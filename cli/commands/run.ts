@@ -3,9 +3,8 @@
 // decision, or for a line that is not a valid event an error record. The stream always
 // goes on after a bad line. State (flood windows, mutes, joins, strikes, sanctions) lives in the
 // store `--store` names: memory for the run by default, a SQLite file, or a shared Redis.
-import { createInterface } from 'node:readline';
 import { Option } from 'commander';
-import { createAsyncEngine, createEngine, decideLine, decideLineAsync } from '../../runtime/index.ts';
+import { createAsyncEngine, createEngine, decideLine, decideLineAsync, readLines, tooLongRecord } from '../../runtime/index.ts';
 import { EXIT, type CliIO } from '../io.ts';
 import { ENGINES, loadPolicy, type EngineChoice } from '../load-policy.ts';
 import { openStore, STORE_HELP } from '../store-option.ts';
@@ -33,27 +32,42 @@ export async function runRun(policy: string, opts: RunOptions, io: CliIO, input:
 }
 
 async function decideStream(decide: (line: string, n: number) => string | Promise<string>, io: CliIO, input: NodeJS.ReadableStream): Promise<number> {
-  const rl = createInterface({ input, crlfDelay: Infinity });
   let n = 0;
-  let buf = '';
   let bad = 0;
+  // The reader may leave (`hush run … | head -1`): a failed write ends the stream quietly, and no
+  // event after it is applied.
+  let gone = false;
+  const onError = (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED') gone = true;
+  };
+  process.stdout.on('error', onError);
   try {
-    for await (const line of rl) {
-      const d = decide(line, ++n);
-      const out = typeof d === 'string' ? d : await d;
+    for await (const line of readLines(input as AsyncIterable<Buffer>)) {
+      if (gone) break;
+      n++;
+      let out: string;
+      if (typeof line === 'string') {
+        const d = decide(line, n);
+        out = typeof d === 'string' ? d : await d;
+      } else out = tooLongRecord(n, line.tooLong);
       if (out.startsWith('{"error"')) bad++;
-      buf += out + '\n';
-      if (buf.length > 1 << 16) {
-        io.stdout(buf);
-        buf = '';
-        // Let a slow reader catch up instead of queueing the whole output in memory.
-        if (process.stdout.writableNeedDrain) await new Promise((r) => process.stdout.once('drain', r));
+      // Each decision is handed to the OS before the next event is applied.
+      io.stdout(out + '\n');
+      // Let a slow reader catch up instead of queueing the whole output in memory.
+      if (process.stdout.writableNeedDrain && !gone) {
+        await new Promise<void>((r) => {
+          const done = () => {
+            process.stdout.off('drain', done).off('close', done).off('error', done);
+            r();
+          };
+          process.stdout.once('drain', done).once('close', done).once('error', done);
+        });
       }
     }
   } finally {
-    // Every decision made is written, also when a store failure stops the stream.
-    io.stdout(buf);
+    process.stdout.off('error', onError);
   }
+  if (gone) return EXIT.ok;
   if (bad > 0) io.stderr(`hush: ${bad} of ${n} lines were not valid events (see the error records)\n`);
   return EXIT.ok;
 }

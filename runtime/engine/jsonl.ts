@@ -29,3 +29,55 @@ export function* decideLines(engine: Engine, lines: Iterable<string>): Generator
   let n = 0;
   for (const l of lines) yield decideLine(engine, l, ++n);
 }
+
+/** The longest event line read (4 MiB): a longer one gets an error record and is never parsed. */
+export const MAX_LINE_BYTES = 4 * 1024 * 1024;
+
+/** A line of a stream: its text, or, past the cap, only its length in bytes. */
+export type StreamLine = string | { tooLong: number };
+
+/** The error record of a line over the cap. */
+export function tooLongRecord(line: number, bytes: number, max = MAX_LINE_BYTES): string {
+  return errorRecord(line, { code: 'hush/event/line-too-long', field: '', message: `the line is ${bytes} bytes long; event lines may be at most ${max} bytes` });
+}
+
+/**
+ * Splits a byte stream into lines (`\n`, a `\r` before it dropped, a last line without one kept),
+ * holding at most `max` bytes of one line in memory: the rest of a longer line is skipped as it
+ * arrives, so a line of any size costs constant memory and never stops the stream.
+ */
+export async function* readLines(input: AsyncIterable<Buffer | string>, max = MAX_LINE_BYTES): AsyncGenerator<StreamLine> {
+  let parts: Buffer[] = [];
+  let held = 0;
+  let length = 0; // bytes of the current line, held or skipped
+  const end = (): StreamLine => {
+    if (length > max) return { tooLong: length };
+    let buf = parts.length === 1 ? parts[0] : Buffer.concat(parts, held);
+    if (buf.length > 0 && buf[buf.length - 1] === 0x0d) buf = buf.subarray(0, buf.length - 1);
+    return buf.toString('utf8');
+  };
+  for await (const chunk of input) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    let from = 0;
+    while (from < bytes.length) {
+      const nl = bytes.indexOf(0x0a, from);
+      const stop = nl < 0 ? bytes.length : nl;
+      const piece = bytes.subarray(from, stop);
+      length += piece.length;
+      if (length <= max) {
+        parts.push(piece);
+        held += piece.length;
+      } else if (held > 0) {
+        parts = [];
+        held = 0;
+      }
+      if (nl < 0) break;
+      yield end();
+      parts = [];
+      held = 0;
+      length = 0;
+      from = nl + 1;
+    }
+  }
+  if (length > 0 || held > 0) yield end();
+}
