@@ -73,9 +73,37 @@ function toDisplay(line: string): DisplayLine {
   return { cells, columnAt, width: d };
 }
 
+/**
+ * The display of the line drawn last: diagnostics come sorted by position, so many in a row
+ * point into one line, and a long line (thousands of keywords on one line) is measured once, not
+ * once per diagnostic.
+ */
+let lastLine: { source: LineSource; lineNo: number; line: string; shown: DisplayLine } | undefined;
+
+/** The line and its display; keyed by source and number (comparing the texts would cost their length). */
+function displayOf(source: LineSource, lineNo: number): { line: string; shown: DisplayLine } {
+  if (lastLine?.source !== source || lastLine.lineNo !== lineNo) {
+    const line = source.lineText(lineNo);
+    lastLine = { source, lineNo, line, shown: toDisplay(line) };
+  }
+  return lastLine;
+}
+
+/** The index of the first cell starting at or after display column `col` (cells are sorted). */
+function firstCellAt(cells: readonly Cell[], col: number): number {
+  let lo = 0;
+  let hi = cells.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (cells[mid].start < col) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** One source line with its underline, both as plain strings (no gutter). */
-function underlineLine(line: string, from: number, to: number): { text: string; pad: number; carets: number } {
-  const shown = toDisplay(line);
+function underlineLine(source: LineSource, lineNo: number, from: number, to: number): { text: string; pad: number; carets: number } {
+  const { line, shown } = displayOf(source, lineNo);
   const clamp = (c: number) => Math.max(0, Math.min(c - 1, line.length));
   const a = shown.columnAt[clamp(from)];
   let b = shown.columnAt[clamp(Math.max(from, to))];
@@ -88,7 +116,11 @@ function underlineLine(line: string, from: number, to: number): { text: string; 
   if (shown.width > MAX_LINE_WIDTH) {
     const winStart = Math.max(0, Math.min(a - LEFT_CONTEXT, shown.width - MAX_LINE_WIDTH));
     const winEnd = winStart + MAX_LINE_WIDTH;
-    cells = shown.cells.filter((c) => c.start >= winStart && c.start + c.width <= winEnd);
+    // The window's cells by binary search: a cut line costs its window, not its length.
+    const lo = firstCellAt(shown.cells, winStart);
+    let hi = firstCellAt(shown.cells, winEnd);
+    while (hi > lo && shown.cells[hi - 1].start + shown.cells[hi - 1].width > winEnd) hi--;
+    cells = shown.cells.slice(lo, hi);
     const first = cells.length > 0 ? cells[0].start : winStart;
     const last = cells.length > 0 ? cells[cells.length - 1].start + cells[cells.length - 1].width : winStart;
     if (first > 0) prefix = '...';
@@ -134,7 +166,7 @@ export function renderSnippet(
   const blank = ' '.repeat(gutterWidth);
   const out: string[] = [paint.gutter(`${blank} |`)];
   const emit = (lineNo: number, from: number, to: number) => {
-    const { text, pad, carets } = underlineLine(source.lineText(lineNo), from, to);
+    const { text, pad, carets } = underlineLine(source, lineNo, from, to);
     out.push(`${paint.gutter(`${String(lineNo).padStart(gutterWidth)} |`)}${text === '' ? '' : ` ${text}`}`);
     out.push(`${paint.gutter(`${blank} |`)} ${' '.repeat(pad)}${paint.marker('^'.repeat(carets))}`);
   };
