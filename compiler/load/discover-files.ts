@@ -92,6 +92,30 @@ function walk(
     } else if (ent.isFile()) {
       const form = policyFormOf(ent.name);
       if (form) add(childShown, root, form);
+    } else if (ent.isSymbolicLink()) {
+      // Links are never followed inside a set (one could lead anywhere); a policy file or folder
+      // that is a link is said so, rather than being left out unseen.
+      if (policyFormOf(ent.name)) {
+        diagnostics.push(
+          diagnostic('hush/io/symlink', 'error', `policy file ${childShown} is a symbolic link; links are not followed inside a policy set, so it is not checked`, childShown, START_RANGE, {
+            help: 'replace the link with the file itself, or name the file it points to on the command line',
+          }),
+        );
+      } else if (!SKIP_DIRS.has(ent.name) && isFolderLink(childAbs)) {
+        diagnostics.push(
+          diagnostic('hush/io/symlink', 'warning', `folder ${childShown} is a symbolic link; links are not followed inside a policy set, so its files are not checked`, childShown, START_RANGE, {
+            help: 'move the folder into the set, or name it on the command line',
+          }),
+        );
+      }
     }
+  }
+}
+
+function isFolderLink(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
   }
 }
