@@ -185,9 +185,29 @@ const STRINGIFY = { lineWidth: 0, flowCollectionPadding: false, indentSeq: true 
 /** Characters a plain or block scalar would not show faithfully: written double-quoted. */
 const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
+/**
+ * Plain scalars that a YAML 1.1 reader (PyYAML, SnakeYAML, go-yaml v2, Ruby's Psych) types as
+ * something other than a string although YAML 1.2 reads them as strings: booleans (`yes`, `on`,
+ * `y`), sexagesimal numbers (`12:30:00`), dates and timestamps (`2026-01-01`), numbers with
+ * underscores or in binary, octal written `0…`, `.inf`/`.nan` spellings, and the merge and value
+ * keys. They are quoted, so that every reader sees the string the policy holds.
+ */
+const YAML11_TYPED = new RegExp(
+  [
+    '^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$',
+    '^(?:~|null|Null|NULL)$',
+    '^[-+]?(?:0b[01_]+|0[0-7_]+|0x[0-9a-fA-F_]+|[0-9][0-9_]*|[1-9][0-9_]*(?::[0-5]?[0-9])+)$',
+    '^[-+]?(?:[0-9][0-9_]*)?\\.[0-9_]*(?:[eE][-+]?[0-9]+)?$',
+    '^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\\.[0-9_]*$',
+    '^[-+]?\\.(?:inf|Inf|INF)$|^\\.(?:nan|NaN|NAN)$',
+    '^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:(?:[Tt]|[ \\t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\\.[0-9]*)?(?:[ \\t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)?$',
+    '^(?:<<|=)$',
+  ].join('|'),
+);
+
 function str(value: string): Scalar {
   const s = new Scalar(value);
-  if (INVISIBLE.test(value)) s.type = Scalar.QUOTE_DOUBLE;
+  if (INVISIBLE.test(value) || YAML11_TYPED.test(value)) s.type = Scalar.QUOTE_DOUBLE;
   return s;
 }
 
