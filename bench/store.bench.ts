@@ -17,7 +17,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadCompiledPolicy } from '../compiler/codegen/ir-to-ts.ts';
+import { loadCompiledPolicy } from '../compiler/codegen/load-module.ts';
 import { policySetToIr } from '../compiler/lower/policy-set-to-ir.ts';
 import type { CompiledPolicy } from '../runtime/policy/compiled-policy.ts';
 import { createAsyncEngine, createEngine, isEventError, type Decision, type EventError } from '../runtime/engine/engine.ts';

@@ -48,7 +48,7 @@ export async function loadPolicy(paths: string[], io: CliIO, engine?: EngineChoi
   if (engine === 'interpreter') return { ir: r.ir, policy: interpreter, interpreter, engine: 'interpreter' };
   // Loaded on demand (commands that decide no event never pay for ts-morph); a failure to load
   // it is Hush's bug and surfaces as one, never as a silent switch to the interpreter.
-  const { loadCompiledPolicy } = await import('../compiler/codegen/ir-to-ts.ts');
+  const { loadCompiledPolicy } = await import('../compiler/codegen/load-module.ts');
   try {
     return { ir: r.ir, policy: await loadCompiledPolicy(r.ir, { root: r.check.model.root }), interpreter, engine: 'compiled' };
   } catch (e) {

@@ -4,7 +4,7 @@
 // spec/decisions.test.ts.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadCompiledPolicy } from '../compiler/codegen/ir-to-ts.ts';
+import { loadCompiledPolicy } from '../compiler/codegen/load-module.ts';
 import { policySetToIr } from '../compiler/lower/policy-set-to-ir.ts';
 import { createEngine, decideLine, interpretIr, type CompiledPolicy, type IrPolicySet, type Store } from '../runtime/index.ts';
 

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { Converter } from 'opencc-js/cn2t';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadCompiledPolicy } from '../compiler/codegen/ir-to-ts.ts';
+import { loadCompiledPolicy } from '../compiler/codegen/load-module.ts';
 import { policySetToIr } from '../compiler/lower/policy-set-to-ir.ts';
 import type { CompiledPolicy } from '../runtime/policy/compiled-policy.ts';
 import { createEngine } from '../runtime/engine/engine.ts';

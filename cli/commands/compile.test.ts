@@ -7,7 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadWrittenModule } from '../../compiler/codegen/ir-to-ts.ts';
+import { loadWrittenModule } from '../../compiler/codegen/load-module.ts';
 import { policySetToIr } from '../../compiler/lower/policy-set-to-ir.ts';
 import type { CliIO } from '../io.ts';
 import { runCompile } from './compile.ts';

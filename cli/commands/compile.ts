@@ -52,7 +52,8 @@ export async function runCompile(paths: string[], opts: CompileCommandOptions, i
     io.stdout(irToJson(r.ir));
     return EXIT.ok;
   }
-  const { compileToModule, DEFAULT_BASE_NAME, DEFAULT_OUT_DIR } = await import('../../compiler/codegen/ir-to-ts.ts');
+  const { compileToModule } = await import('../../compiler/codegen/ir-to-ts.ts');
+  const { DEFAULT_BASE_NAME, DEFAULT_OUT_DIR } = await import('../../compiler/codegen/load-module.ts');
   const outDir = opts.outDir !== undefined ? resolve(io.cwd, opts.outDir) : join(r.check.model.root, DEFAULT_OUT_DIR);
   const m = compileToModule(r.ir, { baseName: DEFAULT_BASE_NAME });
   const files: [string, Uint8Array | string][] = [

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { createEngine } from '../../runtime/engine/engine.ts';
 import { interpretIr } from '../../runtime/policy/interpreter.ts';
 import { irFromText } from '../../spec/testing/ir-from-text.ts';
-import { loadCompiledPolicy } from './ir-to-ts.ts';
+import { loadCompiledPolicy } from './load-module.ts';
 
 const POLICY = `
 rule "a" {

@@ -12,7 +12,8 @@ import type { CompiledPolicy } from '../../runtime/policy/compiled-policy.ts';
 import { createEngine } from '../../runtime/engine/engine.ts';
 import { interpretIr } from '../../runtime/policy/interpreter.ts';
 import type { IrPolicySet } from '../../runtime/ir.ts';
-import { compileToModule, importModuleText, loadCompiledPolicy, stringLiteral, type CompileToModuleOptions } from './ir-to-ts.ts';
+import { compileToModule, stringLiteral, type CompileToModuleOptions } from './ir-to-ts.ts';
+import { importModuleText, loadCompiledPolicy } from './load-module.ts';
 import { irToJson, policySetToIr } from '../lower/policy-set-to-ir.ts';
 
 declare global {

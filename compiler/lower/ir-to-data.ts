@@ -22,11 +22,8 @@ import { prepareLinkPattern } from '../../runtime/text/links.ts';
 import { buildMatcher, type KeywordSpec } from '../../runtime/matcher/index.ts';
 import { matcherSections } from '../../runtime/policy/generated/matcher-sections.ts';
 import { buildStringTable } from '../../runtime/policy/generated/string-table.ts';
+import * as L from '../../runtime/policy/generated/blob-layout.ts';
 
-/** Link pattern flags in `ln.flags`: subdomains, and the scheme (none, http, https). */
-export const LN_SUBDOMAINS = 1;
-export const LN_HTTP = 2;
-export const LN_HTTPS = 4;
 
 export interface RulePlan {
   /** The keyword profile of the rule's `when keyword` triggers, or -1 (no keyword trigger). */
@@ -95,8 +92,8 @@ const has = (r: IrRule, type: string) => r.triggers.some((t) => t.type === type)
 function strings(prefix: string, xs: readonly string[]): [string, SectionArray][] {
   const { units, offsets } = encodeStrings(xs);
   return [
-    [`${prefix}.units`, units],
-    [`${prefix}.offsets`, offsets],
+    [L.stringsUnits(prefix), units],
+    [L.stringsOffsets(prefix), offsets],
   ];
 }
 
@@ -119,11 +116,11 @@ export function irToData(ir: IrPolicySet): PolicyData {
   const sections: [string, SectionArray][] = [];
 
   // Blacklists and exempt customers.
-  sections.push(...buildStringTable('bl.e', ir.enterpriseBlacklist));
+  sections.push(...buildStringTable(L.BL_ENTERPRISE, ir.enterpriseBlacklist));
   const owners = ir.personalBlacklists.map((p) => p.owner);
-  sections.push(...strings('bl.owners', owners));
-  ir.personalBlacklists.forEach((p, i) => sections.push(...buildStringTable(`bl.p${i}`, p.customers)));
-  sections.push(...buildStringTable('ex', ir.exempt));
+  sections.push(...strings(L.BL_OWNERS, owners));
+  ir.personalBlacklists.forEach((p, i) => sections.push(...buildStringTable(L.blPersonal(i), p.customers)));
+  sections.push(...buildStringTable(L.EXEMPT, ir.exempt));
 
   // Groups → rule sets.
   const groupLists = new ListNumbering();
@@ -152,9 +149,9 @@ export function irToData(ir: IrPolicySet): PolicyData {
     const rules = ls.length === 1 ? rulesOfList[ls[0]] : [...new Set(ls.flatMap((l) => rulesOfList[l]))].sort((a, b) => a - b);
     return rules;
   });
-  sections.push(...buildStringTable('groups', groupKeys, groupValues));
+  sections.push(...buildStringTable(L.GROUPS, groupKeys, groupValues));
   const rs = postings(ruleSetRules);
-  sections.push(['rs.start', rs.start], ['rs.rules', rs.items]);
+  sections.push([L.RS_START, rs.start], [L.RS_RULES, rs.items]);
 
   // Keywords by profile.
   const profiles = new Numbering<IrNormalizeStep[]>();
@@ -173,7 +170,7 @@ export function irToData(ir: IrPolicySet): PolicyData {
     for (const k of r.keywords) raw.push(k.text);
   });
   base[ir.rules.length] = raw.length;
-  sections.push(...strings('kw.raw', raw), ['kw.base', base]);
+  sections.push(...strings(L.KW_RAW, raw), [L.KW_BASE, base]);
   const patternCounts: number[] = [];
   profiles.items.forEach((steps, pi) => {
     // One matcher for all the profile's rules: each keyword and exception phrase is a pattern of
@@ -196,9 +193,9 @@ export function irToData(ir: IrPolicySet): PolicyData {
     });
     patternCounts.push(specs.length);
     sections.push(
-      ...matcherSections(`k${pi}`, buildMatcher(specs, { normalize: steps })),
-      [`k${pi}.prule`, Uint32Array.from(rules)],
-      [`k${pi}.pkw`, Int32Array.from(keywords)],
+      ...matcherSections(L.kwProfile(pi), buildMatcher(specs, { normalize: steps })),
+      [L.kwPatternRule(pi), Uint32Array.from(rules)],
+      [L.kwPatternKeyword(pi), Int32Array.from(keywords)],
     );
   });
 
@@ -214,7 +211,7 @@ export function irToData(ir: IrPolicySet): PolicyData {
     for (const p of patterns) {
       const m = prepareLinkPattern(p);
       const h = hosts.id(m.host, m.host);
-      const f = (m.subdomains ? LN_SUBDOMAINS : 0) | (m.scheme === 'http' ? LN_HTTP : m.scheme === 'https' ? LN_HTTPS : 0);
+      const f = (m.subdomains ? L.LN_SUBDOMAINS : 0) | (m.scheme === 'http' ? L.LN_HTTP : m.scheme === 'https' ? L.LN_HTTPS : 0);
       const path = m.pathPrefix === null ? -1 : paths.id(m.pathPrefix, m.pathPrefix);
       (hostPostings[h] ??= []).push([li, f, path]);
     }
@@ -225,17 +222,17 @@ export function irToData(ir: IrPolicySet): PolicyData {
     hostPostings.reduce((at, ps, i) => ((start[i] = at), at + ps.length), 0);
     start[hosts.items.length] = all.length;
     sections.push(
-      ...buildStringTable('ln.hosts', hosts.items, hosts.items.map((_, i) => i)),
-      ['ln.start', start],
-      ['ln.list', Uint32Array.from(all, (x) => x[0])],
-      ['ln.flags', Uint8Array.from(all, (x) => x[1])],
-      ['ln.path', Int32Array.from(all, (x) => x[2])],
-      ...strings('ln.paths', paths.items),
+      ...buildStringTable(L.LN_HOSTS, hosts.items, hosts.items.map((_, i) => i)),
+      [L.LN_START, start],
+      [L.LN_LIST, Uint32Array.from(all, (x) => x[0])],
+      [L.LN_FLAGS, Uint8Array.from(all, (x) => x[1])],
+      [L.LN_PATH, Int32Array.from(all, (x) => x[2])],
+      ...strings(L.LN_PATHS, paths.items),
     );
   }
 
   // Mini-program and card whitelists: id → lists holding it.
-  const idLists = (prefix: string, trigger: 'miniprogram' | 'card', key: 'miniprogramList' | 'cardList', of: (r: IrRule) => string[]) => {
+  const idLists = (prefix: L.IdIndexPrefix, trigger: 'miniprogram' | 'card', key: 'miniprogramList' | 'cardList', of: (r: IrRule) => string[]) => {
     const lists = new ListNumbering();
     ir.rules.forEach((r, ri) => {
       if (has(r, trigger)) plans[ri][key] = lists.id(of(r));
@@ -253,11 +250,11 @@ export function irToData(ir: IrPolicySet): PolicyData {
     });
     const distinct = [...new Set(keys)];
     const p = postings(ids.items);
-    sections.push(...buildStringTable(`${prefix}.ids`, distinct, distinct.map((_, i) => i)), [`${prefix}.start`, p.start], [`${prefix}.list`, p.items]);
+    sections.push(...buildStringTable(L.idsTable(prefix), distinct, distinct.map((_, i) => i)), [L.idsStart(prefix), p.start], [L.idsList(prefix), p.items]);
     return lists.lists.length;
   };
-  const miniprogramLists = idLists('mp', 'miniprogram', 'miniprogramList', (r) => r.miniprograms);
-  const cardLists = idLists('cd', 'card', 'cardList', (r) => r.cards);
+  const miniprogramLists = idLists(L.MP, 'miniprogram', 'miniprogramList', (r) => r.miniprograms);
+  const cardLists = idLists(L.CD, 'card', 'cardList', (r) => r.cards);
 
   return {
     sections,

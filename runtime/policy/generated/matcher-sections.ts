@@ -8,6 +8,7 @@
 // UTF-16 units. Field names come from the matcher's code, never from a policy.
 import type { Blob, SectionArray, SectionType } from './data-blob.ts';
 import { encodeStrings, stringAt } from './data-blob.ts';
+import { stringsOffsets, stringsUnits } from './blob-layout.ts';
 import type { MatcherData } from '../../matcher/matcher-data.ts';
 
 function sectionType(a: ArrayBufferView): SectionType {
@@ -18,6 +19,9 @@ function sectionType(a: ArrayBufferView): SectionType {
   if (a instanceof Float64Array) return 'f64';
   throw new Error(`cannot store a ${a.constructor.name} in a data blob`);
 }
+
+/** The string list (one JSON text) of a matcher's meta data. */
+const metaOf = (prefix: string) => `${prefix}.meta`;
 
 interface Meta {
   arrays: [string, SectionType][];
@@ -38,11 +42,11 @@ export function matcherSections(prefix: string, data: MatcherData): [string, Sec
     }
   }
   const { units, offsets } = encodeStrings([JSON.stringify(meta)]);
-  return [[`${prefix}.meta.units`, units], [`${prefix}.meta.offsets`, offsets], ...out];
+  return [[stringsUnits(metaOf(prefix)), units], [stringsOffsets(metaOf(prefix)), offsets], ...out];
 }
 
 export function matcherFromBlob(blob: Blob, prefix: string): MatcherData {
-  const meta = JSON.parse(stringAt(blob.u16(`${prefix}.meta.units`), blob.u32(`${prefix}.meta.offsets`), 0)) as Meta;
+  const meta = JSON.parse(stringAt(blob.u16(stringsUnits(metaOf(prefix))), blob.u32(stringsOffsets(metaOf(prefix))), 0)) as Meta;
   const data: Record<string, unknown> = Object.create(null);
   for (const [key, v] of Object.entries(meta.values)) data[key] = v;
   for (const [key, type] of meta.arrays) data[key] = blob[type](`${prefix}.${key}`);

@@ -1,0 +1,222 @@
+// The context of one message of a compiled policy (see compiled-support.ts), passed to the
+// shape functions of a generated module: the keyword hits the core's scan recorded, and the
+// link, mini-program, card, flood, identity, join and length questions of the rule functions,
+// each answered at most once per message.
+import type { Evidence, MessageInput, StateQueries } from '../compiled-policy.ts';
+import { parseLink, type ParsedLink } from '../../text/links.ts';
+import { linksInText, textLength } from '../../text/text-semantics.ts';
+import type { PolicyCore, RuleSetInfo } from './policy-core.ts';
+
+/** A link of the message: from `links` (with its index) or found in the text (with its span). */
+interface MessageLink {
+  link: string;
+  index: number;
+  start: number;
+  end: number;
+  parsed: ParsedLink | null;
+  /** allowed[list] !== 0: a whitelist holding it. */
+  allowed: Uint8Array;
+}
+
+/**
+ * The context of one message, passed to rule functions: everything they ask is computed at most
+ * once per message. One context is reused for every message of a policy (decisions are
+ * synchronous).
+ */
+export class MessageContext {
+  msg!: MessageInput;
+  state!: StateQueries;
+  info!: RuleSetInfo;
+  /** Flood counts by window index of the rule set. */
+  floodCounts: number[] = [];
+  /** Per rule: keyword hits as [global keyword, start, end, …], in the matcher's order. */
+  private readonly hitEpoch: Uint32Array;
+  private readonly hits: number[][];
+  epoch = 0;
+  private links: MessageLink[] | null = null;
+  private miniprogramAllowed: Uint8Array[] | null = null;
+  private cardAllowed: Uint8Array[] | null = null;
+  private lengthCache = -1;
+  private joinedCache: number | null | undefined = undefined;
+
+  constructor(private readonly core: PolicyCore) {
+    this.hitEpoch = new Uint32Array(core.names.length);
+    this.hits = core.names.map(() => []);
+    this.linkEvidence = new ListMemo(core.linkLists);
+    this.mpEvidence = new ListMemo(core.mp.lists);
+    this.cardEvidence = new ListMemo(core.cd.lists);
+  }
+
+  reset(msg: MessageInput, state: StateQueries, info: RuleSetInfo): void {
+    this.msg = msg;
+    this.state = state;
+    this.info = info;
+    this.epoch = (this.epoch + 1) >>> 0 || 1;
+    if (this.epoch === 1) {
+      this.hitEpoch.fill(0);
+      this.linkEvidence.epochs.fill(0);
+      this.mpEvidence.epochs.fill(0);
+      this.cardEvidence.epochs.fill(0);
+    }
+    this.links = null;
+    this.miniprogramAllowed = null;
+    this.cardAllowed = null;
+    this.lengthCache = -1;
+    this.joinedCache = undefined;
+  }
+
+  /** Records a keyword hit (span in the original text) for a rule; true when it is the rule's first. */
+  addHit(rule: number, keyword: number, start: number, end: number): boolean {
+    const first = this.hitEpoch[rule] !== this.epoch;
+    if (first) {
+      this.hitEpoch[rule] = this.epoch;
+      this.hits[rule].length = 0;
+    }
+    this.hits[rule].push(keyword, start, end);
+    return first;
+  }
+
+  /**
+   * The keyword evidence of a rule (a fresh array), or null when none fires. The matcher has
+   * already dropped repeats, whole-word misses and hits inside the rule's exception phrases; it
+   * reports in the automaton's order, so the hits are sorted here into the interpreter's: by
+   * start, longer first, then keyword (the rule's keywords in IR order).
+   */
+  kw(rule: number): Evidence[] | null {
+    return this.hitEpoch[rule] !== this.epoch ? null : this.keywordEvidence(rule);
+  }
+
+  /** The first of `kw(rule)`'s evidence (no others are built), or null. */
+  kw1(rule: number): Evidence | null {
+    if (this.hitEpoch[rule] !== this.epoch) return null;
+    const hits = this.hits[rule];
+    let b = 0;
+    for (let h = 3; h < hits.length; h += 3) {
+      if (hits[h + 1] < hits[b + 1] || (hits[h + 1] === hits[b + 1] && (hits[h + 2] > hits[b + 2] || (hits[h + 2] === hits[b + 2] && hits[h] < hits[b])))) b = h;
+    }
+    const start = hits[b + 1];
+    const end = hits[b + 2];
+    return { text: this.msg.text.slice(start, end), start, end, keyword: this.core.keyword(hits[b]) };
+  }
+
+  private keywordEvidence(rule: number): Evidence[] {
+    const hits = this.hits[rule];
+    const text = this.msg.text;
+    const order: number[] = [];
+    for (let h = 0; h < hits.length; h += 3) order.push(h);
+    if (order.length > 1) order.sort((a, b) => hits[a + 1] - hits[b + 1] || hits[b + 2] - hits[a + 2] || hits[a] - hits[b]);
+    return order.map((h) => {
+      const start = hits[h + 1];
+      const end = hits[h + 2];
+      return { text: text.slice(start, end), start, end, keyword: this.core.keyword(hits[h]) };
+    });
+  }
+
+  private messageLinks(): MessageLink[] {
+    if (this.links) return this.links;
+    const out: MessageLink[] = [];
+    const links = this.msg.links;
+    for (let i = 0; i < links.length; i++) out.push(this.messageLink(links[i], i, -1, -1));
+    for (const t of linksInText(this.msg.text)) out.push(this.messageLink(t.link, -1, t.start, t.end));
+    return (this.links = out);
+  }
+
+  private messageLink(link: string, index: number, start: number, end: number): MessageLink {
+    const parsed = parseLink(link);
+    return { link, index, start, end, parsed, allowed: parsed ? this.core.allowedLinkLists(parsed) : this.core.noLinkLists };
+  }
+
+  // Evidence by whitelist, per message: rules that share a whitelist (a thousand rules often
+  // share ten) share one evidence array within a decision. Firings are read-only data. The
+  // methods below answer from the memo in a few lines, small enough to be inlined into the shape
+  // functions, which ask for every candidate rule (hundreds on a message with a link); the first
+  // question of a message goes to `…First`.
+  private readonly linkEvidence: ListMemo;
+  private readonly mpEvidence: ListMemo;
+  private readonly cardEvidence: ListMemo;
+
+  /** Evidence of a `when link` with whitelist `list`, or null. */
+  link(list: number): Evidence[] | null {
+    const memo = this.linkEvidence;
+    return memo.epochs[list] === this.epoch ? memo.values[list] : this.linkFirst(list);
+  }
+
+  private linkFirst(list: number): Evidence[] | null {
+    let out: Evidence[] | null = null;
+    for (const l of this.messageLinks()) {
+      if (l.allowed[list]) continue;
+      const e: Evidence = l.index >= 0 ? { link: l.link, index: l.index } : ({ link: l.link, start: l.start, end: l.end } as unknown as Evidence);
+      (out ??= []).push(e);
+    }
+    return this.linkEvidence.set(list, this.epoch, out);
+  }
+
+  /** Evidence of a `when miniprogram` with whitelist `list`, or null. */
+  mp(list: number): Evidence[] | null {
+    if (this.msg.miniprograms.length === 0) return null;
+    const memo = this.mpEvidence;
+    return memo.epochs[list] === this.epoch ? memo.values[list] : this.mpFirst(list);
+  }
+
+  private mpFirst(list: number): Evidence[] | null {
+    const allowed = (this.miniprogramAllowed ??= this.msg.miniprograms.map((m) => this.core.allowedIdLists(this.core.mp, m)));
+    let out: Evidence[] | null = null;
+    for (let i = 0; i < allowed.length; i++) if (!allowed[i][list]) (out ??= []).push({ miniprogram: this.msg.miniprograms[i], index: i });
+    return this.mpEvidence.set(list, this.epoch, out);
+  }
+
+  /** Evidence of a `when card` with whitelist `list`, or null. */
+  card(list: number): Evidence[] | null {
+    if (this.msg.cards.length === 0) return null;
+    const memo = this.cardEvidence;
+    return memo.epochs[list] === this.epoch ? memo.values[list] : this.cardFirst(list);
+  }
+
+  private cardFirst(list: number): Evidence[] | null {
+    const allowed = (this.cardAllowed ??= this.msg.cards.map((c) => this.core.allowedIdLists(this.core.cd, c)));
+    let out: Evidence[] | null = null;
+    for (let i = 0; i < allowed.length; i++) if (!allowed[i][list]) (out ??= []).push({ card: this.msg.cards[i], index: i });
+    return this.cardEvidence.set(list, this.epoch, out);
+  }
+
+  /** The sender's messages in the group within `windowMs` (asked once per window per message). */
+  flood(windowMs: number): number {
+    const w = this.info.floodWindows.indexOf(windowMs);
+    return w >= 0 ? this.floodCounts[w] : this.state.recentMessages(windowMs);
+  }
+
+  /** Evidence of a `when identity` naming `identities` (sorted), or null. */
+  ids(identities: readonly string[]): Evidence[] | null {
+    const has = this.msg.sender.identities;
+    if (has.length === 0) return null;
+    let out: Evidence[] | null = null;
+    for (const identity of identities) if (has.includes(identity)) (out ??= []).push({ identity });
+    return out;
+  }
+
+  joined(): number | null {
+    if (this.joinedCache === undefined) this.joinedCache = this.state.joinedAt();
+    return this.joinedCache;
+  }
+
+  /** The text's length in code points. */
+  len(): number {
+    if (this.lengthCache < 0) this.lengthCache = textLength(this.msg.text);
+    return this.lengthCache;
+  }
+}
+
+/** Values by small number, valid for one message (epoch). */
+class ListMemo {
+  readonly epochs: Uint32Array;
+  readonly values: (Evidence[] | null)[];
+  constructor(lists: number) {
+    this.epochs = new Uint32Array(lists);
+    this.values = new Array<Evidence[] | null>(lists).fill(null);
+  }
+  set(list: number, epoch: number, value: Evidence[] | null): Evidence[] | null {
+    this.epochs[list] = epoch;
+    this.values[list] = value;
+    return value;
+  }
+}
