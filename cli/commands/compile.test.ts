@@ -1,12 +1,12 @@
 // `hush compile`: writes the module into `.hush/`, prints the IR, checks staleness, refuses a set
 // with errors; and `hush run` then decides with it (the acceptance check's hostile keywords).
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadWrittenModule } from '../../compiler/codegen/load-module.ts';
 import { policySetToIr } from '../../compiler/lower/policy-set-to-ir.ts';
 import type { CliIO } from '../io.ts';
@@ -27,6 +27,17 @@ let dir: string;
 let out: string[];
 let err: string[];
 const io = (): CliIO => ({ stdout: (s) => out.push(s), stderr: (s) => err.push(s), isTTY: false, cwd: dir });
+
+// Trust records go to a cache of this test's own (trusted-modules.ts), never the user's.
+let cache: string;
+beforeAll(() => {
+  cache = mkdtempSync(join(tmpdir(), 'hush-cache-'));
+  process.env.HUSH_CACHE_DIR = cache;
+});
+afterAll(() => {
+  delete process.env.HUSH_CACHE_DIR;
+  rmSync(cache, { recursive: true, force: true });
+});
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'hush-compile-'));
@@ -100,6 +111,42 @@ describe('hush compile', () => {
     writeFileSync(join(dir, 'p.policy'), POLICY.replace('"g-1"', '"g-2"'));
     const changed = policySetToIr(['p.policy'], { cwd: dir }).ir!;
     expect(await loadWrittenModule(changed, dir)).toBeNull();
+  });
+
+  it('never imports a module this machine did not generate: a committed or hand-edited one is compiled afresh', async () => {
+    await runCompile(['p.policy'], {}, io());
+    const ir = policySetToIr(['p.policy'], { cwd: dir }).ir!;
+    const file = join(dir, '.hush/policy.mjs');
+    const marker = join(dir, 'pwned');
+    // The right `hash` export, plus top-level code: what a pull request could commit.
+    writeFileSync(file, `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(marker)}, 'ran');\n${readFileSync(file, 'utf8')}`);
+    expect(await loadWrittenModule(ir, dir)).toBeNull();
+    const ev = JSON.stringify({ type: 'message', group: 'g-1', sender: { id: 'c-1', kind: 'customer' }, text: 'a __proto__ b', at: '2026-11-23T10:00:00Z' });
+    for (const cmd of [['run', 'p.policy'], ['explain', 'p.policy', '--group', 'g-1', '--sender', 'c-1', '--text', 'x']]) {
+      const r = await run(cmd, ev + '\n');
+      expect(r.status, r.stderr).toBe(0);
+    }
+    expect(existsSync(marker)).toBe(false);
+    // A fresh clone (no trust record for these bytes) compiles in memory too.
+    await runCompile(['p.policy'], {}, io());
+    rmSync(cache, { recursive: true, force: true });
+    expect(await loadWrittenModule(ir, dir)).toBeNull();
+  });
+
+  it('refuses to write through a symbolic link: a linked output file or a linked .hush', async () => {
+    const victim = join(dir, 'victim.txt');
+    writeFileSync(victim, 'precious');
+    mkdirSync(join(dir, '.hush'));
+    symlinkSync(victim, join(dir, '.hush/policy.d.ts'));
+    await expect(runCompile(['p.policy'], {}, io())).rejects.toThrow(/symbolic link/);
+    expect(readFileSync(victim, 'utf8')).toBe('precious');
+    rmSync(join(dir, '.hush'), { recursive: true });
+    const elsewhere = mkdtempSync(join(tmpdir(), 'hush-elsewhere-'));
+    writeFileSync(join(elsewhere, 'policy.data.bin'), 'keep me');
+    symlinkSync(elsewhere, join(dir, '.hush'));
+    await expect(runCompile(['p.policy'], {}, io())).rejects.toThrow(/symbolic link/);
+    expect(readFileSync(join(elsewhere, 'policy.data.bin'), 'utf8')).toBe('keep me');
+    rmSync(elsewhere, { recursive: true, force: true });
   });
 
   it('then `hush run` decides the hostile keywords as data (the acceptance check)', async () => {

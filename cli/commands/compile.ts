@@ -4,7 +4,7 @@
 // canonical JSON instead. `--check` writes nothing and exits 1 when the files in the output
 // folder are missing or differ from what compiling now would write (for CI). A set with errors
 // gets its diagnostics on stderr and exit status 1. spec/cli.md documents it.
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { Option } from 'commander';
 import { EXIT, UsageError, type CliIO } from '../io.ts';
@@ -21,6 +21,25 @@ const EMITS = ['module', 'ir'] as const;
 
 function size(n: number): string {
   return n < 1024 ? `${n} B` : n < 1 << 20 ? `${(n / 1024).toFixed(1)} KB` : `${(n / (1 << 20)).toFixed(1)} MB`;
+}
+
+/** A usage error when `path` is a symbolic link: outputs are never written through one. */
+function refuseLink(path: string, shown: string): void {
+  let link = false;
+  try {
+    link = lstatSync(path).isSymbolicLink();
+  } catch {
+    return; // not there yet
+  }
+  if (link) throw new UsageError(`hush/io/symlink: ${shown} is a symbolic link; hush compile does not write through links (remove it first)`);
+}
+
+function isRegularFile(path: string): boolean {
+  try {
+    return lstatSync(path).isFile();
+  } catch {
+    return false;
+  }
 }
 
 /** Runs the command; returns the exit status. */
@@ -69,7 +88,7 @@ export async function runCompile(paths: string[], opts: CompileCommandOptions, i
     for (const [name, content] of files) {
       const file = join(outDir, name);
       const want = typeof content === 'string' ? Buffer.from(content, 'utf8') : Buffer.from(content.buffer, content.byteOffset, content.byteLength);
-      if (!existsSync(file) || !readFileSync(file).equals(want)) stale.push(name);
+      if (!isRegularFile(file) || !readFileSync(file).equals(want)) stale.push(name);
     }
     if (!m.dataFile && existsSync(sidecar)) stale.push(`${DEFAULT_BASE_NAME}.data.bin (no longer used)`);
     if (stale.length > 0) {
@@ -81,9 +100,25 @@ export async function runCompile(paths: string[], opts: CompileCommandOptions, i
     return EXIT.ok;
   }
 
+  // The output folder and files may be links planted in the repository (`policy.d.ts ->
+  // ~/victim`, a linked `.hush`): refuse them, and write each file to a temporary name beside it
+  // and rename it into place, so a reader never sees half a module and nothing is written
+  // through a link.
+  refuseLink(outDir, shownDir);
   mkdirSync(outDir, { recursive: true });
-  for (const [name, content] of files) writeFileSync(join(outDir, name), content);
+  refuseLink(outDir, shownDir);
+  for (const [name] of files) refuseLink(join(outDir, name), join(shownDir, name));
+  refuseLink(sidecar, join(shownDir, `${DEFAULT_BASE_NAME}.data.bin`));
+  for (const [name, content] of files) {
+    const tmp = join(outDir, `.${name}.${process.pid}.tmp`);
+    writeFileSync(tmp, content, { flag: 'wx' });
+    renameSync(tmp, join(outDir, name));
+  }
   if (!m.dataFile && existsSync(sidecar)) rmSync(sidecar);
+  // This machine's Hush generated these bytes for this IR: commands may import them (the trust
+  // model of spec/cli.md; compiler/codegen/trusted-modules.ts).
+  const { moduleDigest, recordTrusted } = await import('../../compiler/codegen/trusted-modules.ts');
+  recordTrusted(moduleDigest(m.js, m.dataFile ? m.data : null), m.hash);
   const parts = files.map(([name, content]) => `${name} (${size(typeof content === 'string' ? Buffer.byteLength(content) : content.length)})`);
   io.stdout(`compiled ${r.ir.rules.length} rule${r.ir.rules.length === 1 ? '' : 's'} into ${shownDir}: ${parts.join(', ')}\n`);
   return EXIT.ok;

@@ -1,6 +1,6 @@
 // Loading generated policy modules (ir-to-ts.ts): from text in memory, from the `.hush/` folder
 // `hush compile` writes, or compiled afresh from the IR.
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -8,6 +8,7 @@ import { compiledRuntime, SUPPORT_VERSION, type CompiledModulePolicy } from '../
 import type { IrPolicySet } from '../../runtime/ir.ts';
 import { irHash } from '../lower/policy-set-to-ir.ts';
 import { compileToModule } from './ir-to-ts.ts';
+import { isTrusted, moduleDigest } from './trusted-modules.ts';
 
 export interface LoadedModule {
   createPolicy(runtime: typeof compiledRuntime, data?: Uint8Array): CompiledModulePolicy;
@@ -33,18 +34,36 @@ export const DEFAULT_OUT_DIR = '.hush';
 export const DEFAULT_BASE_NAME = 'policy';
 
 /**
- * Imports the module `hush compile` wrote into `<root>/.hush/` when it is fresh (its hash is the
- * IR's); null when there is none, it is stale, or it cannot be loaded.
+ * The module `hush compile` wrote into `<root>/.hush/`, when this machine's Hush recorded its
+ * exact bytes as generated for this IR (trusted-modules.ts); null otherwise: none, stale,
+ * hand-edited, committed by someone else, or not a regular file. Nothing of the folder is
+ * imported before its bytes are verified, and what is imported is the verified bytes.
  */
 export async function loadWrittenModule(ir: IrPolicySet, root: string): Promise<CompiledModulePolicy | null> {
-  const file = join(root, DEFAULT_OUT_DIR, `${DEFAULT_BASE_NAME}.mjs`);
-  if (!existsSync(file)) return null;
+  const dir = join(root, DEFAULT_OUT_DIR);
+  const js = readRegularFile(join(dir, `${DEFAULT_BASE_NAME}.mjs`));
+  if (js === null) return null;
+  const data = readRegularFile(join(dir, `${DEFAULT_BASE_NAME}.data.bin`));
+  const hash = irHash(ir);
+  // The module names its sidecar only when it has one; the digest covers both alike.
+  const usesSidecar = js.includes(`${DEFAULT_BASE_NAME}.data.bin`);
+  if (!isTrusted(moduleDigest(js, usesSidecar ? data : null), hash)) return null;
   try {
-    const mod = (await import(pathToFileURL(file).href)) as LoadedModule;
+    const mod = await importModuleText(js.toString('utf8'));
     // Written by another version of the generator (another runtime support, another matcher data
     // format): compile afresh rather than load it.
-    if (mod.hash !== irHash(ir) || mod.irVersion !== ir.version || mod.supportVersion !== SUPPORT_VERSION) return null;
-    return mod.createPolicy(compiledRuntime);
+    if (mod.hash !== hash || mod.irVersion !== ir.version || mod.supportVersion !== SUPPORT_VERSION) return null;
+    return usesSidecar && data ? mod.createPolicy(compiledRuntime, data) : mod.createPolicy(compiledRuntime);
+  } catch {
+    return null;
+  }
+}
+
+/** A file's bytes when it is a regular file (never through a symbolic link), else null. */
+function readRegularFile(path: string): Buffer | null {
+  try {
+    if (!lstatSync(path).isFile()) return null;
+    return readFileSync(path);
   } catch {
     return null;
   }
