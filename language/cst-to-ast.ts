@@ -2,14 +2,32 @@
 // past it, or a token was inserted during recovery) is left out: its syntax error is already
 // reported. Literal-level problems (bad escapes, bad durations, numbers out of range) are found
 // here and reported as diagnostics.
-import type { CstNode, IToken } from 'chevrotain';
+import type { CstNode, IToken, TokenType } from 'chevrotain';
 import type * as A from './ast.ts';
 import { diagnostic, type Diagnostic, type Range } from './diagnostic.ts';
-import { parseDuration } from './duration.ts';
+import { checkDuration, checkNumber } from './literal-checks.ts';
 import type { LineIndex } from './line-index.ts';
 import { unescapeString } from './string-literal.ts';
+import type { CstLabel, RuleName } from './tokens-to-cst.ts';
+import type * as Tokens from './tokens.ts';
+import type { KeywordTokenName } from './tokens.ts';
 
 type Child = CstNode | IToken;
+
+/** The name of a token defined in tokens.ts: its exported name, which is also its `name`. */
+type TokenName = { [K in keyof typeof Tokens]: (typeof Tokens)[K] extends TokenType ? K : never }[keyof typeof Tokens] | KeywordTokenName;
+
+/**
+ * Every key a CST node can hold its children under: a token's name, a rule's name or a label.
+ * The accessors below take only these, so renaming a token or a rule is a compile error here
+ * (and language/cst-keys.test.ts checks each key read here against the grammar).
+ */
+export type CstKey = TokenName | RuleName | CstLabel;
+
+/** The rule under which a `declaration`, `ruleStatement`, … node holds its only child. */
+function onlyRule(node: CstNode): RuleName | undefined {
+  return Object.keys(node.children)[0] as RuleName | undefined;
+}
 
 function isToken(c: Child): c is IToken {
   return (c as IToken).image !== undefined;
@@ -25,25 +43,25 @@ class Builder {
 
   // --- access helpers -------------------------------------------------------------------
 
-  private tokens(node: CstNode, key: string): IToken[] {
+  private tokens(node: CstNode, key: CstKey): IToken[] {
     return ((node.children[key] ?? []) as Child[]).filter(
       (c): c is IToken => isToken(c) && !c.isInsertedInRecovery && !Number.isNaN(c.startOffset),
     );
   }
 
-  private tok(node: CstNode, key: string): IToken | undefined {
+  private tok(node: CstNode, key: CstKey): IToken | undefined {
     return this.tokens(node, key)[0];
   }
 
-  private nodes(node: CstNode, key: string): CstNode[] {
+  private nodes(node: CstNode, key: CstKey): CstNode[] {
     return ((node.children[key] ?? []) as Child[]).filter((c): c is CstNode => !isToken(c));
   }
 
-  private sub(node: CstNode, key: string): CstNode | undefined {
+  private sub(node: CstNode, key: CstKey): CstNode | undefined {
     return this.nodes(node, key)[0];
   }
 
-  private has(node: CstNode, key: string): boolean {
+  private has(node: CstNode, key: CstKey): boolean {
     return this.tokens(node, key).length > 0;
   }
 
@@ -100,25 +118,24 @@ class Builder {
 
   private int(t: IToken | undefined): A.IntLit | undefined {
     if (!t) return undefined;
-    const value = Number(t.image);
     const range = this.tokenRange(t);
-    if (!Number.isSafeInteger(value) || value > 1_000_000_000) {
-      this.error('hush/syntax/bad-number', `number \`${t.image}\` is too large`, range);
+    const c = checkNumber(Number(t.image), t.image);
+    if (!c.ok) {
+      this.error(c.code, c.message, range);
       return undefined;
     }
-    return { value, range };
+    return { value: c.value, range };
   }
 
   private durationToken(t: IToken | undefined): A.Duration | undefined {
     if (!t) return undefined;
     const range = this.tokenRange(t);
-    if (t.tokenType.name === 'Kw_forever') return { text: 'forever', ms: null, range };
-    const p = parseDuration(t.image);
-    if (!p.ok) {
-      this.error('hush/syntax/bad-duration', p.message, range, p.help);
+    const c = checkDuration(t.image);
+    if (!c.ok) {
+      this.error(c.code, c.message, range, c.help);
       return undefined;
     }
-    return { text: t.image, ms: p.ms, range };
+    return { text: t.image, ms: c.value, range };
   }
 
   private duration(node: CstNode | undefined): A.Duration | undefined {
@@ -157,7 +174,7 @@ class Builder {
   }
 
   private declaration(node: CstNode): A.Declaration | undefined {
-    const [key] = Object.keys(node.children);
+    const key = onlyRule(node);
     const inner = key ? this.sub(node, key) : undefined;
     if (!inner) return undefined;
     const range = this.nodeRange(inner);
@@ -219,7 +236,7 @@ class Builder {
   }
 
   private ruleStatement(node: CstNode): A.RuleStatement | undefined {
-    const [key] = Object.keys(node.children);
+    const key = onlyRule(node);
     const inner = key ? this.sub(node, key) : undefined;
     if (!inner) return undefined;
     const range = this.nodeRange(inner);

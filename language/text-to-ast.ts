@@ -1,12 +1,12 @@
 // The `.policy` front end as one call: text in, AST and diagnostics out. It never throws.
-import type { CstNode, IRecognitionException, IToken, TokenType } from 'chevrotain';
+import type { CstNode, IRecognitionException, IToken } from 'chevrotain';
 import type { PolicyFile } from './ast.ts';
 import { cstToAst } from './cst-to-ast.ts';
 import { diagnostic, sortDiagnostics, type Diagnostic } from './diagnostic.ts';
 import { LineIndex } from './line-index.ts';
 import { textToTokens } from './text-to-tokens.ts';
-import { EOF, missingByMessage, tokensToCst } from './tokens-to-cst.ts';
-import { kw, RCurly } from './tokens.ts';
+import { EOF, tokensToCst } from './tokens-to-cst.ts';
+import { LINE_STARTERS } from './tokens.ts';
 
 /** More syntax errors than this in one file are summarised in one last diagnostic. */
 const MAX_SYNTAX_ERRORS = 100;
@@ -17,14 +17,6 @@ const codes: Record<string, string> = {
   NoViableAltException: 'hush/syntax/unexpected-token',
   NotAllInputParsedException: 'hush/syntax/unexpected-token',
 };
-
-/** `}` and the first words of declarations and statements: the tokens that usually start a line. */
-const lineStarters = new Set<TokenType>([
-  RCurly,
-  ...(['enterprise', 'limits', 'normalize', 'blacklist', 'exempt', 'category', 'rule', 'ladder', 'quota', 'owner', 'groups', 'keywords',
-    'except', 'allow', 'configured', 'announce', 'when', 'counts', 'step', 'severe', 'expire', 'members', 'while', 'daily', 'raise',
-    'lower', 'minimum', 'maximum', 'timezone'] as const).map((w) => kw[w]),
-]);
 
 export interface ParseResult {
   ast: PolicyFile;
@@ -49,7 +41,7 @@ function tokenBefore(tokens: readonly IToken[], offset: number): IToken | undefi
 export function parsePolicy(text: string, file: string): ParseResult {
   const lines = new LineIndex(text);
   const lexed = textToTokens(text, file, lines);
-  const { cst, errors } = tokensToCst(lexed.tokens);
+  const { cst, errors, missing: missingOf } = tokensToCst(lexed.tokens);
   const diagnostics: Diagnostic[] = [...lexed.diagnostics];
   const seen = new Set<number>();
   let syntaxErrors = 0;
@@ -69,8 +61,8 @@ export function parsePolicy(text: string, file: string): ParseResult {
     // statement, or the file ends), point there rather than at the next line's first token,
     // which is usually fine. A token that cannot start a line is itself the mistake.
     const prev = tokenBefore(lexed.tokens, start);
-    const missing = missingByMessage.get(message);
-    if (prev && missing && (atEnd || lineStarters.has(t.tokenType))) {
+    const missing = missingOf.get(e);
+    if (prev && missing && (atEnd || LINE_STARTERS.has(t.tokenType))) {
       const prevEnd = prev.startOffset + prev.image.length;
       if (lines.position(prevEnd).line < lines.position(start).line) {
         start = end = prevEnd;

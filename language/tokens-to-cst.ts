@@ -3,7 +3,7 @@
 // reports every independent error and a half-typed file still yields a partial tree: nodes the
 // parser re-synced past are marked `recoveredNode` and may miss children.
 import {
-  CstParser, EOF, type CstNode, type IParserErrorMessageProvider, type IRecognitionException, type IToken, type TokenType,
+  CstParser, EOF, type CstNode, type IParserErrorMessageProvider, type IRecognitionException, type IToken, type ParserMethod, type TokenType,
 } from 'chevrotain';
 import {
   allTokens, Colon, Comma, DurationLit, Ident, IntLit, kw, LCurly, PercentLit, RCurly, StringLit, UnterminatedString,
@@ -30,15 +30,20 @@ function expectedList(paths: TokenType[][][]): string {
 }
 
 /**
- * What each message built during the last parse says is missing, for text-to-ast.ts, which
- * rewrites an error found at the start of the next line as "missing … at the end of the line".
+ * What a message says is missing, recorded while the message is built so that text-to-ast.ts
+ * can rewrite an error found at the start of the next line as "missing … at the end of the line".
+ * The records of one parse are matched to its errors by `tokensToCst`.
  */
-export const missingByMessage = new Map<string, string>();
+interface MissingRecord {
+  token: IToken;
+  message: string;
+  missing: string;
+}
 
-/** `unexpected FOUND, expected WANTED`, remembering what is missing for that message, if anything. */
-function unexpected(actual: IToken, wanted: string, missing: string | null = wanted): string {
+/** `unexpected FOUND, expected WANTED`, recording what is missing for that message, if anything. */
+function unexpected(records: MissingRecord[], actual: IToken, wanted: string, missing: string | null = wanted): string {
   const message = `unexpected ${describeToken(actual)}, expected ${wanted}`;
-  if (missing !== null) missingByMessage.set(message, missing);
+  if (missing !== null) records.push({ token: actual, message, missing });
   return message;
 }
 
@@ -50,26 +55,32 @@ const blockContents: Record<string, string> = {
 };
 
 /** Messages in Hush's style: lower case, no trailing period, saying what was expected. */
-const messages: IParserErrorMessageProvider = {
-  buildMismatchTokenMessage: ({ expected, actual, ruleName }) =>
-    expected === EOF
-      ? unexpected(actual, 'a declaration', null)
-      : expected === RCurly && ruleName in blockContents
-        ? unexpected(actual, blockContents[ruleName], label(expected))
-        : unexpected(actual, label(expected)),
-  buildNotAllInputParsedMessage: ({ firstRedundant }) => unexpected(firstRedundant, 'a declaration', null),
-  buildNoViableAltMessage: ({ expectedPathsPerAlt, actual }) => unexpected(actual[0], expectedList(expectedPathsPerAlt)),
-  buildEarlyExitMessage: ({ expectedIterationPaths, actual }) => unexpected(actual[0], expectedList([expectedIterationPaths])),
-};
+function messages(records: MissingRecord[]): IParserErrorMessageProvider {
+  return {
+    buildMismatchTokenMessage: ({ expected, actual, ruleName }) =>
+      expected === EOF
+        ? unexpected(records, actual, 'a declaration', null)
+        : expected === RCurly && ruleName in blockContents
+          ? unexpected(records, actual, blockContents[ruleName], label(expected))
+          : unexpected(records, actual, label(expected)),
+    buildNotAllInputParsedMessage: ({ firstRedundant }) => unexpected(records, firstRedundant, 'a declaration', null),
+    buildNoViableAltMessage: ({ expectedPathsPerAlt, actual }) => unexpected(records, actual[0], expectedList(expectedPathsPerAlt)),
+    buildEarlyExitMessage: ({ expectedIterationPaths, actual }) => unexpected(records, actual[0], expectedList([expectedIterationPaths])),
+  };
+}
 
 class PolicyParser extends CstParser {
-  constructor() {
-    super(allTokens, { recoveryEnabled: true, maxLookahead: 3, nodeLocationTracking: 'onlyOffset', errorMessageProvider: messages });
+  /** What the messages built during the current parse say is missing; emptied by `tokensToCst`. */
+  readonly missingRecords: MissingRecord[];
+
+  constructor(records: MissingRecord[] = []) {
+    super(allTokens, { recoveryEnabled: true, maxLookahead: 3, nodeLocationTracking: 'onlyOffset', errorMessageProvider: messages(records) });
+    this.missingRecords = records;
     this.performSelfAnalysis();
   }
 
   /** A string literal; an unterminated one is accepted here and reported by the lexer pass. */
-  private str = this.RULE('str', () => {
+  str = this.RULE('str', () => {
     this.OR([{ ALT: () => this.CONSUME(StringLit) }, { ALT: () => this.CONSUME(UnterminatedString) }]);
   });
 
@@ -524,19 +535,43 @@ class PolicyParser extends CstParser {
   });
 }
 
+/** The names of the grammar's rules: the keys under which a CST node holds its sub-nodes. */
+export type RuleName = {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  [K in keyof PolicyParser]: PolicyParser[K] extends ParserMethod<any, CstNode> ? K : never;
+}[keyof PolicyParser];
+
+/** The `LABEL`s given to sub-rules above: keys under which a CST node holds those sub-nodes instead. */
+export const CST_LABELS = ['owner', 'path', 'item', 'id', 'managementRule'] as const;
+export type CstLabel = (typeof CST_LABELS)[number];
+
 /** One parser instance is reused; Chevrotain parsers are stateful but reset on `input`. */
 export const parser = new PolicyParser();
 
 export interface CstResult {
   cst: CstNode;
   errors: IRecognitionException[];
+  /** For the errors whose message names one thing that was expected: that thing (`` `}` ``, `a string`). */
+  missing: ReadonlyMap<IRecognitionException, string>;
 }
 
 export function tokensToCst(tokens: IToken[]): CstResult {
-  missingByMessage.clear();
+  const records = parser.missingRecords;
+  records.length = 0;
   parser.input = tokens;
   const cst = parser.file();
-  return { cst, errors: [...parser.errors] };
+  const errors = [...parser.errors];
+  const missing = new Map<IRecognitionException, string>();
+  for (const e of errors) {
+    for (let i = records.length - 1; i >= 0; i--) {
+      if (records[i].token === e.token && records[i].message === e.message) {
+        missing.set(e, records[i].missing);
+        break;
+      }
+    }
+  }
+  records.length = 0;
+  return { cst, errors, missing };
 }
 
 export { EOF };

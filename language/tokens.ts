@@ -48,6 +48,10 @@ export const KEYWORDS = [
 
 export type Keyword = (typeof KEYWORDS)[number];
 
+type Underscored<S extends string> = S extends `${infer A}-${infer B}` ? `${A}_${Underscored<B>}` : S;
+/** The name of a keyword's token: `Kw_super_admin` for `super-admin` (see `kw` below). */
+export type KeywordTokenName = `Kw_${Underscored<Keyword>}`;
+
 function escapeRegex(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
 }
@@ -89,3 +93,32 @@ export const allTokens: TokenType[] = [
 export function keywordToken(word: string): TokenType | undefined {
   return (kw as Record<string, TokenType>)[word];
 }
+
+// Grammar facts shared by the parser's error reporting, completion and the incremental parser:
+// the words that start a line. `satisfies` ties each word to a keyword token, so a renamed or
+// removed keyword is a compile error here rather than a silently stale list elsewhere.
+
+/** Words that begin a top-level declaration (the first token of each `declaration` alternative). */
+export const DECLARATION_STARTERS = [
+  'enterprise', 'limits', 'normalize', 'blacklist', 'exempt', 'category', 'rule', 'ladder', 'quota',
+] as const satisfies readonly Keyword[];
+
+/** Words that begin a statement inside a `rule`, `ladder` or `quota` block. */
+export const STATEMENT_STARTERS = [
+  'owner', 'groups', 'keywords', 'except', 'allow', 'normalize', 'configured', 'announce', 'when', 'counts', 'step', 'severe', 'expire', 'members',
+  'while', 'daily', 'raise', 'lower', 'minimum', 'maximum', 'timezone',
+] as const satisfies readonly Keyword[];
+
+/** Declarations that open a `{ … }` block. */
+export const BLOCK_STARTERS = ['rule', 'ladder', 'quota'] as const satisfies readonly (typeof DECLARATION_STARTERS)[number][];
+
+/** Block declarations whose name is a string (`rule "…" {`): a line starting `rule "` begins one. */
+export const NAMED_BLOCK_STARTERS = ['rule', 'ladder'] as const satisfies readonly (typeof BLOCK_STARTERS)[number][];
+
+/** The tokens of a list of words. */
+export function tokensOf(words: readonly Keyword[]): ReadonlySet<TokenType> {
+  return new Set(words.map((w) => kw[w]));
+}
+
+/** `}` and the first words of declarations and statements: the tokens that usually start a line. */
+export const LINE_STARTERS: ReadonlySet<TokenType> = new Set([RCurly, ...tokensOf(DECLARATION_STARTERS), ...tokensOf(STATEMENT_STARTERS)]);

@@ -8,6 +8,7 @@
 // properties, additionalProperties: false, items.
 import { Ajv, type ValidateFunction } from 'ajv';
 import { POLICY_SCHEMA, SCHEMA_ANNOTATIONS } from './policy-schema.ts';
+import { closest, YAML_TOLERANCE } from './suggest.ts';
 
 type Schema = Record<string, unknown>;
 export type Segment = string | number;
@@ -156,33 +157,12 @@ function helpOf(schema: Schema): string | undefined {
   return d.charAt(0).toLowerCase() + d.slice(1).replace(/\.$/, '');
 }
 
-/** Edit distance with transpositions (`muet` is one step from `mute`), for "did you mean". */
-function distance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0][j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-    }
-  }
-  return d[a.length][b.length];
-}
-
-function closest(word: string, options: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestD = Infinity;
-  for (const o of options) {
-    const dist = distance(word.toLowerCase(), o.toLowerCase());
-    if (dist < bestD) [best, bestD] = [o, dist];
-  }
-  return best !== undefined && bestD <= Math.max(1, Math.floor(best.length / 3)) ? best : undefined;
-}
+const closestWord = (word: string, options: readonly string[]) => closest(word, options, YAML_TOLERANCE);
 
 const list = (xs: readonly string[]) => xs.map((x) => `\`${x}\``).join(', ');
 
 function suggest(word: string, options: readonly string[]): string {
-  const c = closest(word, options);
+  const c = closestWord(word, options);
   return c ? `did you mean \`${c}\`?` : `expected one of ${list(options)}`;
 }
 
@@ -289,7 +269,7 @@ class Explainer {
       // A word that is none of the words allowed here: say which are.
       const words = alts.flatMap((a) => (Array.isArray(a.schema.enum) ? (a.schema.enum as unknown[]).map(String) : []));
       if (typeof data === 'string' && words.length > 0 && alts.some((a) => typeMatches(a.schema, data) && Array.isArray(a.schema.enum)) && alts.every((a) => !typeMatches(a.schema, data) || Array.isArray(a.schema.enum))) {
-        this.add(path, 'hush/yaml/unknown-value', `unknown ${noun} \`${show(data)}\``, 'value', closest(data, words) ? suggest(data, words) : helpOf(at.schema));
+        this.add(path, 'hush/yaml/unknown-value', `unknown ${noun} \`${show(data)}\``, 'value', closestWord(data, words) ? suggest(data, words) : helpOf(at.schema));
         return;
       }
       this.add(path, 'hush/yaml/wrong-type', `expected ${article(noun)}, found ${describe(data)}`, typeOf(data) === 'null' ? 'key' : 'value', helpOf(at.schema));
@@ -314,7 +294,7 @@ class Explainer {
       }
       const all = [...new Set(typed.flatMap((a) => Object.keys((a.schema.properties ?? {}) as object)))];
       if (keys.length === 1) {
-        this.add([...path, keys[0]], 'hush/yaml/unknown-property', `unknown property \`${show(keys[0])}\``, 'key', closest(keys[0], all) ? suggest(keys[0], all) : helpOf(at.schema));
+        this.add([...path, keys[0]], 'hush/yaml/unknown-property', `unknown property \`${show(keys[0])}\``, 'key', closestWord(keys[0], all) ? suggest(keys[0], all) : helpOf(at.schema));
       } else {
         this.add(path, 'hush/yaml/schema', `expected ${article(noun)}`, keys.length ? 'head' : 'value', helpOf(at.schema));
       }

@@ -20,7 +20,7 @@ import { BUILTIN_CATEGORIES, NORMALIZE_STEPS } from '../language/builtins.ts';
 import { LineIndex } from '../language/line-index.ts';
 import { textToTokens } from '../language/text-to-tokens.ts';
 import { parser } from '../language/tokens-to-cst.ts';
-import { KEYWORDS, kw, LCurly } from '../language/tokens.ts';
+import { BLOCK_STARTERS, DECLARATION_STARTERS, KEYWORDS, kw, LCurly, STATEMENT_STARTERS, tokensOf } from '../language/tokens.ts';
 import { availableProfiles } from '../compiler/load/limits-profile.ts';
 import { policyFormOf } from '../compiler/load/discover-files.ts';
 import type { PolicySetModel } from '../compiler/model/model.ts';
@@ -84,15 +84,12 @@ function declarationStart(text: string, offset: number): number {
 /** Blocks longer than this many tokens are fed as header plus current statement. */
 const LONG_BLOCK = 300;
 
-const STATEMENT_STARTERS = new Set<TokenType>(
-  ([
-    'owner', 'groups', 'keywords', 'except', 'allow', 'normalize', 'configured', 'announce', 'when', 'counts', 'step', 'severe', 'expire', 'members',
-    'while', 'daily', 'raise', 'lower', 'minimum', 'maximum', 'timezone',
-  ] as const).map((w) => kw[w]),
-);
+const STATEMENT_STARTS = tokensOf(STATEMENT_STARTERS);
 
 /** Words that begin a top-level declaration. */
-const DECLARATION_STARTERS = new Set<TokenType>((['enterprise', 'limits', 'normalize', 'blacklist', 'exempt', 'category', 'rule', 'ladder', 'quota'] as const).map((w) => kw[w]));
+const DECLARATION_STARTS = tokensOf(DECLARATION_STARTERS);
+
+const BLOCK_STARTS = tokensOf(BLOCK_STARTERS);
 
 /**
  * The tokens to feed: the whole declaration, or the header of a long block and its last
@@ -100,12 +97,12 @@ const DECLARATION_STARTERS = new Set<TokenType>((['enterprise', 'limits', 'norma
  */
 function window(tokens: IToken[]): IToken[] {
   if (tokens.length <= LONG_BLOCK) return tokens;
-  const block = tokens[0]?.tokenType === kw.rule || tokens[0]?.tokenType === kw.ladder || tokens[0]?.tokenType === kw.quota;
+  const block = tokens[0] !== undefined && BLOCK_STARTS.has(tokens[0].tokenType);
   const header = tokens.length > 2 && block && tokens[2].tokenType === LCurly ? tokens.slice(0, 3) : [];
   for (let i = tokens.length - 1; i >= header.length; i--) {
     const t = tokens[i];
     const firstOnLine = i === 0 || tokens[i - 1].endLine !== t.startLine;
-    const starters = header.length ? STATEMENT_STARTERS : DECLARATION_STARTERS;
+    const starters = header.length ? STATEMENT_STARTS : DECLARATION_STARTS;
     if (firstOnLine && starters.has(t.tokenType)) return [...header, ...tokens.slice(i)];
   }
   return tokens;

@@ -16,6 +16,7 @@ import type { PolicyFile } from '../language/ast.ts';
 import type { Diagnostic } from '../language/diagnostic.ts';
 import { LineIndex } from '../language/line-index.ts';
 import { parsePolicy, type ParseResult } from '../language/text-to-ast.ts';
+import { NAMED_BLOCK_STARTERS } from '../language/tokens.ts';
 import { parseYamlPolicy } from '../language/yaml-to-ast.ts';
 
 interface Chunk {
@@ -25,7 +26,7 @@ interface Chunk {
   line: number;
 }
 
-const BLOCK_START = /^(?:rule|ladder)[ \t]+"/gm;
+const BLOCK_START = new RegExp(`^(?:${NAMED_BLOCK_STARTERS.join('|')})[ \\t]+"`, 'gm');
 
 /** Cuts a policy text before every line that starts a `rule` or `ladder` declaration. */
 export function chunksOf(text: string): Chunk[] {

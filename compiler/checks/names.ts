@@ -3,6 +3,7 @@
 import type { Check } from './check.ts';
 import { at, locOf } from './check.ts';
 import type { Loc } from '../model/model.ts';
+import { closest as closestWord, NAME_TOLERANCE } from '../../language/suggest.ts';
 
 export const checkNames: Check = (model, accept) => {
   const unique = (kind: string, items: { name: string; nameLoc: Loc }[]) => {
@@ -37,29 +38,5 @@ export const checkNames: Check = (model, accept) => {
 
 /** The known name closest to `name` by edit distance, when it is close enough to be a typo. */
 export function closest(name: string, known: string[]): string | undefined {
-  let best: string | undefined;
-  let bestD = Math.max(2, Math.floor(name.length / 3)) + 1;
-  for (const k of known) {
-    const d = editDistance(name, k);
-    if (d < bestD) {
-      bestD = d;
-      best = k;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  if (Math.abs(a.length - b.length) > 3) return 99;
-  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0];
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j];
-      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = tmp;
-    }
-  }
-  return prev[b.length];
+  return closestWord(name, known, NAME_TOLERANCE);
 }
