@@ -16,6 +16,7 @@ import { dirname, join, posix, resolve } from 'node:path';
 import type * as A from '../language/ast.ts';
 import { quoteString } from '../language/string-literal.ts';
 import type { RuleModel } from '../compiler/model/model.ts';
+import { countText } from '../compiler/wording.ts';
 import { enclosingBlock, innermost, nodesAt } from './ast-at.ts';
 import type { SetFile, SetState } from './policy-sets.ts';
 
@@ -209,7 +210,7 @@ function splitGroups(ctx: FixContext, rule: A.RuleDecl, model: RuleModel | undef
       return ruleText(ctx.text, rule, replace, k === 0 ? undefined : partName(ctx, rule.name.value, k + 1, taken));
     });
     const fix: Fix = {
-      title: `split rule \`${rule.name.value}\` into ${parts.length} rules of at most ${max.toLocaleString('en-US')} groups`,
+      title: `split rule \`${rule.name.value}\` into ${parts.length} rules of at most ${countText(max)} groups`,
       edits: [...extra, { path: ctx.path, start: rule.range.start.offset, end: rule.range.end.offset, newText: texts.join('\n\n') }],
     };
     if (creates) fix.creates = creates;

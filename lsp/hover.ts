@@ -4,14 +4,15 @@
 // quota, what a category is and which ladders count it, how many entries a list file holds.
 import type * as A from '../language/ast.ts';
 import { BUILTIN_CATEGORIES } from '../language/builtins.ts';
+import { DURATION_UNITS } from '../language/duration.ts';
 import { KEYWORDS } from '../language/tokens.ts';
 import type { LimitId } from '../compiler/load/limits-profile.ts';
 import type { LoadedList, PolicySetModel, RuleModel } from '../compiler/model/model.ts';
 import { listStats } from '../compiler/model/list-stats.ts';
+import { countText as n } from '../compiler/wording.ts';
 import { categoryAt, enclosingBlock, innermost, listPathAt, nodesAt, blockNameAt, type Step } from './ast-at.ts';
 import { wordDoc } from './hover-docs.ts';
 
-const n = (x: number) => x.toLocaleString('en-US');
 const KEYWORD_SET = new Set<string>(KEYWORDS);
 
 export interface HoverResult {
@@ -124,7 +125,7 @@ function categoryLines(model: PolicySetModel | undefined, id: string): string[] 
 
 function describeDuration(d: A.Duration): string {
   if (d.ms === null) return '**forever**: no end';
-  const units: [number, string][] = [[604_800_000, 'week'], [86_400_000, 'day'], [3_600_000, 'hour'], [60_000, 'minute'], [1000, 'second']];
+  const units: [number, string][] = [[DURATION_UNITS.w, 'week'], [DURATION_UNITS.d, 'day'], [DURATION_UNITS.h, 'hour'], [DURATION_UNITS.m, 'minute'], [DURATION_UNITS.s, 'second']];
   for (const [size, name] of units) if (d.ms % size === 0) return `**${d.text}** = ${n(d.ms / size)} ${name}${d.ms / size === 1 ? '' : 's'}`;
   return `**${d.text}**`;
 }

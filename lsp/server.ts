@@ -16,6 +16,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { formatPolicyText } from '../language/ast-to-text.ts';
 import { diagnostic, START_RANGE } from '../language/diagnostic.ts';
 import { policyFormOf } from '../compiler/load/discover-files.ts';
+import { countText } from '../compiler/wording.ts';
 import { quickFixes, type Fix } from './code-actions.ts';
 import { complete } from './completion.ts';
 import { hover } from './hover.ts';
@@ -97,7 +98,7 @@ export function startServer(connection: Connection, defaults: ServerOptions = {}
   const tooLargeDiagnostic = (doc: TextDocument): LspDiagnostic =>
     toLspDiagnostic(
       diagnostic('hush/lsp/file-too-large', 'warning', `this file is too large to check as you type (${(doc.getText().length / 1e6).toFixed(1)} million characters)`, doc.uri, START_RANGE, {
-        help: `run \`hush check\` in a terminal, or move long lists into list files (\`from "lists/…"\`); the limit is ${workspace.options.maxDocumentLength.toLocaleString('en-US')} characters`,
+        help: `run \`hush check\` in a terminal, or move long lists into list files (\`from "lists/…"\`); the limit is ${countText(workspace.options.maxDocumentLength)} characters`,
       }),
       doc,
       (f) => ({ uri: f }),

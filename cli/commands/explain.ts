@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InvalidArgumentError, Option } from 'commander';
-import { createEngine, isEventError, parseEventLine, type DecisionAction, type Evidence, type Explanation, type IrAction, type IrPolicySet } from '../../runtime/index.ts';
+import { actionText } from '../../compiler/wording.ts';
+import { ACTION_ORDER, createEngine, isEventError, parseEventLine, type DecisionAction, type Evidence, type Explanation, type IrAction, type IrPolicySet } from '../../runtime/index.ts';
 import { EXIT, UsageError, type CliIO } from '../io.ts';
 import { ENGINES, loadPolicy, type EngineChoice } from '../load-policy.ts';
 import type { RegisterCommand } from './index.ts';
@@ -35,20 +36,7 @@ function count(v: string): number {
 }
 
 function showAction(a: DecisionAction | IrAction): string {
-  switch (a.type) {
-    case 'warn':
-      return `warn ${JSON.stringify(a.text)}`;
-    case 'mute':
-      return `mute ${a.ms} ms`;
-    case 'blacklist':
-      return `blacklist ${a.scope}`;
-    case 'notify':
-      return `notify ${a.target}`;
-    case 'record':
-      return `record ${a.category}`;
-    default:
-      return a.type;
-  }
+  return a.type === 'mute' ? `mute ${a.ms} ms` : actionText(a);
 }
 
 function showEvidence(e: Evidence): string {
@@ -101,7 +89,7 @@ export function renderExplanation(x: Explanation, ir: IrPolicySet, text: string)
     lines.push(`  rule ${f.rule}, when ${f.trigger}${loc ? ` (${loc.file}:${loc.line})` : ''} then ${f.actions.map(showAction).join(', ')}`);
     f.evidence.forEach((e, i) => lines.push(`    ${i === 0 ? 'evidence' : '        +'}: ${showEvidence(e)}`));
   }
-  if (t.merge.length) lines.push('merge (recall, remove, mute, blacklist, warn, notify, record):');
+  if (t.merge.length) lines.push(`merge (${ACTION_ORDER.join(', ')}):`);
   for (const m of t.merge) {
     lines.push(`  ${showAction(m.action)} from ${m.rule}/${m.trigger}: ${m.outcome}${m.reason ? ` (${m.reason})` : ''}`);
   }

@@ -2,14 +2,13 @@
 // (`file:line:column: effect: message`, at the change's place in head, or in base marked
 // `(base)`), notes and entry samples under it, then the limits, the impact and the verdict.
 import type { PolicyDiff } from '../../compiler/diff/types.ts';
+import { countText as n } from '../../compiler/wording.ts';
 import { changePlace, countsText, decisionText, entriesText, impactSubjectTitle, locText, subjectTitle } from './diff-text.ts';
 
 export interface DiffRenderOptions {
   /** The exit status the command will return, for the verdict line. */
   status?: number;
 }
-
-const n = (x: number) => x.toLocaleString('en-US');
 
 function files(n: number): string {
   return `${n} file${n === 1 ? '' : 's'}`;

@@ -4,6 +4,7 @@
 // line breaks; message texts from the corpus go in code spans, so nothing in a policy or a
 // message can become markup.
 import type { PolicyDiff } from '../../compiler/diff/types.ts';
+import { countText as n } from '../../compiler/wording.ts';
 import type { DiffRenderOptions } from './diff-human.ts';
 import { changePlace, countsText, decisionText, entriesText, impactSubjectTitle, locText, subjectTitle } from './diff-text.ts';
 
@@ -25,8 +26,6 @@ export function mdCode(s: string): string {
   const pad = flat.startsWith('`') || flat.endsWith('`') || flat === '' ? ' ' : '';
   return `${fence}${pad}${flat}${pad}${fence}`;
 }
-
-const n = (x: number) => x.toLocaleString('en-US');
 
 const EFFECT_LABEL = { stricter: 'stricter', looser: '**looser**', both: '**both**', equivalent: 'equivalent' } as const;
 

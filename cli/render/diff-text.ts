@@ -1,6 +1,7 @@
 // Shared wording of the diff renderers: a place as `file:line:column`, a change's place (head,
 // else base), entry samples, the verdict line and the impact's decision summaries.
 import type { Change, DecisionSummary, DiffLoc, PolicyDiff, SubjectDiff } from '../../compiler/diff/types.ts';
+import { countText } from '../../compiler/wording.ts';
 
 export function locText(l: DiffLoc): string {
   return `${l.file}:${l.line}:${l.column}`;
@@ -20,7 +21,7 @@ export function changePlace(c: Change, anchor = false): { loc: DiffLoc; side: 'h
 export function entriesText(c: Change): string | undefined {
   if (!c.entries) return undefined;
   const more = c.entries.count - c.entries.sample.length;
-  return `${c.entries.sample.join(', ')}${more > 0 ? `, … and ${more.toLocaleString('en-US')} more` : ''}`;
+  return `${c.entries.sample.join(', ')}${more > 0 ? `, … and ${countText(more)} more` : ''}`;
 }
 
 export function subjectTitle(s: SubjectDiff): string {

@@ -20,8 +20,3 @@ export function at(
 export function locOf(file: string, n: { range: Range }): Loc {
   return { file, range: n.range };
 }
-
-/** 2000000 → "2,000,000". */
-export function n(x: number): string {
-  return x.toLocaleString('en-US');
-}

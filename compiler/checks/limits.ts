@@ -7,7 +7,8 @@
 import { formatDuration } from '../../language/duration.ts';
 import { compareVersions, limitCode, limitMs, type LimitId } from '../load/limits-profile.ts';
 import type { LoadedList, PolicySetModel, RuleModel } from '../model/model.ts';
-import { at, n, type Accept, type Check } from './check.ts';
+import { countText as n } from '../wording.ts';
+import { at, type Accept, type Check } from './check.ts';
 import { listStats } from '../model/list-stats.ts';
 
 /** The number of distinct values over lists, and the list at which the running count passes `max`. */

@@ -2,7 +2,8 @@
 // and blacklisted (an error: PRODUCT.md's order of evaluation makes the exemption meaningless).
 import { entryLoc, type LoadedList } from '../model/model.ts';
 import { listStats } from '../model/list-stats.ts';
-import { at, n, type Check } from './check.ts';
+import { countText as n } from '../wording.ts';
+import { at, type Check } from './check.ts';
 
 export const checkListLints: Check = (model, accept) => {
   const all: { list: LoadedList; what: string }[] = [];

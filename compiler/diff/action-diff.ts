@@ -6,7 +6,7 @@
 // A stopped message stays stopped under a stricter vector: recall, remove, mute and blacklist are
 // exactly what makes a decision `allowed: false`.
 import type { IrAction } from '../../runtime/ir.ts';
-import { actionText } from './describe.ts';
+import { actionText } from '../wording.ts';
 import { joinAll, type Effect } from './types.ts';
 
 const SCOPE_RANK = { group: 0, personal: 1, enterprise: 2 } as const;

@@ -17,7 +17,7 @@ import { interpretIr } from '../../runtime/policy/interpreter.ts';
 import type { IrPolicySet } from '../../runtime/ir.ts';
 import { MemoryStore } from '../../runtime/store/memory-store.ts';
 import type { RuleFiring } from '../../runtime/policy/compiled-policy.ts';
-import { actionText } from './describe.ts';
+import { actionText } from '../wording.ts';
 import { joinEffects, type DecisionSummary, type Effect, type Impact, type ImpactExample, type ImpactKind, type ImpactSubject, type PolicyDiff } from './types.ts';
 
 export interface ImpactOptions {

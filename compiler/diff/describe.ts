@@ -1,15 +1,12 @@
 // Wording for diff messages: triggers, actions and sanctions as the policy language writes them
 // (`when flood 5 in 10s`, `mute 30m`, `suspend interop for 1h`), ordinals for ladder offences.
-import { formatDuration } from '../../language/duration.ts';
+// Durations and actions are worded by compiler/wording.ts, as every other command words them.
 import type { IrAction, IrSanction, IrStep, IrTrigger } from '../../runtime/ir.ts';
+import { actionText, durationText as duration } from '../wording.ts';
 
 /** A value in backticks, as diagnostics quote names; control characters shown as `�`. */
 export function q(s: string): string {
   return `\`${s.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '\ufffd')}\``;
-}
-
-export function duration(ms: number | null): string {
-  return formatDuration(ms);
 }
 
 function quoted(s: string): string {
@@ -29,23 +26,6 @@ export function triggerText(t: IrTrigger): string {
       return `when length over ${t.max}`;
     default:
       return `when ${t.type}`;
-  }
-}
-
-export function actionText(a: IrAction): string {
-  switch (a.type) {
-    case 'warn':
-      return `warn ${quoted(a.text)}`;
-    case 'mute':
-      return `mute ${duration(a.ms)}`;
-    case 'blacklist':
-      return `blacklist ${a.scope}`;
-    case 'notify':
-      return `notify ${a.target}`;
-    case 'record':
-      return `record ${a.category}`;
-    default:
-      return a.type;
   }
 }
 

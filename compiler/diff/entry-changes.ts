@@ -6,7 +6,8 @@
 // line reads in both versions.
 import type { DiffCode } from './codes.ts';
 import { q } from './describe.ts';
-import { count, ITEMISE_MAX, sampleOf } from './list-diff.ts';
+import { countText as count } from '../wording.ts';
+import { ITEMISE_MAX, sampleOf } from './list-diff.ts';
 import { joinAll, type Change, type DiffLoc, type Effect } from './types.ts';
 
 export interface EntryChangeSpec {

@@ -10,7 +10,8 @@
 // counts everyone), a longer expiry (none: never) and a longer restore delay are stricter.
 import type { IrLadder, IrLinked, IrSanction, IrStep } from '../../runtime/ir.ts';
 import { DIFF_CODES } from './codes.ts';
-import { duration, ordinal, q, sanctionText, stepText } from './describe.ts';
+import { durationText as duration } from '../wording.ts';
+import { ordinal, q, sanctionText, stepText } from './describe.ts';
 import { entryChanges } from './entry-changes.ts';
 import { genericFieldChanges } from './generic-fields.ts';
 import { diffLists } from './list-diff.ts';

@@ -2,6 +2,7 @@
 // order) and distinct, so one merge pass does it in linear time: two 2,000,000-entry enterprise
 // blacklists take tens of milliseconds, not a Set of four million strings. The merge checks the
 // order as it goes; input that is not sorted and distinct (a hand-made IR) is sorted, then merged.
+import { countText as count } from '../wording.ts';
 import type { EntrySample } from './types.ts';
 
 export interface ListDelta {
@@ -61,11 +62,6 @@ export const SAMPLE_SIZE = 5;
 
 export function sampleOf(entries: readonly string[]): EntrySample {
   return { count: entries.length, sample: entries.slice(0, SAMPLE_SIZE) };
-}
-
-/** `5,000` */
-export function count(n: number): string {
-  return n.toLocaleString('en-US');
 }
 
 /** `3 groups`, `1 group` */

@@ -20,7 +20,7 @@ import type { AppealEvent, ContactAddEvent, LinkedStatusEvent, ViolationEvent } 
 import type { IrContactQuota, IrLadder, IrSanction } from '../ir.ts';
 import { quotaDay, quotaDayEnd, quotaLimit } from './quota.ts';
 import type { Steps } from './steps.ts';
-import type { AppealRecord, ContactResult, SanctionRecord, Store, StrikeResult } from '../store/store.ts';
+import { compareSanctions, type AppealRecord, type ContactResult, type SanctionRecord, type Store, type StrikeResult } from '../store/store.ts';
 import { isoTime } from './time.ts';
 
 const iso = isoTime;
@@ -202,7 +202,7 @@ export function* appeal(store: Store, e: AppealEvent): Steps<AppealOutcome> {
   } else {
     const active = all.filter((s) => isActive(s, e.at) && (e.ladder === null || s.ladder === e.ladder));
     // The newest appealable one; else the newest, to say why it cannot be appealed.
-    const pick = (xs: SanctionRecord[]) => xs.reduce<SanctionRecord | undefined>((a, s) => (!a || s.from > a.from || (s.from === a.from && s.id > a.id) ? s : a), undefined);
+    const pick = (xs: SanctionRecord[]) => xs.reduce<SanctionRecord | undefined>((a, s) => (!a || compareSanctions(s, a) > 0 ? s : a), undefined);
     target = pick(active.filter((s) => s.appealable)) ?? pick(active);
     if (!target) outcome = { granted: false, reason: e.ladder === null ? 'no sanction is in force' : `no sanction of ladder \`${e.ladder}\` is in force`, sanctions: [] };
     else outcome = yield* lift(store, target, all, e.at);

@@ -7,15 +7,16 @@
 // few hundred nanoseconds a look-up on the engine benchmark's heap), where the event's own
 // strings are hashed once. Most senders were never muted, blacklisted or seen joining, so those
 // look-ups usually end at the first level.
-import type {
-  ActionBlacklist,
-  AppealRecord,
-  BlacklistScope,
-  ContactResult,
-  SanctionRecord,
-  Store,
-  StrikeRecord,
-  StrikeResult,
+import {
+  compareSanctions,
+  type ActionBlacklist,
+  type AppealRecord,
+  type BlacklistScope,
+  type ContactResult,
+  type SanctionRecord,
+  type Store,
+  type StrikeRecord,
+  type StrikeResult,
 } from './store.ts';
 
 const SEP = '\u0000';
@@ -218,7 +219,7 @@ export class MemoryStore implements Store {
 
   sanctionsOf(subject: string): SanctionRecord[] {
     const list = (this.sanctionsBySubject.get(subject) ?? []).map((x) => ({ ...x }));
-    return list.sort((a, b) => a.from - b.from || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    return list.sort(compareSanctions);
   }
 
   liftSanction(id: string, at: number, reason: string): SanctionRecord | null {

@@ -30,6 +30,7 @@
 // the read scripts build key names from the prefix, so Redis Cluster is not supported.
 import { Redis } from 'ioredis';
 import {
+  compareSanctions,
   StoreError,
   type ActionBlacklist,
   type AppealRecord,
@@ -218,9 +219,6 @@ function sanctionOfHash(flat: string[]): SanctionRecord {
   };
 }
 
-/** JavaScript string order, as MemoryStore sorts. */
-const byFromThenId = (a: SanctionRecord, b: SanctionRecord) => a.from - b.from || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-
 /** State in Redis, shared by many workers. */
 export class RedisStore implements AsyncStore {
   readonly prefix: string;
@@ -399,7 +397,7 @@ export class RedisStore implements AsyncStore {
 
   async sanctionsOf(subject: string): Promise<SanctionRecord[]> {
     const all = (await this.op(() => this.run.hushSanctionsOf(this.prefix + 'sanctions-of:' + subject, this.prefix + 'sanction:'))) as string[][];
-    return all.filter((h) => h.length > 0).map(sanctionOfHash).sort(byFromThenId);
+    return all.filter((h) => h.length > 0).map(sanctionOfHash).sort(compareSanctions);
   }
 
   async liftSanction(id: string, at: number, reason: string): Promise<SanctionRecord | null> {

@@ -26,6 +26,7 @@ import Database from 'better-sqlite3';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import {
+  compareSanctions,
   StoreError,
   type ActionBlacklist,
   type AppealRecord,
@@ -158,9 +159,6 @@ const sanctionOf = (r: SanctionRow): SanctionRecord => ({
   liftedAt: r.lifted_at,
   liftReason: r.lift_reason,
 });
-
-/** JavaScript string order (UTF-16 code units), as MemoryStore sorts; SQLite's is UTF-8 bytes. */
-const byFromThenId = (a: SanctionRecord, b: SanctionRecord) => a.from - b.from || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 /** Turns what SQLite threw into a StoreError naming the file (other errors pass unchanged). */
 function sqliteError(e: unknown, file: string): unknown {
@@ -399,7 +397,7 @@ export class SqliteStore implements Store {
   }
 
   sanctionsOf(subject: string): SanctionRecord[] {
-    return this.guard(() => (this.sSanctionsOf.all(subject) as SanctionRow[]).map(sanctionOf).sort(byFromThenId));
+    return this.guard(() => (this.sSanctionsOf.all(subject) as SanctionRow[]).map(sanctionOf).sort(compareSanctions));
   }
 
   liftSanction(id: string, at: number, reason: string): SanctionRecord | null {

@@ -63,6 +63,14 @@ export interface SanctionRecord {
   liftReason: string | null;
 }
 
+/**
+ * The order of a subject's sanctions, everywhere they are listed: by `from`, then by `id` in
+ * JavaScript string order (UTF-16 code units; SQLite's own is UTF-8 bytes, so stores sort here).
+ */
+export function compareSanctions(a: SanctionRecord, b: SanctionRecord): number {
+  return a.from - b.from || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
 export interface AppealRecord {
   subject: string;
   /** The appeal event's id, or one derived from its content. */
