@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InvalidArgumentError, Option } from 'commander';
 import { actionText } from '../../compiler/wording.ts';
-import { ACTION_ORDER, createEngine, isEventError, parseEventLine, type DecisionAction, type Evidence, type Explanation, type IrAction, type IrPolicySet } from '../../runtime/index.ts';
+import { ACTION_ORDER, createEngine, isEventError, parseEventLine, type Evidence, type Explanation, type IrPolicySet } from '../../runtime/index.ts';
 import { EXIT, UsageError, type CliIO } from '../io.ts';
 import { ENGINES, loadPolicy, type EngineChoice } from '../load-policy.ts';
 import type { RegisterCommand } from './index.ts';
@@ -35,10 +35,6 @@ function count(v: string): number {
   return Number(v.trim());
 }
 
-function showAction(a: DecisionAction | IrAction): string {
-  return a.type === 'mute' ? `mute ${a.ms} ms` : actionText(a);
-}
-
 function showEvidence(e: Evidence): string {
   if ('keyword' in e) return `${JSON.stringify(e.text)} at ${e.start}..${e.end} (keyword ${JSON.stringify(e.keyword)})`;
   if ('link' in e) return 'index' in e ? `link ${e.link} (links[${e.index}]) is not on the whitelist` : `link ${e.link} at ${e.start}..${e.end} of the text is not on the whitelist`;
@@ -56,7 +52,7 @@ export function renderExplanation(x: Explanation, ir: IrPolicySet, text: string)
   const { decision: d, trace: t } = x;
   const lines: string[] = [];
   lines.push(`decision: ${d.allowed ? 'allowed' : 'not allowed'}`);
-  lines.push(`  actions: ${d.actions.length ? d.actions.map(showAction).join(', ') : 'none'}`);
+  lines.push(`  actions: ${d.actions.length ? d.actions.map(actionText).join(', ') : 'none'}`);
   const why: Record<string, string> = {
     member: 'the sender is a member of the enterprise: anti-harassment rules do not apply',
     exempt: 'the sender is an exempt customer: no rule applies',
@@ -86,12 +82,12 @@ export function renderExplanation(x: Explanation, ir: IrPolicySet, text: string)
   if (t.firings.length) lines.push('fired:');
   for (const f of t.firings) {
     const loc = rules.get(f.rule)?.triggers[f.triggerIndex]?.loc;
-    lines.push(`  rule ${f.rule}, when ${f.trigger}${loc ? ` (${loc.file}:${loc.line})` : ''} then ${f.actions.map(showAction).join(', ')}`);
+    lines.push(`  rule ${f.rule}, when ${f.trigger}${loc ? ` (${loc.file}:${loc.line})` : ''} then ${f.actions.map(actionText).join(', ')}`);
     f.evidence.forEach((e, i) => lines.push(`    ${i === 0 ? 'evidence' : '        +'}: ${showEvidence(e)}`));
   }
   if (t.merge.length) lines.push(`merge (${ACTION_ORDER.join(', ')}):`);
   for (const m of t.merge) {
-    lines.push(`  ${showAction(m.action)} from ${m.rule}/${m.trigger}: ${m.outcome}${m.reason ? ` (${m.reason})` : ''}`);
+    lines.push(`  ${actionText(m.action)} from ${m.rule}/${m.trigger}: ${m.outcome}${m.reason ? ` (${m.reason})` : ''}`);
   }
   return lines.join('\n') + '\n';
 }

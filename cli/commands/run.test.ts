@@ -134,6 +134,15 @@ describe('hush explain', () => {
     expect(x.trace.firings[0].evidence).toEqual([{ count: 3, limit: 2, windowMs: 10_000 }]);
   });
 
+  it('words actions as the language and `hush diff` do, and names the merge order', async () => {
+    writeFileSync(join(dir, 'history.jsonl'), [ev('1', '2026-11-23T10:00:00Z'), ev('2', '2026-11-23T10:00:01Z')].join('\n'));
+    const r = await hush(['explain', 'p.policy', '--group', 'g-1', '--sender', 'c-9', '--text', '3', '--at', '2026-11-23T10:00:02Z', '--history', 'history.jsonl', '--engine', 'interpreter'], dir);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('  actions: mute 30m\n');
+    expect(r.stdout).toMatch(/rule ads, when flood \(p\.policy:\d+\) then mute 30m\n/);
+    expect(r.stdout).toContain('merge (recall, remove, mute, blacklist, warn, notify, record):\n  mute 30m from ads/flood: kept\n');
+  });
+
   it('exits 2 without a required option', async () => {
     const r = await hush(['explain', 'p.policy', '--group', 'g-1', '--text', 'x'], dir);
     expect(r.status).toBe(2);
