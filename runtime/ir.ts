@@ -5,6 +5,8 @@
 // these types and on nothing of language/ or compiler/; the compiler lowers its checked model
 // into them (compiler/lower/model-to-ir.ts); code generation reads only this.
 
+import type { NormalizeStep } from './text/normalize-steps.ts';
+
 export const IR_VERSION = 1;
 
 /** A source location: file and 1-based line/column span. */
@@ -16,7 +18,8 @@ export interface IrLoc {
   endColumn: number;
 }
 
-export type IrNormalizeStep = 'none' | 'case' | 'width' | 'symbols' | 'traditional' | 'confusables';
+/** A normalisation step: the vocabulary is runtime/text/normalize-steps.ts. */
+export type IrNormalizeStep = NormalizeStep;
 
 export interface IrPolicySet {
   version: typeof IR_VERSION;

@@ -1,18 +1,24 @@
 // Lints on a rule's keywords: a keyword given twice, and a keyword that contains another keyword
 // of the same rule (the longer one can never add a match: the shorter fires wherever it does).
-// Keywords are compared after the rule's case and width normalisation, as the matcher will.
+// Keywords are compared as the matcher compares them: the `*` marks at their ends split off
+// (runtime keyword syntax) and the rest normalised by the runtime's reference normaliser with the
+// rule's steps, so two keywords the lint calls the same are two keywords the matcher cannot tell apart.
 import type { NormalizeStep } from '../../language/builtins.ts';
+import { normalizeKeyword } from '../../runtime/text/normalize-reference.ts';
+import { keywordCore } from '../../runtime/text/text-semantics.ts';
 import { entryLoc, type RuleModel } from '../model/model.ts';
+import { stepsToRuntime } from '../model/normalize-steps.ts';
 import { at, type Check } from './check.ts';
 
-function comparable(steps: NormalizeStep[]): (s: string) => string {
-  const width = steps.includes('width');
-  const fold = steps.includes('case');
-  return (s) => {
-    let x = width ? s.normalize('NFKC') : s;
-    if (fold) x = x.toLowerCase();
-    return x;
-  };
+/** The form in which the matcher compares a keyword: its normalised text, with its `*` marks. */
+export function comparableKeyword(keyword: string, steps: readonly NormalizeStep[]): string {
+  const { core, openStart, openEnd } = keywordCore(keyword);
+  const norm = normalizeKeyword(core, stepsToRuntime(steps));
+  return `${openStart ? '*' : ''}${norm}${openEnd ? '*' : ''}`;
+}
+
+function comparable(steps: readonly NormalizeStep[]): (s: string) => string {
+  return (s) => comparableKeyword(s, steps);
 }
 
 export const checkKeywordLints: Check = (model, accept) => {

@@ -5,10 +5,10 @@ import type * as A from '../../language/ast.ts';
 import type { Range } from '../../language/diagnostic.ts';
 import type {
   IrAction, IrContactQuota, IrLadder, IrLinked, IrLinkPattern, IrLoc, IrPolicySet, IrQuotaAdjustment, IrRule, IrSanction, IrStep, IrTrigger,
-  IrNormalizeStep,
 } from '../../runtime/ir.ts';
 import { IR_VERSION } from '../../runtime/ir.ts';
 import { parseLinkPattern } from '../model/link-pattern.ts';
+import { stepsToRuntime } from '../model/normalize-steps.ts';
 import type { LadderModel, LoadedList, PolicySetModel, QuotaModel, RuleModel } from '../model/model.ts';
 import { DEFAULT_UTC_OFFSET_MINUTES, parseUtcOffset } from '../model/utc-offset.ts';
 
@@ -85,7 +85,7 @@ function ruleToIr(r: RuleModel): IrRule {
     loc: irLoc(file, r.decl.range),
     owner: o ? { role: o.role, id: o.id ?? null, managementRule: o.managementRule ?? null } : null,
     groups: sortedDistinct(r.groups),
-    normalize: [...r.normalize] as IrNormalizeStep[],
+    normalize: stepsToRuntime(r.normalize),
     keywords: [...keywords.values()].sort((a, b) => cmp(a.text, b.text)),
     exceptions: sortedDistinct(r.exceptions),
     links,

@@ -4,6 +4,7 @@
 // nothing. Anything else (an expansion, a mark that changes its unit) needs the slow path, which
 // normalises the text with an offset map first.
 import { isMark, PairKind, unitEnd, unitNormalizer, unitTable, type NormalizeStep } from './normalize.ts';
+import { codePointBefore, isHighSurrogate as isHigh, isLowSurrogate as isLow, pairCodePoint } from '../text/utf16.ts';
 
 export interface Feeder {
   /**
@@ -12,20 +13,6 @@ export interface Feeder {
    * them to out[2]; or -1 when the text needs the slow path.
    */
   feed(text: string, pos: number, out: Int32Array): number;
-}
-
-function isHigh(c: number): boolean {
-  return c >= 0xd800 && c <= 0xdbff;
-}
-
-function isLow(c: number): boolean {
-  return c >= 0xdc00 && c <= 0xdfff;
-}
-
-/** The code point that ends just before `i`, as a string. */
-function codePointBefore(text: string, i: number): string {
-  if (i >= 2 && isLow(text.charCodeAt(i - 1)) && isHigh(text.charCodeAt(i - 2))) return text.slice(i - 2, i);
-  return text.slice(i - 1, i);
 }
 
 /** `rawClass`: the class of each normalised unit (0 outside the keyword alphabet). */
@@ -52,7 +39,7 @@ export function createFeeder(steps: readonly NormalizeStep[], rawClass: Uint16Ar
           out[2] = pos + 1;
           return 1;
         }
-        const kind = normalizer.pairKind(((u - 0xd800) << 10) + (v - 0xdc00) + 0x10000);
+        const kind = normalizer.pairKind(pairCodePoint(u, v));
         if (kind === PairKind.Identity) {
           out[0] = rawClass[u];
           out[1] = rawClass[v];

@@ -17,8 +17,12 @@ import {
   type MatcherData,
   type MatcherLayout,
 } from './matcher-data.ts';
+import { keywordCore } from '../text/text-semantics.ts';
 import { canonicalSteps, normalizeWithTable, unitTable, UnitKind, type NormalizeStep } from './normalize.ts';
 import { buildTrie } from './trie.ts';
+
+/** Splits a keyword into its `*` marks and its text, as the reference interpreter does. */
+export { keywordCore } from '../text/text-semantics.ts';
 
 /** One keyword or exception phrase of a matcher. */
 export interface KeywordSpec {
@@ -54,16 +58,6 @@ const HYBRID_DENSE_BYTES = 6 << 20;
 
 /** Keywords longer than this (normalised, in UTF-16 units) never match. */
 export const MAX_KEYWORD_LENGTH = 65535;
-
-/** Splits a keyword into its `*` marks and its text, as the reference interpreter does. */
-export function keywordCore(text: string): { core: string; openStart: boolean; openEnd: boolean } {
-  let core = text;
-  const openStart = core.length > 1 && core.startsWith('*');
-  if (openStart) core = core.slice(1);
-  const openEnd = core.length > 1 && core.endsWith('*');
-  if (openEnd) core = core.slice(0, -1);
-  return { core, openStart, openEnd };
-}
 
 /** Builds the matcher data of `keywords` (strings or specs); pattern ids are list positions. */
 export function buildMatcher(keywords: readonly (string | KeywordSpec)[], options: BuildOptions = {}): MatcherData {

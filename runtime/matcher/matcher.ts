@@ -15,6 +15,7 @@ import { denseKernel, hybridKernel, pairsKernel, type Attention } from './kernel
 import { layoutView } from './layout-view.ts';
 import { CLASS_ATTENTION, CLASS_SKIP, FLAG_EXCEPTION, FLAG_OPEN_END, FLAG_OPEN_START, FLAG_WHOLE_WORD, MATCHER_FORMAT, type MatcherData } from './matcher-data.ts';
 import { normalizeText, PairKind, unitNormalizer } from './normalize.ts';
+import { isHighSurrogate as isHigh, isLowSurrogate as isLow, pairCodePoint } from '../text/utf16.ts';
 import { warmUpTexts } from './warm-up.ts';
 
 export interface Hit {
@@ -93,14 +94,6 @@ function unitsWriter(cap: number): { units: Uint16Array; fill: (text: string) =>
       return s.length * 2;
     },
   };
-}
-
-function isHigh(c: number): boolean {
-  return c >= 0xd800 && c <= 0xdbff;
-}
-
-function isLow(c: number): boolean {
-  return c >= 0xdc00 && c <= 0xdfff;
 }
 
 /** Creates a matcher from its data. */
@@ -245,7 +238,7 @@ export function createMatcher(data: MatcherData, options: MatcherOptions = {}): 
     while (remaining > 0) {
       const u = text.charCodeAt(pos - 1);
       if (isLow(u) && pos >= 2 && isHigh(text.charCodeAt(pos - 2))) {
-        const cp = ((text.charCodeAt(pos - 2) - 0xd800) << 10) + (u - 0xdc00) + 0x10000;
+        const cp = pairCodePoint(text.charCodeAt(pos - 2), u);
         if (normalizer.pairKind(cp) === PairKind.Identity) {
           // The match may start at the pair's second unit.
           if (remaining === 1) return pos - 1;

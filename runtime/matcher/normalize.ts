@@ -7,51 +7,16 @@
 // Each unit goes through the steps in a fixed order: width (NFKC), case, traditional,
 // confusables (then case again), and symbols drops white space, controls, invisible formatting,
 // punctuation and symbols (and marks left alone by a dropped symbol). Every UTF-16 unit of the
-// result maps back to the whole span of the unit it came from. A test holds this file to the
+// result maps back to the whole span of the unit it came from. What the steps do to one unit,
+// and the character classes, are runtime/text/normalize-steps.ts, shared with the reference; the
+// tables, the unit splitting and the offset map are this file's own, and a test holds them to the
 // reference on random text.
 import { Converter } from 'opencc-js/t2cn';
-import type { IrNormalizeStep } from '../ir.ts';
-import { CONFUSABLES } from '../text/normalize-reference.ts';
+import { canonicalSteps, isMark, normalizeUnitBy, stepFlags, type NormalizedText, type NormalizeStep, type StepFlags } from '../text/normalize-steps.ts';
+import { codePointLength, isHighSurrogate, isLowSurrogate, isSurrogate } from '../text/utf16.ts';
 
-export type NormalizeStep = IrNormalizeStep;
-
-/** Every step, in the order the pipeline applies them (`none` alone means no step). */
-export const NORMALIZE_STEP_ORDER: readonly NormalizeStep[] = ['width', 'case', 'traditional', 'confusables', 'symbols'];
-
-/** The steps of a list in pipeline order, without duplicates and without `none`. */
-export function canonicalSteps(steps: readonly NormalizeStep[]): NormalizeStep[] {
-  return NORMALIZE_STEP_ORDER.filter((s) => steps.includes(s));
-}
-
-export interface NormalizedText {
-  /** The normalised text. */
-  text: string;
-  /** For each UTF-16 unit of `text`: the start of its unit in the original text. */
-  starts: Int32Array;
-  /** For each UTF-16 unit of `text`: the end of its unit in the original text. */
-  ends: Int32Array;
-}
-
-interface Flags {
-  width: boolean;
-  case: boolean;
-  traditional: boolean;
-  confusables: boolean;
-  symbols: boolean;
-}
-
-function flagsOf(steps: readonly NormalizeStep[]): Flags {
-  const has = (s: NormalizeStep) => steps.includes(s);
-  return { width: has('width'), case: has('case'), traditional: has('traditional'), confusables: has('confusables'), symbols: has('symbols') };
-}
-
-const SYMBOL = /^[\p{White_Space}\p{Cc}\p{Cf}\p{P}\p{S}]$/u;
-const MARK = /^\p{M}$/u;
-
-/** True for a combining mark (general category M): it joins the unit of the code point before it. */
-export function isMark(cp: string): boolean {
-  return MARK.test(cp);
-}
+export { canonicalSteps, isMark, NORMALIZE_STEP_ORDER, type NormalizedText, type NormalizeStep } from '../text/normalize-steps.ts';
+export { codePointLength } from '../text/utf16.ts';
 
 // Traditional to simplified, one character at a time, as the reference converts it. The table is
 // built once, on first use, with one call of the converter over every candidate character
@@ -62,7 +27,7 @@ function simplifiedMap(): Map<number, string> {
   if (simplifiedTable) return simplifiedTable;
   const convert = Converter({ from: 't', to: 'cn' });
   const cps: number[] = [];
-  for (let cp = 0x80; cp < 0x10000; cp++) if (cp < 0xd800 || cp > 0xdfff) cps.push(cp);
+  for (let cp = 0x80; cp < 0x10000; cp++) if (!isSurrogate(cp)) cps.push(cp);
   for (let cp = 0x20000; cp < 0x32400; cp++) cps.push(cp);
   const source = cps.map((cp) => String.fromCodePoint(cp)).join('\n');
   const converted = convert(source).split('\n');
@@ -85,33 +50,12 @@ function simplifiedMap(): Map<number, string> {
 }
 
 /** Normalises one unit (a code point and the marks that follow it), exactly as the reference does. */
-function normalizeUnitWith(unit: string, f: Flags): string {
-  let u = unit;
-  if (f.width) u = u.normalize('NFKC');
-  if (f.case) u = u.toLowerCase();
-  if (f.traditional || f.confusables) {
-    const table = f.traditional ? simplifiedMap() : null;
-    let v = '';
-    for (const cp of u) {
-      let c = table ? (table.get(cp.codePointAt(0)!) ?? cp) : cp;
-      if (f.confusables) c = CONFUSABLES.get(c) ?? c;
-      v += c;
-    }
-    u = v;
-    if (f.case) u = u.toLowerCase();
-  }
-  if (f.symbols) {
-    let v = '';
-    let kept = false;
-    for (const cp of u) {
-      if (SYMBOL.test(cp)) continue;
-      if (!kept && MARK.test(cp)) continue;
-      kept = true;
-      v += cp;
-    }
-    u = v;
-  }
-  return u;
+function normalizeUnitWith(unit: string, f: StepFlags): string {
+  return normalizeUnitBy(unit, f, simplifiedFromTable);
+}
+
+function simplifiedFromTable(cp: string): string {
+  return simplifiedMap().get(cp.codePointAt(0)!) ?? cp;
 }
 
 /** How a code point, standing alone as a unit, behaves in the matcher's fast path. */
@@ -143,7 +87,7 @@ export function unitNormalizer(steps: readonly NormalizeStep[]): UnitNormalizer 
   const key = canonical.join(',');
   const known = normalizers.get(key);
   if (known) return known;
-  const f = flagsOf(canonical);
+  const f = stepFlags(canonical);
   const identity = canonical.length === 0;
   const astralCache = new Map<number, string>();
   const kindCache = new Map<number, PairKind>();
@@ -163,7 +107,7 @@ export function unitNormalizer(steps: readonly NormalizeStep[]): UnitNormalizer 
       if (k === undefined) {
         const self = String.fromCodePoint(cp);
         const out = normalizer.astral(cp);
-        k = MARK.test(self) ? PairKind.Other : out === self ? PairKind.Identity : out === '' ? PairKind.Skip : PairKind.Other;
+        k = isMark(self) ? PairKind.Other : out === self ? PairKind.Identity : out === '' ? PairKind.Skip : PairKind.Other;
         kindCache.set(cp, k);
       }
       return k;
@@ -206,18 +150,18 @@ export function unitTable(steps: readonly NormalizeStep[]): UnitTable {
   const key = canonical.join(',');
   const known = tables.get(key);
   if (known) return known;
-  const f = flagsOf(canonical);
+  const f = stepFlags(canonical);
   const kind = new Uint8Array(65536);
   const unit = new Uint16Array(65536);
   const identity = canonical.length === 0;
   // Marks are general category M: one regular expression over the whole BMP finds them.
   const marks = new Uint8Array(65536);
   for (let cp = 0; cp < 65536; cp++) {
-    if (cp >= 0xd800 && cp <= 0xdfff) continue;
-    if (MARK.test(String.fromCharCode(cp))) marks[cp] = 1;
+    if (isSurrogate(cp)) continue;
+    if (isMark(String.fromCharCode(cp))) marks[cp] = 1;
   }
   for (let cp = 0; cp < 65536; cp++) {
-    if (cp >= 0xd800 && cp <= 0xdbff) {
+    if (isHighSurrogate(cp)) {
       kind[cp] = UnitKind.High;
       continue;
     }
@@ -225,7 +169,7 @@ export function unitTable(steps: readonly NormalizeStep[]): UnitTable {
       kind[cp] = UnitKind.Mark;
       continue;
     }
-    if (identity || (cp >= 0xdc00 && cp <= 0xdfff)) {
+    if (identity || isLowSurrogate(cp)) {
       // A lone low surrogate normalises to itself under every step.
       kind[cp] = UnitKind.One;
       unit[cp] = cp;
@@ -233,7 +177,7 @@ export function unitTable(steps: readonly NormalizeStep[]): UnitTable {
     }
     const out = normalizeUnitWith(String.fromCharCode(cp), f);
     if (out.length === 0) kind[cp] = UnitKind.Skip;
-    else if (out.length === 1 && !(out.charCodeAt(0) >= 0xd800 && out.charCodeAt(0) <= 0xdfff)) {
+    else if (out.length === 1 && !isSurrogate(out.charCodeAt(0))) {
       kind[cp] = UnitKind.One;
       unit[cp] = out.charCodeAt(0);
     } else kind[cp] = UnitKind.Multi;
@@ -243,24 +187,10 @@ export function unitTable(steps: readonly NormalizeStep[]): UnitTable {
   return table;
 }
 
-function isHigh(c: number): boolean {
-  return c >= 0xd800 && c <= 0xdbff;
-}
-
-function isLow(c: number): boolean {
-  return c >= 0xdc00 && c <= 0xdfff;
-}
-
-/** The length in UTF-16 units of the code point at `i`. */
-export function codePointLength(text: string, i: number): number {
-  if (isHigh(text.charCodeAt(i)) && i + 1 < text.length && isLow(text.charCodeAt(i + 1))) return 2;
-  return 1;
-}
-
 /** True when the code point at `i` is a combining mark. */
 export function isMarkAt(text: string, i: number, table: UnitTable): boolean {
   const c = text.charCodeAt(i);
-  if (isHigh(c) && i + 1 < text.length && isLow(text.charCodeAt(i + 1))) return MARK.test(text.slice(i, i + 2));
+  if (isHighSurrogate(c) && i + 1 < text.length && isLowSurrogate(text.charCodeAt(i + 1))) return isMark(text.slice(i, i + 2));
   return table.kind[c] === UnitKind.Mark;
 }
 

@@ -10,7 +10,7 @@ import type { CompiledPolicy, Evidence, MessageInput, RuleFiring, StateQueries }
 import type { IrKeyword, IrPolicySet, IrRule } from '../ir.ts';
 import { isLinkAllowed, prepareLinkPattern, type LinkMatcher } from '../text/links.ts';
 import { normalizeKeyword, normalizeText } from '../text/normalize-reference.ts';
-import { isWholeWord, linksInText, textLength } from '../text/text-semantics.ts';
+import { isWholeWord, keywordCore, linksInText, textLength } from '../text/text-semantics.ts';
 import { outcomeOfFirings } from './outcome.ts';
 
 /** A keyword prepared for matching. */
@@ -25,18 +25,10 @@ export interface PreparedKeyword {
   openEnd: boolean;
 }
 
-/**
- * Splits a keyword into its `*` marks and its text: a `*` at the start or the end is a wildcard
- * (the keyword may be part of a longer word on that side; it matters for whole-word keywords); a
- * `*` anywhere else is a literal character.
- */
+/** Prepares a keyword: its `*` marks split off (`keywordCore`), its text normalised. */
 export function prepareKeyword(k: IrKeyword, steps: IrRule['normalize']): PreparedKeyword {
-  let text = k.text;
-  const openStart = text.length > 1 && text.startsWith('*');
-  if (openStart) text = text.slice(1);
-  const openEnd = text.length > 1 && text.endsWith('*');
-  if (openEnd) text = text.slice(0, -1);
-  return { raw: k.text, norm: normalizeKeyword(text, steps), wholeWord: k.wholeWord, openStart, openEnd };
+  const { core, openStart, openEnd } = keywordCore(k.text);
+  return { raw: k.text, norm: normalizeKeyword(core, steps), wholeWord: k.wholeWord, openStart, openEnd };
 }
 
 /** One occurrence of a keyword, before and after the filters, for `explain`. */

@@ -10,37 +10,10 @@
 // code point a unit yields maps to the unit's whole span, so a span never splits a surrogate
 // pair or a base character from its marks.
 import { Converter } from 'opencc-js/t2cn';
-import type { IrNormalizeStep } from '../ir.ts';
+import { codePointLength, isSurrogate } from './utf16.ts';
+import { isMark, normalizeUnitBy, stepFlags, type NormalizedText, type NormalizeStep, type StepFlags } from './normalize-steps.ts';
 
-export interface NormalizedText {
-  /** The normalised text. */
-  text: string;
-  /** For each UTF-16 unit of `text`: the start of its unit in the original text. */
-  starts: Int32Array;
-  /** For each UTF-16 unit of `text`: the end of its unit in the original text. */
-  ends: Int32Array;
-}
-
-/** Characters that `symbols` skips: white space, controls, invisible formatting, punctuation, symbols. */
-const SYMBOL = /^[\p{White_Space}\p{Cc}\p{Cf}\p{P}\p{S}]$/u;
-const MARK = /^\p{M}$/u;
-
-/**
- * Look-alike characters, mapped to the Latin letter or digit they imitate: the Cyrillic and
- * Greek letters that are commonly used to dodge filters (a subset of Unicode's confusables,
- * TR39, limited to letters whose lower-case form is indistinguishable from a Latin one).
- */
-export const CONFUSABLES: ReadonlyMap<string, string> = new Map([
-  // Cyrillic, lower case (upper case is folded first when `case` is on; both are listed).
-  ['а', 'a'], ['в', 'b'], ['е', 'e'], ['ё', 'e'], ['к', 'k'], ['м', 'm'], ['н', 'h'], ['о', 'o'], ['р', 'p'],
-  ['с', 'c'], ['т', 't'], ['у', 'y'], ['х', 'x'], ['ѕ', 's'], ['і', 'i'], ['ј', 'j'], ['ԁ', 'd'], ['ԛ', 'q'], ['ԝ', 'w'],
-  ['А', 'A'], ['В', 'B'], ['Е', 'E'], ['К', 'K'], ['М', 'M'], ['Н', 'H'], ['О', 'O'], ['Р', 'P'], ['С', 'C'],
-  ['Т', 'T'], ['У', 'Y'], ['Х', 'X'], ['Ѕ', 'S'], ['І', 'I'], ['Ј', 'J'],
-  // Greek.
-  ['α', 'a'], ['ο', 'o'], ['ρ', 'p'], ['ν', 'v'], ['ι', 'i'], ['κ', 'k'], ['τ', 't'], ['υ', 'u'], ['χ', 'x'],
-  ['Α', 'A'], ['Β', 'B'], ['Ε', 'E'], ['Η', 'H'], ['Ι', 'I'], ['Κ', 'K'], ['Μ', 'M'], ['Ν', 'N'], ['Ο', 'O'],
-  ['Ρ', 'P'], ['Τ', 'T'], ['Υ', 'Y'], ['Χ', 'X'], ['Ζ', 'Z'],
-]);
+export { CONFUSABLES, type NormalizedText } from './normalize-steps.ts';
 
 let toSimplified: ReturnType<typeof Converter> | null = null;
 const simplifiedCache = new Map<string, string>();
@@ -54,48 +27,9 @@ function simplified(cp: string): string {
   return out;
 }
 
-interface Steps {
-  width: boolean;
-  case: boolean;
-  traditional: boolean;
-  confusables: boolean;
-  symbols: boolean;
-}
-
-function stepsOf(steps: readonly IrNormalizeStep[]): Steps {
-  const has = (s: IrNormalizeStep) => steps.includes(s);
-  return { width: has('width'), case: has('case'), traditional: has('traditional'), confusables: has('confusables'), symbols: has('symbols') };
-}
-
 /** Normalises one unit (a code point and its marks) into zero or more code points. */
-function normalizeUnit(unit: string, s: Steps): string {
-  let u = unit;
-  if (s.width) u = u.normalize('NFKC');
-  if (s.case) u = u.toLowerCase();
-  if (s.traditional || s.confusables) {
-    let v = '';
-    for (const cp of u) {
-      let c = s.traditional ? simplified(cp) : cp;
-      if (s.confusables) c = CONFUSABLES.get(c) ?? c;
-      v += c;
-    }
-    u = v;
-    // A confusable upper-case letter maps to an upper-case Latin one: fold it too.
-    if (s.case) u = u.toLowerCase();
-  }
-  if (s.symbols) {
-    let v = '';
-    let kept = false;
-    for (const cp of u) {
-      if (SYMBOL.test(cp)) continue;
-      // A mark left alone by a dropped symbol (a variation selector after an emoji) goes too.
-      if (!kept && MARK.test(cp)) continue;
-      kept = true;
-      v += cp;
-    }
-    u = v;
-  }
-  return u;
+function normalizeUnit(unit: string, s: StepFlags): string {
+  return normalizeUnitBy(unit, s, simplified);
 }
 
 /** Combining marks of the BMP, looked up once each: 0 unknown, 1 a mark, 2 not. */
@@ -105,12 +39,12 @@ const bmpMark = new Uint8Array(0x10000);
 function markAt(text: string, i: number): boolean {
   const c = text.charCodeAt(i);
   if (c < 0x300) return false;
-  if (c < 0xd800 || c > 0xdfff) {
+  if (!isSurrogate(c)) {
     let k = bmpMark[c];
-    if (k === 0) bmpMark[c] = k = MARK.test(text[i]) ? 1 : 2;
+    if (k === 0) bmpMark[c] = k = isMark(text[i]) ? 1 : 2;
     return k === 1;
   }
-  return MARK.test(text.slice(i, i + codePointLength(text, i)));
+  return isMark(text.slice(i, i + codePointLength(text, i)));
 }
 
 /** Splits a text into units: each code point with the combining marks that follow it. */
@@ -125,15 +59,6 @@ function forEachUnit(text: string, f: (start: number, end: number) => void): voi
   }
 }
 
-function codePointLength(text: string, i: number): number {
-  const c = text.charCodeAt(i);
-  if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
-    const d = text.charCodeAt(i + 1);
-    if (d >= 0xdc00 && d <= 0xdfff) return 2;
-  }
-  return 1;
-}
-
 /**
  * What each unit normalises to, per set of steps: units are few and repeat, so each is worked
  * out once. Only the plain function `normalizeUnit` decides; the cache only remembers.
@@ -142,8 +67,8 @@ const unitCaches = new Map<string, Map<string, string>>();
 const UNIT_CACHE_LIMIT = 200_000;
 
 /** Normalises a text and maps each unit of the result back to its span in `text`. */
-export function normalizeText(text: string, steps: readonly IrNormalizeStep[]): NormalizedText {
-  const s = stepsOf(steps);
+export function normalizeText(text: string, steps: readonly NormalizeStep[]): NormalizedText {
+  const s = stepFlags(steps);
   if (!s.width && !s.case && !s.traditional && !s.confusables && !s.symbols) {
     const starts = new Int32Array(text.length);
     const ends = new Int32Array(text.length);
@@ -178,6 +103,6 @@ export function normalizeText(text: string, steps: readonly IrNormalizeStep[]): 
 }
 
 /** Normalises a keyword or an exception phrase: the same steps, no map. */
-export function normalizeKeyword(text: string, steps: readonly IrNormalizeStep[]): string {
+export function normalizeKeyword(text: string, steps: readonly NormalizeStep[]): string {
   return normalizeText(text, steps).text;
 }

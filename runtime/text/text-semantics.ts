@@ -3,27 +3,20 @@
 // message is (`length over N`), and which web addresses a message's text carries (`link`).
 // spec/runtime.md states each rule and why.
 
+import { isMark } from './normalize-steps.ts';
+import { codePointBefore, codePointLength } from './utf16.ts';
+
+export { codePointBefore } from './utf16.ts';
+
 /**
  * A word character for whole-word keywords: a letter or mark of an alphabetic script (Latin,
  * Greek, Cyrillic; full-width Latin letters included), a decimal digit, or `_`. CJK characters
  * are not word characters, so `中文sex中文` still matches `sex` while `Essex` does not.
  */
 const WORD = /^[\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}\p{Nd}_\uFF3F]$/u;
-const MARK = /^\p{M}$/u;
 
 export function isWordChar(cp: string): boolean {
   return WORD.test(cp);
-}
-
-/** The code point that ends just before `i` in `text` ('' at the start). */
-export function codePointBefore(text: string, i: number): string {
-  if (i <= 0) return '';
-  const c = text.charCodeAt(i - 1);
-  if (c >= 0xdc00 && c <= 0xdfff && i >= 2) {
-    const h = text.charCodeAt(i - 2);
-    if (h >= 0xd800 && h <= 0xdbff) return text.slice(i - 2, i);
-  }
-  return text[i - 1];
 }
 
 /** The code point that starts at `i` in `text` ('' at the end). */
@@ -42,7 +35,7 @@ export function isWholeWord(text: string, start: number, end: number, openStart:
   if (!openStart) {
     let i = start;
     let cp = codePointBefore(text, i);
-    while (cp !== '' && MARK.test(cp)) {
+    while (cp !== '' && isMark(cp)) {
       i -= cp.length;
       cp = codePointBefore(text, i);
     }
@@ -50,20 +43,30 @@ export function isWholeWord(text: string, start: number, end: number, openStart:
   }
   if (!openEnd) {
     const cp = codePointAt(text, end);
-    if (cp !== '' && (isWordChar(cp) || MARK.test(cp))) return false;
+    if (cp !== '' && (isWordChar(cp) || isMark(cp))) return false;
   }
   return true;
+}
+
+/**
+ * Splits a keyword into its `*` marks and its text: a `*` at the start or the end is a wildcard
+ * (the keyword may be part of a longer word on that side; it matters for whole-word keywords); a
+ * `*` anywhere else, or a keyword that is `*` alone, is a literal character.
+ */
+export function keywordCore(text: string): { core: string; openStart: boolean; openEnd: boolean } {
+  let core = text;
+  const openStart = core.length > 1 && core.startsWith('*');
+  if (openStart) core = core.slice(1);
+  const openEnd = core.length > 1 && core.endsWith('*');
+  if (openEnd) core = core.slice(0, -1);
+  return { core, openStart, openEnd };
 }
 
 /** The length of a message for `length over N`: Unicode code points of the original text. */
 export function textLength(text: string): number {
   let n = 0;
   for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
-      const d = text.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) i++;
-    }
+    i += codePointLength(text, i) - 1;
     n++;
   }
   return n;

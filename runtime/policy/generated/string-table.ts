@@ -16,6 +16,7 @@
 // Sections (prefix `p`): `p.keys` (u8), `p.buckets` (u32, buckets + 1 byte offsets), `p.filter`
 // (u32, 16 words a block; large tables only) and, for a table that maps keys to numbers,
 // `p.first` (u32, buckets + 1 entry indexes) and `p.values` (u32, one per key, in stored order).
+import { isHighSurrogate, isLowSurrogate, pairCodePoint } from '../../text/utf16.ts';
 import type { Blob, SectionArray } from './data-blob.ts';
 
 /** Encodes `s` as WTF-8 into `buf` at `n` (the caller makes room: 3 bytes a unit); returns the end. */
@@ -28,10 +29,10 @@ function encodeInto(s: string, buf: Uint8Array, n: number): number {
       buf[n++] = 0xc0 | (c >> 6);
       buf[n++] = 0x80 | (c & 0x3f);
     } else {
-      if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      if (isHighSurrogate(c) && i + 1 < s.length) {
         const d = s.charCodeAt(i + 1);
-        if (d >= 0xdc00 && d <= 0xdfff) {
-          c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+        if (isLowSurrogate(d)) {
+          c = pairCodePoint(c, d);
           i++;
           buf[n++] = 0xf0 | (c >> 18);
           buf[n++] = 0x80 | ((c >> 12) & 0x3f);
