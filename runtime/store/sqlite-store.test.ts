@@ -98,6 +98,25 @@ describe('SqliteStore on disk', () => {
     expect(existsSync(join(dir, 'absent'))).toBe(false);
   });
 
+  it('refuses an empty file (Hush never leaves one), for writers and readers alike, and leaves it empty', () => {
+    const path = fresh();
+    mkdirSync(join(path, '..'), { recursive: true });
+    writeFileSync(path, '');
+    for (const options of [{}, { mustExist: true }]) {
+      const e = openError(path, options);
+      expect(e.code).toBe('hush/store/corrupt');
+      expect(readFileSync(path).length).toBe(0);
+    }
+    expect(readdirSync(join(path, '..'))).toEqual(['state.db']);
+  });
+
+  it('creates a new file whole, leaving no temporary file behind', () => {
+    const path = fresh();
+    new SqliteStore(path).close();
+    expect(readdirSync(join(path, '..')).filter((f) => !/^state\.db(-wal|-shm)?$/.test(f))).toEqual([]);
+    new SqliteStore(path, { mustExist: true }).close();
+  });
+
   it('refuses a file that is not a database, and leaves it as it was', () => {
     const path = fresh();
     mkdirSync(join(path, '..'), { recursive: true });

@@ -23,7 +23,7 @@
 // row changes only when a longer window is asked about), a strike one row in one tree. Statements
 // are prepared once.
 import Database from 'better-sqlite3';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import {
   compareSanctions,
@@ -431,10 +431,34 @@ export class SqliteStore implements Store {
 }
 
 /**
+ * Creates a new state file whole: the schema is written to a private temporary file, which is
+ * then linked into place (a link fails when another process created the file first, whose file
+ * is then used). So Hush never leaves an empty file behind, and an empty file is never Hush's.
+ */
+function createAtomically(path: string, options: SqliteStoreOptions): void {
+  const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.new`;
+  try {
+    const db = openDatabase(tmp, { ...options, mustExist: false }, true);
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    db.close();
+    try {
+      linkSync(tmp, path);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+  } catch (e) {
+    if (e instanceof StoreError) throw e;
+    throw new StoreError('hush/store/unreachable', `cannot create the state file ${path} (${(e as Error).message})`, path);
+  } finally {
+    for (const f of [tmp, `${tmp}-wal`, `${tmp}-shm`]) rmSync(f, { force: true });
+  }
+}
+
+/**
  * Opens the file, checks it with reads only (a SQLite database, Hush's, of a version this code
  * knows, with its tables), then sets WAL mode and creates or migrates the schema.
  */
-function openDatabase(path: string, options: SqliteStoreOptions): Database.Database {
+function openDatabase(path: string, options: SqliteStoreOptions, creating = false): Database.Database {
   const memory = path === ':memory:';
   if (!memory) {
     if (!existsSync(path)) {
@@ -444,8 +468,16 @@ function openDatabase(path: string, options: SqliteStoreOptions): Database.Datab
       } catch (e) {
         throw new StoreError('hush/store/unreachable', `cannot create the folder of the state file ${path} (${(e as Error).message})`, path);
       }
-    } else if (statSync(path).isDirectory()) {
-      throw new StoreError('hush/store/unreachable', `the state file ${path} is a folder`, path);
+      if (!creating) createAtomically(path, options);
+    } else {
+      const st = statSync(path);
+      if (st.isDirectory()) throw new StoreError('hush/store/unreachable', `the state file ${path} is a folder`, path);
+      // Hush creates its file and its schema in one step, so an existing empty file is not one
+      // Hush created: something truncated it or made it. It is refused, never filled in (that
+      // would turn a lost state into a fresh one without a word).
+      if (st.size === 0) {
+        throw new StoreError('hush/store/corrupt', `the state file ${path} is empty: not a state file Hush created (truncated?); it was left as it is`, path);
+      }
     }
   }
   let db: Database.Database;
