@@ -79,10 +79,11 @@ function hostilePolicy(): string {
 
 /** Every identifier the generator writes, besides the numbered shape functions. */
 const GENERATOR_IDENTIFIERS = new Set([
-  'irVersion', 'hash', 'supportVersion', 'dataFile', 'N', 'LADDERS', 'QUOTA', 'PROFILES', 'RULES', 'A', 'I', 'DATA', 'JSON', 'parse',
-  'SHAPE', 'P', 'p', 'r',
+  'irVersion', 'hash', 'supportVersion', 'dataFile', 'RULE_NAMES', 'LADDERS', 'QUOTA', 'PROFILES', 'RULES', 'ACTIONS', 'IDENTITIES', 'DATA', 'JSON', 'parse',
+  'RULE_SHAPE', 'RULE_PARAMS', 'params', 'rule',
   'createPolicy', 'runtime', 'data', 'version', 'Error', 'createCompiledPolicy', 'names', 'ladders', 'contactQuota', 'profiles', 'rules',
-  'm', 'x', 'o', 'e', 'n', 'j', 'kw', 'kw1', 'fire', 'fireAgain', 'link', 'mp', 'card', 'ids', 'flood', 'joined', 'len', 'images', 'at', 'push', 'rule',
+  'msg', 'ctx', 'out', 'evidence', 'count', 'length', 'joinedAt', 'keywordEvidence', 'firstKeywordEvidence', 'fire', 'fireAgain', 'linkEvidence',
+  'miniprogramEvidence', 'cardEvidence', 'identityEvidence', 'floodCount', 'textLength', 'images', 'at', 'push',
   'trigger', 'triggerIndex', 'evidence', 'actions', 'count', 'limit', 'windowMs', 'joinedAt', 'withinMs', 'length', 'max',
   'Date', 'toISOString', 'type', 'text', 'ms', 'scope', 'target', 'category', 'undefined',
   'readFileSync', 'URL', 'import', 'meta', 'url',
@@ -174,7 +175,7 @@ describe('hostile policy text', () => {
     const tokens = scan(m.js);
     expect(tokens.filter((t) => t.kind === ts.SyntaxKind.NoSubstitutionTemplateLiteral || t.kind === ts.SyntaxKind.TemplateHead)).toEqual([]);
     const identifiers = new Set(tokens.filter((t) => t.kind === ts.SyntaxKind.Identifier).map((t) => t.text));
-    for (const id of identifiers) expect(GENERATOR_IDENTIFIERS.has(id) || /^[sd]\d+$/.test(id), id).toBe(true);
+    for (const id of identifiers) expect(GENERATOR_IDENTIFIERS.has(id) || /^(shape|decide)\d+$/.test(id), id).toBe(true);
     for (const t of tokens) {
       if (t.kind === ts.SyntaxKind.SingleLineCommentTrivia || t.kind === ts.SyntaxKind.MultiLineCommentTrivia) {
         expect(t.text).not.toMatch(/__hushCanary|process|__proto__|\$\{/);

@@ -25,7 +25,7 @@
 // `stringLiteral` (JSON escaping, then every character outside printable ASCII and `<`, `>` as a
 // `\uXXXX` escape, so U+2028/2029, `</script>` and control characters cannot break out) and only
 // into data positions: array elements and property values. Identifiers are made from numbers
-// (`s2` for the third shape), comments are fixed text, keys are fixed words, and no template
+// (`shape2` for the third shape), comments are fixed text (words, numbers and trigger types), keys are fixed words, and no template
 // literal is emitted. Names like `__proto__` are only ever values, and the runtime keeps them in
 // Maps and string tables, never as object keys.
 import { IndentationText, Project, type SourceFile, type WriterFunction } from 'ts-morph';
@@ -195,63 +195,88 @@ function ruleParams(r: IrRule, plan: PolicyData['rules'][number], actionIndex: (
 }
 
 /**
- * The body of a shape's function `(m, x, o, r, p)`: the `when` lines in order, straight-line,
- * for rule `r` with parameter row `p` (see ruleParams). `firings`: `s<n>`, which pushes a
- * RuleFiring per line that fires (`evaluateMessage`); else `d<n>`, which gives the outcome
- * builder a match with the first evidence and the actions (`decideMessage`).
+ * What the columns of a rule's parameter row (ruleParams) are, per `when` line in order, e.g.
+ * `link [whitelist, ACTIONS]`: trigger types and fixed words only, never policy text.
+ */
+function ruleParamColumns(r: IrRule): string {
+  return r.triggers
+    .map((t) => {
+      const columns: Record<IrRule['triggers'][number]['type'], string[]> = {
+        keyword: [],
+        link: ['whitelist'],
+        miniprogram: ['whitelist'],
+        card: ['whitelist'],
+        image: [],
+        flood: ['windowMs', 'limit'],
+        identity: ['IDENTITIES'],
+        'new-member': ['withinMs'],
+        length: ['max'],
+      };
+      return `${t.type} [${[...columns[t.type], 'ACTIONS'].join(', ')}]`;
+    })
+    .join(', ');
+}
+
+/**
+ * The body of a shape's function `(msg, ctx, out, rule, params)`: the `when` lines in order,
+ * straight-line, for rule number `rule` with parameter row `params` (see ruleParams), asking the
+ * MessageContext `ctx`. `firings`: `shape<n>`, which pushes a RuleFiring per line that fires onto
+ * `out` (`evaluateMessage`); else `decide<n>`, which gives the outcome builder `out` a match with
+ * the first evidence and the actions (`decideMessage`).
  */
 function shapeFunctionBody(r: IrRule, firings: boolean): WriterFunction {
   return (w) => {
     const needs = new Set(r.triggers.map((t) => t.type));
     const vars = [
-      ...(['keyword', 'link', 'miniprogram', 'card', 'identity'].some((t) => needs.has(t as never)) ? ['e'] : []),
-      ...(needs.has('flood') || needs.has('length') ? ['n'] : []),
-      ...(needs.has('new-member') ? ['j'] : []),
+      ...(['keyword', 'link', 'miniprogram', 'card', 'identity'].some((t) => needs.has(t as never)) ? ['evidence'] : []),
+      ...(needs.has('flood') ? ['count'] : []),
+      ...(needs.has('length') ? ['length'] : []),
+      ...(needs.has('new-member') ? ['joinedAt'] : []),
     ];
     if (vars.length > 0) w.writeLine(`let ${vars.join(', ')};`);
     let k = 0;
-    const param = () => `p[${k++}]`;
+    const param = () => `params[${k++}]`;
     const seen = new Set<string>();
     r.triggers.forEach((t, ti) => {
       // `list`: the evidence is a list (its first element is the match's); else one object.
       const fire = (evidence: string, list: boolean) => {
-        if (firings) return `o.push({ rule: N[r], trigger: ${stringLiteral(t.type)}, triggerIndex: ${ti}, evidence: ${list ? evidence : `[${evidence}]`}, actions: A[${param()}] });`;
+        if (firings) return `out.push({ rule: RULE_NAMES[rule], trigger: ${stringLiteral(t.type)}, triggerIndex: ${ti}, evidence: ${list ? evidence : `[${evidence}]`}, actions: ACTIONS[${param()}] });`;
         const method = seen.has(t.type) ? 'fireAgain' : 'fire';
-        return `o.${method}(N[r], ${stringLiteral(t.type)}, ${list ? `${evidence}[0]` : evidence}, A[${param()}]);`;
+        return `out.${method}(RULE_NAMES[rule], ${stringLiteral(t.type)}, ${list ? `${evidence}[0]` : evidence}, ACTIONS[${param()}]);`;
       };
       switch (t.type) {
         case 'keyword':
-          w.writeLine(firings ? `if ((e = x.kw(r)) !== null) ${fire('e', true)}` : `if ((e = x.kw1(r)) !== null) ${fire('e', false)}`);
+          w.writeLine(firings ? `if ((evidence = ctx.keywordEvidence(rule)) !== null) ${fire('evidence', true)}` : `if ((evidence = ctx.firstKeywordEvidence(rule)) !== null) ${fire('evidence', false)}`);
           break;
         case 'link':
-          w.writeLine(`if ((e = x.link(${param()})) !== null) ${fire('e', true)}`);
+          w.writeLine(`if ((evidence = ctx.linkEvidence(${param()})) !== null) ${fire('evidence', true)}`);
           break;
         case 'miniprogram':
-          w.writeLine(`if ((e = x.mp(${param()})) !== null) ${fire('e', true)}`);
+          w.writeLine(`if ((evidence = ctx.miniprogramEvidence(${param()})) !== null) ${fire('evidence', true)}`);
           break;
         case 'card':
-          w.writeLine(`if ((e = x.card(${param()})) !== null) ${fire('e', true)}`);
+          w.writeLine(`if ((evidence = ctx.cardEvidence(${param()})) !== null) ${fire('evidence', true)}`);
           break;
         case 'image':
-          w.writeLine(`if (m.images > 0) ${fire('{ images: m.images }', false)}`);
+          w.writeLine(`if (msg.images > 0) ${fire('{ images: msg.images }', false)}`);
           break;
         case 'flood': {
           const windowMs = param();
-          const count = param();
-          w.writeLine(`if ((n = x.flood(${windowMs})) > ${count}) ${fire(`{ count: n, limit: ${count}, windowMs: ${windowMs} }`, false)}`);
+          const limit = param();
+          w.writeLine(`if ((count = ctx.floodCount(${windowMs})) > ${limit}) ${fire(`{ count: count, limit: ${limit}, windowMs: ${windowMs} }`, false)}`);
           break;
         }
         case 'identity':
-          w.writeLine(`if ((e = x.ids(I[${param()}])) !== null) ${fire('e', true)}`);
+          w.writeLine(`if ((evidence = ctx.identityEvidence(IDENTITIES[${param()}])) !== null) ${fire('evidence', true)}`);
           break;
         case 'new-member': {
           const within = param();
-          w.writeLine(`if ((j = x.joined()) !== null && m.at >= j && m.at - j < ${within}) ${fire(`{ joinedAt: new Date(j).toISOString(), withinMs: ${within} }`, false)}`);
+          w.writeLine(`if ((joinedAt = ctx.joinedAt()) !== null && msg.at >= joinedAt && msg.at - joinedAt < ${within}) ${fire(`{ joinedAt: new Date(joinedAt).toISOString(), withinMs: ${within} }`, false)}`);
           break;
         }
         case 'length': {
           const max = param();
-          w.writeLine(`if ((n = x.len()) > ${max}) ${fire(`{ length: n, max: ${max} }`, false)}`);
+          w.writeLine(`if ((length = ctx.textLength()) > ${max}) ${fire(`{ length: length, max: ${max} }`, false)}`);
           break;
         }
       }
@@ -289,8 +314,11 @@ function emitModule(sf: SourceFile, ir: IrPolicySet, plan: PolicyData, hash: str
   if (placement === 'sidecar') {
     sf.addImportDeclaration({ moduleSpecifier: 'node:fs', namedImports: ['readFileSync'] });
   }
-  /** A constant; `init` as a list of lines is written as an array literal, one element a line. */
-  const constant = (name: string, init: string | string[], exported = false, docs?: string) =>
+  /**
+   * A constant; `init` as a list of lines is written as an array literal, one element a line,
+   * each after its line of `comments` when given (fixed words and numbers only, never policy text).
+   */
+  const constant = (name: string, init: string | string[], exported = false, docs?: string, comments?: string[]) =>
     sf.addStatements((w) => {
       if (docs) w.writeLine(`/** ${docs} */`);
       const head = `${exported ? 'export ' : ''}const ${name} = `;
@@ -299,14 +327,17 @@ function emitModule(sf: SourceFile, ir: IrPolicySet, plan: PolicyData, hash: str
         return;
       }
       w.writeLine(`${head}[`);
-      init.forEach((line, i) => w.writeLine(`  ${line}${i + 1 < init.length ? ',' : ''}`));
+      init.forEach((line, i) => {
+        if (comments) w.writeLine(`  // ${comments[i]}`);
+        w.writeLine(`  ${line}${i + 1 < init.length ? ',' : ''}`);
+      });
       w.writeLine('];');
     });
   constant('irVersion', numberLiteral(ir.version), true, 'The IR version this module was generated from.');
   constant('hash', stringLiteral(hash), true, 'The content hash of the IR (hush compile --check compares it).');
   constant('supportVersion', numberLiteral(SUPPORT_VERSION), true, 'The version of the runtime support object that createPolicy needs.');
   constant('dataFile', dataFile === null ? 'null' : stringLiteral(dataFile), true, 'The sidecar data file read at load time, or null.');
-  constant('N', dataLiteral(ir.rules.map((r) => r.name)), false, 'Rule names, by rule number.');
+  constant('RULE_NAMES', dataLiteral(ir.rules.map((r) => r.name)), false, 'Rule names, by rule number.');
   constant('LADDERS', `JSON.parse(${stringLiteral(JSON.stringify(ir.ladders.map(ladderData)))})`, false, 'The penalty ladders (for the engine).');
   constant('QUOTA', `JSON.parse(${stringLiteral(JSON.stringify(ir.contactQuota ? quotaData(ir.contactQuota) : null))})`, false, 'The daily contact-add quota (for the engine), or null.');
   constant('PROFILES', dataLiteral(plan.profiles), false, 'Normalisation profiles, by profile number.');
@@ -316,8 +347,8 @@ function emitModule(sf: SourceFile, ir: IrPolicySet, plan: PolicyData, hash: str
     false,
     'Per rule: keyword profile, link, mini-program and card whitelists, trigger bits, shortest length limit, floods.',
   );
-  constant('A', actions.map(dataLiteral), false, 'The distinct lists of actions of the when lines.');
-  constant('I', dataLiteral(identities), false, 'The identities of every identity trigger.');
+  constant('ACTIONS', actions.map(dataLiteral), false, 'The distinct lists of actions of the when lines (RULE_PARAMS refers to them by index).');
+  constant('IDENTITIES', dataLiteral(identities), false, 'The identities of every identity trigger (RULE_PARAMS refers to them by index).');
   const shapes = new Map<string, number>();
   const shapeRules: IrRule[] = [];
   const shapeOfRule = ir.rules.map((r) => {
@@ -329,12 +360,13 @@ function emitModule(sf: SourceFile, ir: IrPolicySet, plan: PolicyData, hash: str
     }
     return i;
   });
-  constant('SHAPE', dataLiteral(shapeOfRule), false, 'The shape (the function s<n>) of every rule.');
+  constant('RULE_SHAPE', dataLiteral(shapeOfRule), false, 'The shape of every rule, by rule number: n for the functions shape<n> and decide<n>.');
   constant(
-    'P',
+    'RULE_PARAMS',
     ir.rules.map((r, ri) => dataLiteral(ruleParams(r, plan.rules[ri], (ti) => actionIndexOf[ri][ti], (ti) => identityIndexOf[ri][ti]))),
     false,
-    'The parameter row of every rule: per when line, its whitelist, counts, limits and actions.',
+    'The parameter row of every rule, by rule number (the params of its shape function): per when line, its whitelist, counts, limits and actions.',
+    ir.rules.map((r, ri) => `rule ${ri} (RULE_NAMES[${ri}]), shape${shapeOfRule[ri]}: ${ruleParamColumns(r)}`),
   );
   // The blob is spliced in after printing (see compileToModule): tens of megabytes of literal
   // would only slow ts-morph down.
@@ -358,20 +390,21 @@ function emitModule(sf: SourceFile, ir: IrPolicySet, plan: PolicyData, hash: str
       if (placement === 'external') {
         w.writeLine('if (data === undefined) throw new Error("this policy module needs its data blob");');
       }
-      for (const [prefix, firings] of [['s', true], ['d', false]] as const) {
+      for (const [prefix, firings] of [['shape', true], ['decide', false]] as const) {
         shapeRules.forEach((r, si) => {
-          w.writeLine(`function ${prefix}${si}(m, x, o, r, p) {`);
+          w.writeLine(`// ${firings ? 'Evaluates' : 'Decides'} the when lines ${r.triggers.map((t) => t.type).join(', ')}.`);
+          w.writeLine(`function ${prefix}${si}(msg, ctx, out, rule, params) {`);
           w.indent(() => shapeFunctionBody(r, firings)(w));
           w.writeLine('}');
         });
       }
       w.writeLine('return runtime.createCompiledPolicy(');
       w.indent(() => {
-        w.writeLine(`{ irVersion, hash, data: data ?? ${dataExpr}, names: N, ladders: LADDERS, contactQuota: QUOTA, profiles: PROFILES, rules: RULES },`);
-        w.writeLine(`[${shapeRules.map((_, si) => `s${si}`).join(', ')}],`);
-        w.writeLine(`[${shapeRules.map((_, si) => `d${si}`).join(', ')}],`);
-        w.writeLine('SHAPE,');
-        w.writeLine('P,');
+        w.writeLine(`{ irVersion, hash, data: data ?? ${dataExpr}, names: RULE_NAMES, ladders: LADDERS, contactQuota: QUOTA, profiles: PROFILES, rules: RULES },`);
+        w.writeLine(`[${shapeRules.map((_, si) => `shape${si}`).join(', ')}],`);
+        w.writeLine(`[${shapeRules.map((_, si) => `decide${si}`).join(', ')}],`);
+        w.writeLine('RULE_SHAPE,');
+        w.writeLine('RULE_PARAMS,');
       });
       w.writeLine(');');
     },

@@ -26,7 +26,7 @@ export { MessageContext } from './message-context.ts';
 export { META_IDENTITY, META_IMAGE, META_NEW_MEMBER, PolicyCore, type RuleMeta } from './policy-core.ts';
 
 /** The version of this interface; a generated module refuses a runtime of another version. */
-export const SUPPORT_VERSION = 3;
+export const SUPPORT_VERSION = 4;
 
 export interface PolicySpec {
   irVersion: number;
@@ -44,13 +44,13 @@ export interface PolicySpec {
  * A shape function of generated code: evaluates, in order, every `when` line of rule `rule`,
  * whose numbers (whitelists, counts, limits, actions) are its parameter row `params`.
  */
-export type ShapeFunction = (msg: MessageInput, x: MessageContext, out: RuleFiring[], rule: number, params: readonly number[]) => void;
+export type ShapeFunction = (msg: MessageInput, ctx: MessageContext, out: RuleFiring[], rule: number, params: readonly number[]) => void;
 
 /**
  * The same `when` lines as the shape function of the same number, filling the outcome of a
  * decision instead: one match per trigger type with its first evidence, and the actions.
  */
-export type DecideFunction = (msg: MessageInput, x: MessageContext, out: OutcomeBuilder, rule: number, params: readonly number[]) => void;
+export type DecideFunction = (msg: MessageInput, ctx: MessageContext, out: OutcomeBuilder, rule: number, params: readonly number[]) => void;
 
 export interface CompiledModulePolicy extends CompiledPolicy {
   readonly hash: string;
@@ -174,9 +174,9 @@ export function createCompiledPolicy(
     if (info.cards.length > 0 && msg.cards.length > 0) wide |= KIND_CARD;
     if (info.images.length > 0 && msg.images > 0) wide |= KIND_IMAGE;
     if (info.identities.length > 0 && msg.sender.identities.length > 0) wide |= KIND_IDENTITY;
-    if (info.newMembers.length > 0 && x.joined() !== null) wide |= KIND_NEW_MEMBER;
-    if (info.lengths.length > 0 && x.len() > info.lengths[0][0]) {
-      const n = x.len();
+    if (info.newMembers.length > 0 && x.joinedAt() !== null) wide |= KIND_NEW_MEMBER;
+    if (info.lengths.length > 0 && x.textLength() > info.lengths[0][0]) {
+      const n = x.textLength();
       for (const [max, r] of info.lengths) {
         if (max >= n) break;
         cands.add(r);

@@ -42,9 +42,9 @@ export class MessageContext {
   constructor(private readonly core: PolicyCore) {
     this.hitEpoch = new Uint32Array(core.names.length);
     this.hits = core.names.map(() => []);
-    this.linkEvidence = new ListMemo(core.linkLists);
-    this.mpEvidence = new ListMemo(core.mp.lists);
-    this.cardEvidence = new ListMemo(core.cd.lists);
+    this.linkMemo = new ListMemo(core.linkLists);
+    this.miniprogramMemo = new ListMemo(core.mp.lists);
+    this.cardMemo = new ListMemo(core.cd.lists);
   }
 
   reset(msg: MessageInput, state: StateQueries, info: RuleSetInfo): void {
@@ -54,9 +54,9 @@ export class MessageContext {
     this.epoch = (this.epoch + 1) >>> 0 || 1;
     if (this.epoch === 1) {
       this.hitEpoch.fill(0);
-      this.linkEvidence.epochs.fill(0);
-      this.mpEvidence.epochs.fill(0);
-      this.cardEvidence.epochs.fill(0);
+      this.linkMemo.epochs.fill(0);
+      this.miniprogramMemo.epochs.fill(0);
+      this.cardMemo.epochs.fill(0);
     }
     this.links = null;
     this.miniprogramAllowed = null;
@@ -82,12 +82,12 @@ export class MessageContext {
    * reports in the automaton's order, so the hits are sorted here into the interpreter's: by
    * start, longer first, then keyword (the rule's keywords in IR order).
    */
-  kw(rule: number): Evidence[] | null {
-    return this.hitEpoch[rule] !== this.epoch ? null : this.keywordEvidence(rule);
+  keywordEvidence(rule: number): Evidence[] | null {
+    return this.hitEpoch[rule] !== this.epoch ? null : this.sortedKeywordEvidence(rule);
   }
 
-  /** The first of `kw(rule)`'s evidence (no others are built), or null. */
-  kw1(rule: number): Evidence | null {
+  /** The first of `keywordEvidence(rule)`'s evidence (no others are built), or null. */
+  firstKeywordEvidence(rule: number): Evidence | null {
     if (this.hitEpoch[rule] !== this.epoch) return null;
     const hits = this.hits[rule];
     let b = 0;
@@ -99,7 +99,7 @@ export class MessageContext {
     return { text: this.msg.text.slice(start, end), start, end, keyword: this.core.keyword(hits[b]) };
   }
 
-  private keywordEvidence(rule: number): Evidence[] {
+  private sortedKeywordEvidence(rule: number): Evidence[] {
     const hits = this.hits[rule];
     const text = this.msg.text;
     const order: number[] = [];
@@ -131,13 +131,13 @@ export class MessageContext {
   // methods below answer from the memo in a few lines, small enough to be inlined into the shape
   // functions, which ask for every candidate rule (hundreds on a message with a link); the first
   // question of a message goes to `…First`.
-  private readonly linkEvidence: ListMemo;
-  private readonly mpEvidence: ListMemo;
-  private readonly cardEvidence: ListMemo;
+  private readonly linkMemo: ListMemo;
+  private readonly miniprogramMemo: ListMemo;
+  private readonly cardMemo: ListMemo;
 
   /** Evidence of a `when link` with whitelist `list`, or null. */
-  link(list: number): Evidence[] | null {
-    const memo = this.linkEvidence;
+  linkEvidence(list: number): Evidence[] | null {
+    const memo = this.linkMemo;
     return memo.epochs[list] === this.epoch ? memo.values[list] : this.linkFirst(list);
   }
 
@@ -148,27 +148,27 @@ export class MessageContext {
       const e: Evidence = l.index >= 0 ? { link: l.link, index: l.index } : ({ link: l.link, start: l.start, end: l.end } as unknown as Evidence);
       (out ??= []).push(e);
     }
-    return this.linkEvidence.set(list, this.epoch, out);
+    return this.linkMemo.set(list, this.epoch, out);
   }
 
   /** Evidence of a `when miniprogram` with whitelist `list`, or null. */
-  mp(list: number): Evidence[] | null {
+  miniprogramEvidence(list: number): Evidence[] | null {
     if (this.msg.miniprograms.length === 0) return null;
-    const memo = this.mpEvidence;
-    return memo.epochs[list] === this.epoch ? memo.values[list] : this.mpFirst(list);
+    const memo = this.miniprogramMemo;
+    return memo.epochs[list] === this.epoch ? memo.values[list] : this.miniprogramFirst(list);
   }
 
-  private mpFirst(list: number): Evidence[] | null {
+  private miniprogramFirst(list: number): Evidence[] | null {
     const allowed = (this.miniprogramAllowed ??= this.msg.miniprograms.map((m) => this.core.allowedIdLists(this.core.mp, m)));
     let out: Evidence[] | null = null;
     for (let i = 0; i < allowed.length; i++) if (!allowed[i][list]) (out ??= []).push({ miniprogram: this.msg.miniprograms[i], index: i });
-    return this.mpEvidence.set(list, this.epoch, out);
+    return this.miniprogramMemo.set(list, this.epoch, out);
   }
 
   /** Evidence of a `when card` with whitelist `list`, or null. */
-  card(list: number): Evidence[] | null {
+  cardEvidence(list: number): Evidence[] | null {
     if (this.msg.cards.length === 0) return null;
-    const memo = this.cardEvidence;
+    const memo = this.cardMemo;
     return memo.epochs[list] === this.epoch ? memo.values[list] : this.cardFirst(list);
   }
 
@@ -176,17 +176,17 @@ export class MessageContext {
     const allowed = (this.cardAllowed ??= this.msg.cards.map((c) => this.core.allowedIdLists(this.core.cd, c)));
     let out: Evidence[] | null = null;
     for (let i = 0; i < allowed.length; i++) if (!allowed[i][list]) (out ??= []).push({ card: this.msg.cards[i], index: i });
-    return this.cardEvidence.set(list, this.epoch, out);
+    return this.cardMemo.set(list, this.epoch, out);
   }
 
   /** The sender's messages in the group within `windowMs` (asked once per window per message). */
-  flood(windowMs: number): number {
+  floodCount(windowMs: number): number {
     const w = this.info.floodWindows.indexOf(windowMs);
     return w >= 0 ? this.floodCounts[w] : this.state.recentMessages(windowMs);
   }
 
   /** Evidence of a `when identity` naming `identities` (sorted), or null. */
-  ids(identities: readonly string[]): Evidence[] | null {
+  identityEvidence(identities: readonly string[]): Evidence[] | null {
     const has = this.msg.sender.identities;
     if (has.length === 0) return null;
     let out: Evidence[] | null = null;
@@ -194,13 +194,14 @@ export class MessageContext {
     return out;
   }
 
-  joined(): number | null {
+  /** When the sender joined the group (ms since the epoch), or null. */
+  joinedAt(): number | null {
     if (this.joinedCache === undefined) this.joinedCache = this.state.joinedAt();
     return this.joinedCache;
   }
 
   /** The text's length in code points. */
-  len(): number {
+  textLength(): number {
     if (this.lengthCache < 0) this.lengthCache = textLength(this.msg.text);
     return this.lengthCache;
   }
