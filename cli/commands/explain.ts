@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InvalidArgumentError, Option } from 'commander';
-import { actionText } from '../../compiler/wording.ts';
+import { actionText, durationText } from '../../compiler/wording.ts';
 import { ACTION_ORDER, createEngine, isEventError, parseEventLine, type Evidence, type Explanation, type IrPolicySet } from '../../runtime/index.ts';
 import { EXIT, UsageError, type CliIO } from '../io.ts';
 import { ENGINES, loadPolicy, type EngineChoice } from '../load-policy.ts';
@@ -41,9 +41,9 @@ function showEvidence(e: Evidence): string {
   if ('miniprogram' in e) return `mini-program ${e.miniprogram} (miniprograms[${e.index}]) is not on the whitelist`;
   if ('card' in e) return `card ${e.card} (cards[${e.index}]) is not on the whitelist`;
   if ('images' in e) return `${e.images} image(s)`;
-  if ('count' in e) return `${e.count} messages in ${e.windowMs} ms, more than ${e.limit}`;
+  if ('count' in e) return `${e.count} messages in ${durationText(e.windowMs)}, more than ${e.limit}`;
   if ('identity' in e) return `identity ${JSON.stringify(e.identity)}`;
-  if ('joinedAt' in e) return `joined at ${e.joinedAt}, less than ${e.withinMs} ms before`;
+  if ('joinedAt' in e) return `joined at ${e.joinedAt}, less than ${durationText(e.withinMs)} before`;
   return `length ${e.length}, over ${e.max}`;
 }
 

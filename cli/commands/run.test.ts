@@ -141,6 +141,8 @@ describe('hush explain', () => {
     expect(r.stdout).toContain('  actions: mute 30m\n');
     expect(r.stdout).toMatch(/rule ads, when flood \(p\.policy:\d+\) then mute 30m\n/);
     expect(r.stdout).toContain('merge (recall, remove, mute, blacklist, warn, notify, record):\n  mute 30m from ads/flood: kept\n');
+    expect(r.stdout).toContain('3 messages in 10s, more than 2');
+    expect(r.stdout).not.toMatch(/\d ms\b/);
   });
 
   it('exits 2 without a required option', async () => {
