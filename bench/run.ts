@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const BENCHES = ['bench/check.bench.ts', 'bench/matcher.bench.ts', 'bench/engine.bench.ts', 'bench/lsp.bench.ts', 'bench/store.bench.ts', 'bench/hostile.bench.ts'];
+const BENCHES = ['bench/check.bench.ts', 'bench/matcher.bench.ts', 'bench/engine.bench.ts', 'bench/lsp.bench.ts', 'bench/lsp-keystroke.bench.ts', 'bench/store.bench.ts', 'bench/hostile.bench.ts'];
 
 let failed = 0;
 for (const bench of BENCHES) {

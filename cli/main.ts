@@ -3,6 +3,7 @@
 // trace for a user's mistake.
 import { Command, CommanderError } from 'commander';
 import { EXIT, processIO, UsageError, type CliIO } from './io.ts';
+import { terminalText } from './render/escape.ts';
 import { commands } from './commands/index.ts';
 
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
@@ -26,18 +27,18 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
       return EXIT.usage;
     }
     if (e instanceof UsageError) {
-      io.stderr(`hush: ${e.message}\n`);
+      io.stderr(`hush: ${terminalText(e.message)}\n`);
       return EXIT.usage;
     }
     // Loaded only on this path: commands that never touch the runtime do not pay for it.
     const { StoreError } = await import('../runtime/index.ts');
     if (e instanceof StoreError) {
       // The state could not be read or written: say which and where; nothing was reset.
-      io.stderr(`hush: ${e.code}: ${e.message} (${e.where})\n`);
+      io.stderr(`hush: ${e.code}: ${terminalText(e.message)} (${terminalText(e.where)})\n`);
       return EXIT.failed;
     }
     // An internal failure: say so plainly, without a stack trace unless asked for.
-    io.stderr(`hush: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+    io.stderr(`hush: internal error: ${terminalText(e instanceof Error ? e.message : String(e))}\n`);
     if (process.env.HUSH_DEBUG) io.stderr(`${(e as Error)?.stack ?? ''}\n`);
     return EXIT.failed;
   }

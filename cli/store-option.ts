@@ -3,7 +3,7 @@
 // `.hush/state.db` under the working folder) or `sqlite:PATH`, and `redis://HOST:PORT[/DB]` (many
 // workers sharing state; `?prefix=hush:shop-1:` sets the key prefix). Opening a store can fail with a StoreError (a corrupt or newer file, an
 // unreachable server): the command reports its code and exits 2, and the file is left as it was.
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { openStore as openRuntimeStore, StoreError, type OpenedStore } from '../runtime/index.ts';
 import { UsageError } from './io.ts';
@@ -23,7 +23,7 @@ export async function openStore(spec: string, cwd: string, options: { mustExist?
     runtimeSpec = `sqlite:${file}`;
   }
   try {
-    if (runtimeSpec.startsWith('sqlite:') && !options.mustExist) mkdirSync(dirname(runtimeSpec.slice('sqlite:'.length)), { recursive: true });
+    if (runtimeSpec.startsWith('sqlite:') && !options.mustExist) makeStateFolder(runtimeSpec.slice('sqlite:'.length));
     const opened = await openRuntimeStore(runtimeSpec, options);
     if (opened) return opened;
   } catch (e) {
@@ -31,4 +31,21 @@ export async function openStore(spec: string, cwd: string, options: { mustExist?
     throw e;
   }
   throw new UsageError(`unknown store \`${spec}\` (${STORE_HELP})`);
+}
+
+/** Creates the folder of a state file, or says why it cannot (`EACCES`, a file in the way). */
+function makeStateFolder(file: string): void {
+  try {
+    // Each missing folder in turn, not `recursive: true`: Node's recursive mkdir never returns
+    // for some paths (under /proc/self it loops on ENOENT).
+    const missing: string[] = [];
+    for (let d = dirname(file); !existsSync(d); d = dirname(d)) {
+      missing.push(d);
+      if (dirname(d) === d) break;
+    }
+    for (const d of missing.reverse()) mkdirSync(d);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw new StoreError('hush/store/unreachable', `cannot create the folder of the state file ${file} (${err.code ?? err.message})`, file);
+  }
 }

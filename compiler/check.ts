@@ -4,7 +4,7 @@
 // internal-error diagnostic so the rest of the report still reaches the user.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { diagnostic, sortDiagnostics, START_RANGE, type Diagnostic } from '../language/diagnostic.ts';
+import { diagnostic, sortDiagnostics, START_RANGE, type Diagnostic, type Range } from '../language/diagnostic.ts';
 import { parsePolicy, type ParseResult } from '../language/text-to-ast.ts';
 import { parseYamlPolicy } from '../language/yaml-to-ast.ts';
 import { astToModel, type ParsedFile } from './model/ast-to-model.ts';
@@ -12,6 +12,8 @@ import { discoverFiles, type DiscoveredFile } from './load/discover-files.ts';
 import { ListFileReader } from './load/list-file.ts';
 import type { PolicySetModel } from './model/model.ts';
 import { passes } from './checks/passes.ts';
+import { hushLimit } from './load/limits-profile.ts';
+import { countText } from './wording.ts';
 
 export interface CheckOptions {
   /** Unsaved editor texts by absolute path; they win over the files on disk. */
@@ -52,9 +54,35 @@ function readPolicy(f: DiscoveredFile, cwd: string, overlay?: Map<string, string
   }
 }
 
-/** Parses one file with the front end for its form. */
-export function parseFile(text: string, file: string, form: 'policy' | 'yaml'): ParseResult {
-  return form === 'yaml' ? parseYamlPolicy(text, file) : parsePolicy(text, file);
+/**
+ * Parses one file with the front end for its form. `maxRules` cuts a `.policy` text before its
+ * rule over that number, before the lexer sees it (a YAML file is parsed whole and cut after).
+ */
+export function parseFile(text: string, file: string, form: 'policy' | 'yaml', maxRules?: number): ParseResult {
+  return form === 'yaml' ? parseYamlPolicy(text, file) : parsePolicy(text, file, { maxRules });
+}
+
+/**
+ * Hush's own limit on the rules of one set (spec/hush-limits.json): the rules past it are not
+ * read (a `.policy` file is cut before its lexer runs), and the first of them gets
+ * `hush/limit/rules-per-set`, so a set of 100,000 rules is refused in bounded memory.
+ */
+function keepRulesWithin(r: ParseResult, budget: number): { ast: ParseResult['ast']; kept: number; cutAt?: Range } {
+  const ast = r.ast;
+  let kept = 0;
+  let cutAt = r.cutAt;
+  const declarations = ast.declarations.filter((d) => {
+    if (d.kind !== 'rule') return true;
+    if (kept < budget) {
+      kept++;
+      return true;
+    }
+    // The `rule` word of a `.policy` declaration; the whole rule of a YAML one.
+    const { start } = d.range;
+    cutAt ??= ast.form === 'policy' ? { start, end: { line: start.line, column: start.column + 4, offset: start.offset + 4 } } : d.range;
+    return false;
+  });
+  return { ast: declarations.length === ast.declarations.length ? ast : { ...ast, declarations }, kept, cutAt };
 }
 
 export function checkPolicySet(paths: string[], options: CheckOptions = {}): CheckResult {
@@ -64,14 +92,29 @@ export function checkPolicySet(paths: string[], options: CheckOptions = {}): Che
   diagnostics.push(...found.diagnostics);
   const sources = new Map<string, string>();
   const parsed: ParsedFile[] = [];
+  const maxRules = hushLimit('rules-per-set');
+  let rules = 0;
+  let overLimit = false;
   for (const f of found.files) {
     const { text, error } = readPolicy(f, cwd, options.overlay);
     if (error) diagnostics.push(error);
     if (text === undefined) continue;
     sources.set(f.path, text);
-    const r = (options.parse ?? parseFile)(text, f.path, f.form);
-    diagnostics.push(...r.diagnostics);
-    parsed.push({ path: f.path, root: f.root, ast: r.ast });
+    const budget = maxRules.max - rules;
+    const r = options.parse ? options.parse(text, f.path, f.form) : parseFile(text, f.path, f.form, budget);
+    const within = keepRulesWithin(r, budget);
+    rules += within.kept;
+    if (within.cutAt && !overLimit) {
+      overLimit = true;
+      diagnostics.push(
+        diagnostic('hush/limit/rules-per-set', 'error', `the policy set has more than ${countText(maxRules.max)} ${maxRules.unit}, the limit of Hush is ${countText(maxRules.max)}`, f.path, within.cutAt, {
+          help: `Hush reads at most ${countText(maxRules.max)} ${maxRules.summary} (a limit of Hush, not of WeCom); the rules from here on were not checked: split the set`,
+        }),
+      );
+    }
+    // Syntax errors past the cut are not reported: that text was not read.
+    diagnostics.push(...(within.cutAt && !r.cutAt ? r.diagnostics.filter((d) => d.range.start.offset < within.cutAt!.start.offset) : r.diagnostics));
+    parsed.push({ path: f.path, root: f.root, ast: within.ast });
   }
   const model = checkParsed(parsed, new ListFileReader(cwd, options.overlay), found.files[0]?.root ?? resolve(cwd), diagnostics, found.files[0]?.path ?? '.');
   return { model, diagnostics: sortDiagnostics(diagnostics), sources, files: found.files.map((f) => f.path) };

@@ -104,6 +104,58 @@ describe('formatPolicy', () => {
   });
 });
 
+/** Characters `hush fmt` must never write raw: a reader cannot see them (string-literal.ts). */
+const INVISIBLE = [
+  ...Array.from({ length: 0x20 }, (_, i) => String.fromCharCode(i)).filter((c) => !'\t\n\r'.includes(c)),
+  '\u007f', '\u0080', '\u0085', '\u009f', // DEL and C1 controls
+  '\u061c', '\u200e', '\u200f', '\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069', // bidi
+  '\u200b', '\u200c', '\u200d', '\u2060', '\u2061', '\u2062', '\u2063', '\u2064', '\ufeff', '\u00ad', '\u180e', // zero-width, invisible
+  '\u034f', '\u115f', '\u1160', '\u3164', '\uffa0', '\u{e0001}', '\u{e0041}', // grapheme joiner, Hangul fillers, tags
+  '\u2028', '\u2029', '\ud800', '\udbff', '\udc00', '\udfff', // separators, lone surrogates
+];
+/** What the printer writes as itself (and as a base a variation selector may modify). */
+const VISIBLE = ['a', ' ', '加', '😀', '❤', '"', '\\', '\t', '\n', '葛', '1'];
+const SELECTORS = ['\ufe0e', '\ufe0f', '\ufe00', '\u180b', '\u{e0100}'];
+
+/** The raw characters of a printed file that are invisible, or a selector not after a visible base. */
+function hidden(text: string): string[] {
+  const out: string[] = [];
+  let before = '';
+  for (const ch of text) {
+    if (INVISIBLE.includes(ch) && ch !== '\t' && ch !== '\n' && ch !== '\r') out.push(ch);
+    if (SELECTORS.includes(ch) && !/[\p{Emoji}\p{Ideographic}]/u.test(before)) out.push(ch);
+    before = ch;
+  }
+  return out;
+}
+
+describe('invisible characters in strings', () => {
+  const arbValue = fc.array(fc.constantFrom(...INVISIBLE, ...VISIBLE, ...SELECTORS), { maxLength: 12 }).map((xs) => xs.join(''));
+  // The name as a JSON literal (also a Hush literal): the invisible characters raw in the source.
+  const policy = (v: string) => `enterprise "e"\n\nrule ${JSON.stringify(v)} {\n  keywords "k"\n  when keyword then warn "x"\n}\n`;
+
+  it('stay escaped: `\\u202e` and `\\ufeff` are not turned into the characters', () => {
+    expect(fmt('enterprise "\\u202eevil\\ufeff"\n')).toBe('enterprise "\\u202eevil\\ufeff"\n');
+    expect(fmt('enterprise "a\\u200bb\\u{e0041}\\u00ad\\u180e\\u2066"\n')).toBe('enterprise "a\\u200bb\\u{e0041}\\u00ad\\u180e\\u2066"\n');
+    // A variation selector stays raw after the emoji it modifies, escaped where it only hides.
+    expect(fmt('enterprise "\\u2764\\ufe0f \\ufe0f a\\ufe0f"\n')).toBe('enterprise "❤\ufe0f \\ufe0f a\\ufe0f"\n');
+  });
+
+  it('are never printed raw, and the text reads back to the same value, once formatted or twice', () => {
+    fc.assert(
+      fc.property(arbValue, (v) => {
+        const ast = parsePolicy(policy(v), 't.policy').ast;
+        expect(ast.declarations[1]).toMatchObject({ kind: 'rule', name: { value: v } });
+        const once = formatPolicy(ast);
+        expect(hidden(once)).toEqual([]);
+        expect(stripRanges(parsePolicy(once, 't.policy').ast)).toEqual(stripRanges(ast));
+        expect(fmt(once)).toBe(once);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
 describe('formatPolicy properties', () => {
   it('has a corpus of examples', () => {
     expect(corpus.length).toBeGreaterThanOrEqual(10);

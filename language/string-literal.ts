@@ -68,19 +68,50 @@ function isEscapedQuote(image: string): boolean {
   return n % 2 === 1;
 }
 
+/**
+ * Characters a literal always writes as an escape, so that the text shows every character the
+ * value holds (`hush fmt` never turns an escape into a character a reader cannot see): controls
+ * (C0, DEL and C1, `\p{Cc}`), the line and paragraph separators, and the format characters
+ * (`\p{Cf}`), among them every bidi control (U+061C, U+200E, U+200F, U+202A–202E,
+ * U+2066–2069), which reorder what a reader sees, and the invisible ones: the soft hyphen, U+180E,
+ * zero-width space, non-joiner and joiner (also inside emoji sequences), word joiner and
+ * invisible operators (U+2060–2064), the byte order mark, the tag characters. Also invisible
+ * though not format characters: the combining grapheme joiner U+034F and the Hangul fillers
+ * U+115F, U+1160, U+3164, U+FFA0. Lone surrogates are escaped as code units.
+ */
+const ALWAYS_ESCAPED = /[\p{Cc}\p{Cf}\u2028\u2029\u034f\u115f\u1160\u3164\uffa0]/u;
+
+/**
+ * Variation selectors (U+FE00–FE0F, U+180B–180F, U+E0100–E01EF) choose how the character before
+ * them looks: after a character written as itself that they can modify (an emoji, `❤️`; an
+ * ideograph, its variant) they stay raw, anywhere else (at the start, after a space, an escape or
+ * another selector) they only hide, and are escaped.
+ */
+const VARIATION_SELECTOR = /\p{Variation_Selector}/u;
+const SELECTABLE = /[\p{Emoji}\p{Ideographic}]/u;
+
+function escapeCodePoint(cp: number): string {
+  return cp > 0xffff ? `\\u{${cp.toString(16)}}` : '\\u' + cp.toString(16).padStart(4, '0');
+}
+
 /** Writes a value as a literal that reads back to the same value. */
 export function quoteString(value: string): string {
   let out = '"';
+  // The character written just before, when it was written as itself (a selector may follow it).
+  let rawBefore = '';
   for (const ch of value) {
     const cp = ch.codePointAt(0)!;
+    let raw = '';
     if (ch === '"') out += '\\"';
     else if (ch === '\\') out += '\\\\';
     else if (ch === '\n') out += '\\n';
     else if (ch === '\r') out += '\\r';
     else if (ch === '\t') out += '\\t';
-    else if (cp < 0x20 || cp === 0x7f || cp === 0x2028 || cp === 0x2029 || (cp >= 0xd800 && cp <= 0xdfff)) {
-      out += '\\u' + cp.toString(16).padStart(4, '0');
-    } else out += ch;
+    else if ((cp >= 0xd800 && cp <= 0xdfff) || ALWAYS_ESCAPED.test(ch)) out += escapeCodePoint(cp);
+    else if (VARIATION_SELECTOR.test(ch) && !(rawBefore && SELECTABLE.test(rawBefore))) out += escapeCodePoint(cp);
+    else if (VARIATION_SELECTOR.test(ch)) out += ch;
+    else out += raw = ch;
+    rawBefore = raw;
   }
   return out + '"';
 }

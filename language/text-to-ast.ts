@@ -2,7 +2,7 @@
 import type { CstNode, IRecognitionException, IToken } from 'chevrotain';
 import type { PolicyFile } from './ast.ts';
 import { cstToAst } from './cst-to-ast.ts';
-import { diagnostic, sortDiagnostics, type Diagnostic } from './diagnostic.ts';
+import { diagnostic, sortDiagnostics, type Diagnostic, type Range } from './diagnostic.ts';
 import { LineIndex } from './line-index.ts';
 import { textToTokens } from './text-to-tokens.ts';
 import { EOF, tokensToCst } from './tokens-to-cst.ts';
@@ -21,6 +21,47 @@ const codes: Record<string, string> = {
 export interface ParseResult {
   ast: PolicyFile;
   diagnostics: Diagnostic[];
+  /**
+   * Set when `ParseOptions.maxRules` cut the text: the `rule` word that starts the first
+   * declaration left out (nothing from there on was lexed or parsed).
+   */
+  cutAt?: Range;
+}
+
+export interface ParseOptions {
+  /**
+   * Parse at most this many `rule` declarations: the text is cut before the next `rule` word,
+   * found by `nthRuleWord` before the lexer runs, so a file of 100,000 rules never becomes
+   * millions of tokens. The caller reports the limit (the checker: `hush/limit/rules-per-set`).
+   */
+  maxRules?: number;
+}
+
+/**
+ * One pass over the text the way the lexer reads it, allocating nothing per word: comments,
+ * strings (terminated or not), numbers with their units and words. The offset of the `n`th word
+ * `rule` (1-based) that starts a rule declaration, or -1 when there are fewer. A declaration's
+ * `rule` is followed by its name or its block (`rule "…"`, `rule {`); a category named `rule`
+ * (`record rule`, `category rule`) is followed by neither, and is not counted.
+ */
+export function nthRuleWord(text: string, n: number): number {
+  const word = /#[^\n\r]*|"(?:[^"\\\n\r]|\\[^\n\r])*"?|[0-9]+[A-Za-z]*|[A-Za-z_][A-Za-z0-9_-]*/g;
+  let seen = 0;
+  for (let m = word.exec(text); m !== null; m = word.exec(text)) {
+    if (m[0] === 'rule' && startsNameOrBlock(text, m.index + 4) && ++seen === n) return m.index;
+  }
+  return -1;
+}
+
+/** Whether the next token from `i` (past white space and comments) is a string or `{`. */
+function startsNameOrBlock(text: string, i: number): boolean {
+  for (;;) {
+    const c = text[i];
+    if (c === ' ' || c === '\t' || c === '\r' || c === '\n' || c === '\uFEFF') i++;
+    else if (c === '#') {
+      while (i < text.length && text[i] !== '\n' && text[i] !== '\r') i++;
+    } else return c === '"' || c === '{';
+  }
 }
 
 /** The last token that starts before `offset` (tokens are in source order). */
@@ -38,7 +79,9 @@ function tokenBefore(tokens: readonly IToken[], offset: number): IToken | undefi
   return found;
 }
 
-export function parsePolicy(text: string, file: string): ParseResult {
+export function parsePolicy(whole: string, file: string, options: ParseOptions = {}): ParseResult {
+  const cut = options.maxRules === undefined ? -1 : nthRuleWord(whole, options.maxRules + 1);
+  const text = cut < 0 ? whole : whole.slice(0, cut);
   const lines = new LineIndex(text);
   const lexed = textToTokens(text, file, lines);
   const { cst, errors, missing: missingOf } = tokensToCst(lexed.tokens);
@@ -83,7 +126,12 @@ export function parsePolicy(text: string, file: string): ParseResult {
   }
   const built = cstToAst(cst, lexed.comments, file, lines);
   diagnostics.push(...built.diagnostics);
-  return { ast: built.ast, diagnostics: sortDiagnostics(diagnostics) };
+  const result: ParseResult = { ast: built.ast, diagnostics: sortDiagnostics(diagnostics) };
+  if (cut >= 0) {
+    const start = lines.position(cut);
+    result.cutAt = { start, end: { line: start.line, column: start.column + 4, offset: cut + 4 } };
+  }
+  return result;
 }
 
 /**
@@ -92,9 +140,19 @@ export function parsePolicy(text: string, file: string): ParseResult {
  * missing `}` would go unreported. Blocks whose own frame already reported an error (a `}`
  * found missing, a bad header) are left out. `to` is where the next declaration starts.
  */
-function abandonedBlocks(cst: CstNode, errors: readonly IRecognitionException[], textEnd: number): { kind: string; to: number }[] {
+export function abandonedBlocks(cst: CstNode, errors: readonly IRecognitionException[], textEnd: number): { kind: string; to: number }[] {
   const out: { kind: string; to: number }[] = [];
   const decls = (cst.children.declaration ?? []) as CstNode[];
+  // Where the errors raised in a block's own frame are, sorted, so that each block asks with one
+  // binary search (asking every error for every block was quadratic: `rule rule rule …`).
+  const blockErrorsAt: number[] = [];
+  for (const e of errors) {
+    const frame = e.context.ruleStack[e.context.ruleStack.length - 1];
+    if (frame === 'ruleDecl' || frame === 'ladderDecl' || frame === 'quotaDecl') {
+      blockErrorsAt.push(Number.isNaN(e.token.startOffset) ? textEnd : e.token.startOffset);
+    }
+  }
+  blockErrorsAt.sort((a, b) => a - b);
   decls.forEach((decl, i) => {
     const kind = decl.children.ruleDecl ? 'rule' : decl.children.ladderDecl ? 'ladder' : decl.children.quotaDecl ? 'quota' : undefined;
     const block = kind && ((decl.children.ruleDecl ?? decl.children.ladderDecl ?? decl.children.quotaDecl)[0] as CstNode);
@@ -102,11 +160,15 @@ function abandonedBlocks(cst: CstNode, errors: readonly IRecognitionException[],
     const from = block.location.startOffset;
     const next = decls[i + 1]?.location?.startOffset;
     const to = next === undefined || Number.isNaN(next) ? textEnd : next;
-    const reported = errors.some((e) => {
-      const frame = e.context.ruleStack[e.context.ruleStack.length - 1];
-      const at = Number.isNaN(e.token.startOffset) ? textEnd : e.token.startOffset;
-      return (frame === 'ruleDecl' || frame === 'ladderDecl' || frame === 'quotaDecl') && at >= from && at <= to;
-    });
+    // The first error at or after `from`: the block reported its own error when that is before `to`.
+    let lo = 0;
+    let hi = blockErrorsAt.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (blockErrorsAt[mid] < from) lo = mid + 1;
+      else hi = mid;
+    }
+    const reported = lo < blockErrorsAt.length && blockErrorsAt[lo] <= to;
     if (!reported) out.push({ kind, to });
   });
   return out;

@@ -34,7 +34,7 @@ function expectedList(paths: TokenType[][][]): string {
  * can rewrite an error found at the start of the next line as "missing … at the end of the line".
  * The records of one parse are matched to its errors by `tokensToCst`.
  */
-interface MissingRecord {
+export interface MissingRecord {
   token: IToken;
   message: string;
   missing: string;
@@ -555,21 +555,38 @@ export interface CstResult {
   missing: ReadonlyMap<IRecognitionException, string>;
 }
 
+/**
+ * Each error's record of what is missing: the last record built for its token with its message.
+ * The records are indexed by token first, so this is linear (scanning every record for every
+ * error was quadratic in the number of errors: `rule rule rule …`).
+ */
+export function matchMissing(errors: readonly IRecognitionException[], records: readonly MissingRecord[]): Map<IRecognitionException, string> {
+  const byToken = new Map<IToken, MissingRecord[]>();
+  for (const r of records) {
+    const same = byToken.get(r.token);
+    if (same) same.push(r);
+    else byToken.set(r.token, [r]);
+  }
+  const missing = new Map<IRecognitionException, string>();
+  for (const e of errors) {
+    const same = byToken.get(e.token) ?? [];
+    for (let i = same.length - 1; i >= 0; i--) {
+      if (same[i].message === e.message) {
+        missing.set(e, same[i].missing);
+        break;
+      }
+    }
+  }
+  return missing;
+}
+
 export function tokensToCst(tokens: IToken[]): CstResult {
   const records = parser.missingRecords;
   records.length = 0;
   parser.input = tokens;
   const cst = parser.file();
   const errors = [...parser.errors];
-  const missing = new Map<IRecognitionException, string>();
-  for (const e of errors) {
-    for (let i = records.length - 1; i >= 0; i--) {
-      if (records[i].token === e.token && records[i].message === e.message) {
-        missing.set(e, records[i].missing);
-        break;
-      }
-    }
-  }
+  const missing = matchMissing(errors, records);
   records.length = 0;
   return { cst, errors, missing };
 }

@@ -35,6 +35,14 @@ describe('incremental parse', () => {
     expect(chunksOf(text).map((c) => c.line)).toEqual([0, 1, 4]);
   });
 
+  it('cuts only after `\\n`: a lone CR or U+2028 is no line break for Hush', () => {
+    for (const sep of ['\r', '\u2028', '\u2029']) {
+      const text = `enterprise "a"${sep}rule "x" {\n  owner member "m"\n  groups "g"\n  keywords "k"\n  when keyword then recall\n}\nrule "y" {\n}\n`;
+      expect(chunksOf(text).length).toBe(2);
+      expect(new IncrementalParser().parse(text, 'f.policy', 'policy').ast).toEqual(parsePolicy(text, 'f.policy').ast);
+    }
+  });
+
   it.each(corpus.map((f) => [f.slice(root.length + 1), f]))('equals the whole-file parse: %s', (_, path) => {
     const text = readFileSync(path, 'utf8');
     const whole = parsePolicy(text, 'f.policy');

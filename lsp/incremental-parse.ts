@@ -34,6 +34,9 @@ export function chunksOf(text: string): Chunk[] {
   BLOCK_START.lastIndex = 0;
   for (let m = BLOCK_START.exec(text); m; m = BLOCK_START.exec(text)) {
     if (m.index === 0) continue;
+    // Only after `\n`: the pattern's `^` also matches after a lone `\r` or U+2028, which Hush
+    // does not count as a line break (a chunk must start where a Hush line starts).
+    if (text.charCodeAt(m.index - 1) !== 10) continue;
     // `category` followed by a newline and `rule "label"` is a category named `rule`.
     if (/(?:^|[\s{}])category\s*$/.test(text.slice(Math.max(0, m.index - 40), m.index))) continue;
     cuts.push(m.index);

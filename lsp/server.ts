@@ -24,6 +24,7 @@ import { definition, prepareRename, references, rename, RenameError, type HushEd
 import { documentSymbols, foldingRanges } from './outline.ts';
 import { DEFAULT_MAX_DOCUMENT_LENGTH, uriToPath, Workspace, type SetFile, type SetState } from './policy-sets.ts';
 import { spanToLsp, toLspDiagnostic, toLspRange, type DiagnosticData, type PositionSource } from './to-lsp.ts';
+import { updateDocument } from './text-sync.ts';
 
 export interface ServerOptions {
   /** Delay between a change and the check it causes, in ms (default 100). */
@@ -36,7 +37,16 @@ export interface ServerOptions {
 const MAX_DIAGNOSTICS_PER_FILE = 1000;
 
 export function startServer(connection: Connection, defaults: ServerOptions = {}): void {
-  const documents = new TextDocuments(TextDocument);
+  // Every change is checked and clamped before it is applied (text-sync.ts): a range far past
+  // the end of the document must not reach the library's line table.
+  const documents = new TextDocuments<TextDocument>({
+    create: TextDocument.create,
+    update: (doc, changes, version) => {
+      const r = updateDocument(doc, changes, version);
+      if (!r.ok) connection.console.error(`hush: refused a change of ${doc.uri} (version ${String(version)}): ${r.reason}; the document stays at version ${doc.version}`);
+      return doc;
+    },
+  });
   let debounceMs = defaults.debounceMs ?? 100;
   let workspace = new Workspace({ maxDocumentLength: defaults.maxDocumentLength ?? DEFAULT_MAX_DOCUMENT_LENGTH });
   let snippets = false;
@@ -388,6 +398,17 @@ export function startServer(connection: Connection, defaults: ServerOptions = {}
       const a = at(params);
       if (!a?.file || workspace.tooLarge(a.doc)) return [];
       return foldingRanges(a.file.ast, a.doc);
+    }),
+  );
+
+  // `hush/viewFileText`: the text the server holds for an open document and its version (null
+  // when it is not open), to see whether the editor and the server agree on it (rust-analyzer
+  // has the same request). The synchronisation tests compare it with their own model.
+  connection.onRequest('hush/viewFileText', (params: { textDocument?: { uri?: unknown } }) =>
+    guard('view file text', null, () => {
+      const uri = params?.textDocument?.uri;
+      const doc = typeof uri === 'string' ? documents.get(uri) : undefined;
+      return doc ? { version: doc.version, text: doc.getText() } : null;
     }),
   );
 

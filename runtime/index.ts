@@ -34,7 +34,7 @@ export {
 } from './engine/engine.ts';
 export type { SanctionView } from './engine/ladders.ts';
 export { EVENT_TYPES, parseEvent, parseEventLine, parseTime, type ChatEvent, type EventErrorDetail, type EventParse } from './engine/events.ts';
-export { decideLine, decideLineAsync, decideLines, errorRecord, MAX_LINE_BYTES, readLines, tooLongRecord, type StreamLine } from './engine/jsonl.ts';
+export { decideLine, decideLineAsync, decideLines, errorRecord, MAX_LINE_BYTES, readLines, storeErrorRecord, storeErrorStops, tooLongRecord, type StreamLine } from './engine/jsonl.ts';
 export { sanctionsOf, sanctionsOfAsync, type SanctionsQuery } from './engine/sanctions-query.ts';
 
 // State stores: the interface, the in-process ones, and `openStore` for a store specification

@@ -2,6 +2,7 @@
 // decision, the normalised text of each rule, every keyword occurrence with its span (and why a
 // dropped one was dropped), every rule that fired with all its evidence, and how the merge
 // chose the actions. `--history FILE` decides earlier events first (a flood, a mute, a join).
+// Every line is terminal text (render/escape.ts): rule names, ids and texts are shown escaped.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InvalidArgumentError, Option } from 'commander';
@@ -9,6 +10,7 @@ import { actionText, durationText } from '../../compiler/wording.ts';
 import { ACTION_ORDER, createEngine, isEventError, parseEventLine, type Evidence, type Explanation, type IrPolicySet } from '../../runtime/index.ts';
 import { EXIT, UsageError, type CliIO } from '../io.ts';
 import { ENGINES, loadPolicy, type EngineChoice } from '../load-policy.ts';
+import { terminalText } from '../render/escape.ts';
 import type { RegisterCommand } from './index.ts';
 
 export interface ExplainOptions {
@@ -67,7 +69,7 @@ export function renderExplanation(x: Explanation, ir: IrPolicySet, text: string)
   else if (t.rules.length === 0) lines.push('  why: no rule applies to this group');
   else if (t.firings.length === 0) lines.push('  why: no rule fired');
   if (d.recorded) lines.push(`  recorded: ${d.recorded.join(', ')}`);
-  if (t.path !== 'rules') return lines.join('\n') + '\n';
+  if (t.path !== 'rules') return lines.map(terminalText).join('\n') + '\n';
   lines.push(`rules of the group: ${t.rules.join(', ') || 'none'}`);
   lines.push(`text: ${JSON.stringify(text)}`);
   for (const k of t.keywords) {
@@ -89,7 +91,7 @@ export function renderExplanation(x: Explanation, ir: IrPolicySet, text: string)
   for (const m of t.merge) {
     lines.push(`  ${actionText(m.action)} from ${m.rule}/${m.trigger}: ${m.outcome}${m.reason ? ` (${m.reason})` : ''}`);
   }
-  return lines.join('\n') + '\n';
+  return lines.map(terminalText).join('\n') + '\n';
 }
 
 export async function runExplain(policy: string, o: ExplainOptions, io: CliIO): Promise<number> {

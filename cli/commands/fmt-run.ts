@@ -10,6 +10,7 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, basename, resolve } from 'node:path';
 import { discoverFiles } from '../../compiler/load/discover-files.ts';
+import { terminalText } from '../render/escape.ts';
 import { formatPolicyText } from '../../language/ast-to-text.ts';
 import { diagnostic, START_RANGE, type Diagnostic } from '../../language/diagnostic.ts';
 import { EXIT, UsageError, type CliIO } from '../io.ts';
@@ -61,7 +62,7 @@ export function runFmt(paths: string[], opts: FmtOptions, io: CliIO): number {
     const changed = result.text !== text;
     if (opts.check) {
       if (changed) {
-        io.stdout(`${f.path}\n`);
+        io.stdout(`${terminalText(f.path)}\n`);
         status = EXIT.failed;
       }
     } else if (opts.write) {
@@ -71,13 +72,13 @@ export function runFmt(paths: string[], opts: FmtOptions, io: CliIO): number {
         try {
           writeFileSync(tmp, result.text);
           renameSync(tmp, abs);
-          io.stdout(`${f.path}\n`);
+          io.stdout(`${terminalText(f.path)}\n`);
         } catch (e) {
           problems.push(diagnostic('hush/io/unwritable', 'error', `cannot write ${f.path}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`, f.path, START_RANGE));
         }
       }
     } else {
-      if (several) io.stdout(`==> ${f.path} <==\n`);
+      if (several) io.stdout(`==> ${terminalText(f.path)} <==\n`);
       io.stdout(result.text);
     }
   }

@@ -4,8 +4,9 @@
 // goes on after a bad line. State (flood windows, mutes, joins, strikes, sanctions) lives in the
 // store `--store` names: memory for the run by default, a SQLite file, or a shared Redis.
 import { Option } from 'commander';
-import { createAsyncEngine, createEngine, decideLine, decideLineAsync, readLines, tooLongRecord } from '../../runtime/index.ts';
+import { createAsyncEngine, createEngine, decideLine, decideLineAsync, readLines, StoreError, storeErrorRecord, storeErrorStops, tooLongRecord } from '../../runtime/index.ts';
 import { EXIT, type CliIO } from '../io.ts';
+import { terminalText } from '../render/escape.ts';
 import { ENGINES, loadPolicy, type EngineChoice } from '../load-policy.ts';
 import { openStore, STORE_HELP } from '../store-option.ts';
 import type { RegisterCommand } from './index.ts';
@@ -34,6 +35,7 @@ export async function runRun(policy: string, opts: RunOptions, io: CliIO, input:
 async function decideStream(decide: (line: string, n: number) => string | Promise<string>, io: CliIO, input: NodeJS.ReadableStream): Promise<number> {
   let n = 0;
   let bad = 0;
+  let storeFailures = 0;
   // The reader may leave (`hush run … | head -1`): a failed write ends the stream quietly, and no
   // event after it is applied.
   let gone = false;
@@ -46,13 +48,26 @@ async function decideStream(decide: (line: string, n: number) => string | Promis
       if (gone) break;
       n++;
       let out: string;
+      let stop: StoreError | null = null;
       if (typeof line === 'string') {
-        const d = decide(line, n);
-        out = typeof d === 'string' ? d : await d;
+        try {
+          const d = decide(line, n);
+          out = typeof d === 'string' ? d : await d;
+        } catch (e) {
+          // The store failed on this event: an error record, never a decision made without state.
+          if (!(e instanceof StoreError)) throw e;
+          out = storeErrorRecord(n, e);
+          storeFailures++;
+          if (storeErrorStops(e)) stop = e;
+        }
       } else out = tooLongRecord(n, line.tooLong);
       if (out.startsWith('{"error"')) bad++;
       // Each decision is handed to the OS before the next event is applied.
       io.stdout(out + '\n');
+      if (stop) {
+        io.stderr(`hush: ${stop.code}: ${terminalText(stop.message)} (${terminalText(stop.where)}); stopped at line ${n}, no later event was applied\n`);
+        return EXIT.failed;
+      }
       // Let a slow reader catch up instead of queueing the whole output in memory.
       if (process.stdout.writableNeedDrain && !gone) {
         await new Promise<void>((r) => {
@@ -68,7 +83,11 @@ async function decideStream(decide: (line: string, n: number) => string | Promis
     process.stdout.off('error', onError);
   }
   if (gone) return EXIT.ok;
-  if (bad > 0) io.stderr(`hush: ${bad} of ${n} lines were not valid events (see the error records)\n`);
+  if (bad > storeFailures) io.stderr(`hush: ${bad - storeFailures} of ${n} lines were not valid events (see the error records)\n`);
+  if (storeFailures > 0) {
+    io.stderr(`hush: the store failed on ${storeFailures} of ${n} events; they were not decided (see the error records)\n`);
+    return EXIT.failed;
+  }
   return EXIT.ok;
 }
 

@@ -5,6 +5,7 @@ import { Option } from 'commander';
 import { parseTime, sanctionsOf, sanctionsOfAsync, type SanctionView } from '../../runtime/index.ts';
 import { EXIT, UsageError, type CliIO } from '../io.ts';
 import { DEFAULT_SQLITE, openStore, STORE_HELP } from '../store-option.ts';
+import { terminalText } from '../render/escape.ts';
 import type { RegisterCommand } from './index.ts';
 
 export interface SanctionsOptions {
@@ -49,8 +50,9 @@ export async function runSanctions(subjects: string[], opts: SanctionsOptions, i
   }
   for (const subject of subjects) {
     const xs = result[subject];
-    io.stdout(`${subject}: ${xs.length === 0 ? `no sanction ${opts.all ? 'recorded' : 'in force'}` : `${xs.length} sanction${xs.length > 1 ? 's' : ''}${opts.all ? '' : ` in force at ${new Date(at).toISOString()}`}`}\n`);
-    for (const s of xs) io.stdout(line(s, at) + '\n');
+    io.stdout(`${terminalText(subject)}: ${xs.length === 0 ? `no sanction ${opts.all ? 'recorded' : 'in force'}` : `${xs.length} sanction${xs.length > 1 ? 's' : ''}${opts.all ? '' : ` in force at ${new Date(at).toISOString()}`}`}\n`);
+    // Ids, ladders and reasons come from events: one line of terminal text each.
+    for (const s of xs) io.stdout(terminalText(line(s, at)) + '\n');
   }
   return EXIT.ok;
 }

@@ -12,6 +12,7 @@ import { createEngine, parseTime } from '../../runtime/index.ts';
 import { checkExpectation, EXPECTATION_KEYS, type Expectation } from '../decision-expectations.ts';
 import { EXIT, UsageError, type CliIO } from '../io.ts';
 import { ENGINES, loadPolicy, type EngineChoice, type LoadedPolicy } from '../load-policy.ts';
+import { terminalText } from '../render/escape.ts';
 import type { RegisterCommand } from './index.ts';
 
 export const FIXTURE = /\.test\.(ya?ml|json)$/;
@@ -193,7 +194,8 @@ export function renderTestResults(files: FileResult[]): string {
   const parts = [`${passed} passed`, `${failed} failed`];
   if (broken) parts.push(`${broken} broken fixture${broken === 1 ? '' : 's'}`);
   lines.push(`${parts.join(', ')} (${files.length} file${files.length === 1 ? '' : 's'})`);
-  return lines.join('\n') + '\n';
+  // File names, case names and failures (event ids, rule names) are one line of terminal text each.
+  return lines.map(terminalText).join('\n') + '\n';
 }
 
 export const registerTest: RegisterCommand = (program, io, setStatus) => {

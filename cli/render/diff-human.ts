@@ -1,8 +1,11 @@
 // `hush diff` for people at a terminal: one block per rule, ladder or set, one line per change
 // (`file:line:column: effect: message`, at the change's place in head, or in base marked
 // `(base)`), notes and entry samples under it, then the limits, the impact and the verdict.
+// Each line is written as terminal text (escape.ts): no control, bidirectional or invisible
+// character and no workflow command from a name, a path or a message reaches the terminal.
 import type { PolicyDiff } from '../../compiler/diff/types.ts';
 import { countText as n } from '../../compiler/wording.ts';
+import { terminalText } from './escape.ts';
 import { changePlace, countsText, decisionText, entriesText, impactSubjectTitle, locText, subjectTitle } from './diff-text.ts';
 
 export interface DiffRenderOptions {
@@ -64,5 +67,6 @@ export function renderDiffHuman(d: PolicyDiff, options: DiffRenderOptions = {}):
   }
   const status = options.status !== undefined ? `; exit status ${options.status}` : '';
   out.push(`verdict: ${d.verdict} (${countsText(d)})${status}`);
-  return `${out.join('\n')}\n`;
+  // Every line holds names, paths, entries or message texts: each is one line of terminal text.
+  return `${out.map(terminalText).join('\n')}\n`;
 }

@@ -1,31 +1,21 @@
 // `hush diff --format markdown`: the pull-request comment. A headline with the verdict, one table
 // per rule, ladder or set (effect, change, place), the limits as a table, and the impact on the
-// corpus as a table of causes with examples folded in a <details> block. Cells escape `|` and
-// line breaks; message texts from the corpus go in code spans, so nothing in a policy or a
-// message can become markup.
+// corpus as a table of causes with examples folded in a <details> block. Every string from a
+// policy, a path or the corpus goes through escape.ts: names and message texts in code spans
+// that nothing can close, the rest with HTML and inline markup escaped, all on one line, `|`
+// escaped in cells; so nothing in a policy or a message can become a heading, a table row,
+// markup or HTML.
 import type { PolicyDiff } from '../../compiler/diff/types.ts';
 import { countText as n } from '../../compiler/wording.ts';
 import type { DiffRenderOptions } from './diff-human.ts';
+import { markdownCell, markdownCode, markdownText } from './escape.ts';
 import { changePlace, countsText, decisionText, entriesText, impactSubjectTitle, locText, subjectTitle } from './diff-text.ts';
 
-/** A table cell: no line breaks, `|` escaped, `<` as an entity outside code spans (no HTML). */
-export function mdCell(s: string): string {
-  return s
-    .replace(/\r?\n/g, ' ')
-    .split(/(`[^`]*`)/)
-    .map((part, i) => (i % 2 === 1 ? part : part.replace(/&/g, '&amp;').replace(/</g, '&lt;')))
-    .join('')
-    .replace(/\|/g, '\\|');
-}
+/** A table cell: on one line, `|` escaped, no HTML or inline markup outside code spans (escape.ts). */
+export const mdCell = markdownCell;
 
-/** A code span holding any text: fenced with more backticks than any run inside. */
-export function mdCode(s: string): string {
-  const flat = s.replace(/\r?\n/g, ' ');
-  const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((x) => x.length));
-  const fence = '`'.repeat(longest + 1);
-  const pad = flat.startsWith('`') || flat.endsWith('`') || flat === '' ? ' ' : '';
-  return `${fence}${pad}${flat}${pad}${fence}`;
-}
+/** A code span holding any text, on one line (escape.ts). */
+export const mdCode = markdownCode;
 
 const EFFECT_LABEL = { stricter: 'stricter', looser: '**looser**', both: '**both**', equivalent: 'equivalent' } as const;
 
@@ -41,7 +31,7 @@ export function renderDiffMarkdown(d: PolicyDiff, options: DiffRenderOptions = {
     out.push('');
   }
   for (const s of d.subjects) {
-    out.push(`### ${subjectTitle(s).replace(/^./, (c) => c.toUpperCase())}: ${s.status}, ${s.effect}`);
+    out.push(`### ${markdownText(subjectTitle(s).replace(/^./, (c) => c.toUpperCase()))}: ${s.status}, ${s.effect}`);
     out.push('');
     out.push('| effect | change | where |');
     out.push('| --- | --- | --- |');

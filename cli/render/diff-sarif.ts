@@ -5,6 +5,7 @@
 // base, when there is one, is a related location.
 import type { Diagnostic, Range } from '../../language/diagnostic.ts';
 import type { Change, DiffLoc, PolicyDiff } from '../../compiler/diff/types.ts';
+import { terminalText } from './escape.ts';
 import { renderSarif, type SarifOptions } from './sarif.ts';
 
 function range(l: DiffLoc): Range {
@@ -17,7 +18,7 @@ export function diffDiagnostics(d: PolicyDiff): Diagnostic[] {
   const all: Change[] = d.subjects.flatMap((s) => s.changes);
   for (const c of all) {
     if (!c.anchor) continue;
-    const help = [c.note, c.entries ? `entries: ${c.entries.sample.join(', ')}${c.entries.count > c.entries.sample.length ? `, … (${c.entries.count} in all)` : ''}` : undefined].filter(Boolean).join('\n');
+    const help = [c.note, c.entries ? `entries: ${c.entries.sample.map(terminalText).join(', ')}${c.entries.count > c.entries.sample.length ? `, … (${c.entries.count} in all)` : ''}` : undefined].filter(Boolean).join('\n');
     const diag: Diagnostic = {
       code: c.code,
       severity: c.effect === 'looser' || c.effect === 'both' ? 'warning' : 'info',

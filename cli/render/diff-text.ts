@@ -1,10 +1,13 @@
 // Shared wording of the diff renderers: a place as `file:line:column`, a change's place (head,
-// else base), entry samples, the verdict line and the impact's decision summaries.
+// else base), entry samples, the verdict line and the impact's decision summaries. Names are
+// quoted as code spans that no name can close (escape.ts's `markdownCode`), so the titles are
+// safe in a terminal and in Markdown alike.
 import type { Change, DecisionSummary, DiffLoc, PolicyDiff, SubjectDiff } from '../../compiler/diff/types.ts';
 import { countText } from '../../compiler/wording.ts';
+import { markdownCode, terminalText } from './escape.ts';
 
 export function locText(l: DiffLoc): string {
-  return `${l.file}:${l.line}:${l.column}`;
+  return `${terminalText(l.file)}:${l.line}:${l.column}`;
 }
 
 /**
@@ -21,13 +24,13 @@ export function changePlace(c: Change, anchor = false): { loc: DiffLoc; side: 'h
 export function entriesText(c: Change): string | undefined {
   if (!c.entries) return undefined;
   const more = c.entries.count - c.entries.sample.length;
-  return `${c.entries.sample.join(', ')}${more > 0 ? `, … and ${countText(more)} more` : ''}`;
+  return `${c.entries.sample.map(terminalText).join(', ')}${more > 0 ? `, … and ${countText(more)} more` : ''}`;
 }
 
 export function subjectTitle(s: SubjectDiff): string {
   if (s.kind === 'set') return 'policy set';
-  if (s.kind === 'quota') return `quota \`${s.name}\``;
-  return `${s.kind} \`${s.name}\``;
+  if (s.kind === 'quota') return `quota ${markdownCode(String(s.name))}`;
+  return `${s.kind} ${markdownCode(String(s.name))}`;
 }
 
 export function countsText(d: PolicyDiff): string {
@@ -50,13 +53,13 @@ export function impactSubjectTitle(kind: string, name: string | null): string {
   switch (kind) {
     case 'rule':
     case 'ladder':
-      return `${kind} \`${name}\``;
+      return `${kind} ${markdownCode(String(name))}`;
     case 'quota':
-      return `quota \`${name}\``;
+      return `quota ${markdownCode(String(name))}`;
     case 'enterprise-blacklist':
       return 'the enterprise blacklist';
     case 'personal-blacklist':
-      return `the personal blacklist of \`${name}\``;
+      return `the personal blacklist of ${markdownCode(String(name))}`;
     case 'exempt':
       return 'the exempt customers';
     default:

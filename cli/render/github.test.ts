@@ -43,6 +43,6 @@ describe('renderGithub with control characters', () => {
   it('never writes an escape character into the log', () => {
     const out = renderGithub(DIAGNOSTICS);
     expect(out).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
-    expect(escapeData('a\tb\u001b[2J')).toBe('a\ufffdb\ufffd[2J');
+    expect(escapeData('a\tb\u001b[2J')).toBe('a\\tb\\u001b[2J');
   });
 });

@@ -6,9 +6,11 @@
 // Escaping follows @actions/core: in the message `%`, CR and LF become %25, %0D and %0A; in a
 // property `:` and `,` are escaped as well (%3A, %2C). Columns are given only when the range
 // stays on one line, as GitHub ignores them otherwise. Info and hint diagnostics become notices.
-// Other control characters are replaced by U+FFFD, so a message cannot colour or clear the log.
+// Other control, bidirectional and invisible characters are written as visible escapes
+// (`\u001b`), so a message cannot colour or clear the log (escape.ts).
 // A plain summary line ends the output.
 import type { Diagnostic, Severity } from '../../language/diagnostic.ts';
+import { githubData as escapeData, githubProperty as escapeProperty } from './escape.ts';
 import { summarize, summaryText } from './summary.ts';
 
 export interface GithubOptions {
@@ -23,16 +25,7 @@ const command: Record<Severity, 'error' | 'warning' | 'notice'> = {
   hint: 'notice',
 };
 
-/** Other control characters (an escape sequence in a quoted keyword) would garble the log: U+FFFD. */
-const CONTROL = /[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
-
-export function escapeData(s: string): string {
-  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A').replace(CONTROL, '\ufffd');
-}
-
-export function escapeProperty(s: string): string {
-  return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
-}
+export { githubData as escapeData, githubProperty as escapeProperty } from './escape.ts';
 
 function annotation(d: Diagnostic): string {
   const { start, end } = d.range;

@@ -14,6 +14,7 @@
 // column). Colours are ANSI escapes, used only when asked for.
 import type { Diagnostic, Severity } from '../../language/diagnostic.ts';
 import { LineIndex } from '../../language/line-index.ts';
+import { terminalText } from './escape.ts';
 import { renderSnippet, type LineSource, type SnippetPaint } from './source-snippet.ts';
 import { summarize, summaryText } from './summary.ts';
 
@@ -30,8 +31,8 @@ const sgr = (codes: string) => (s: string) => `${ESC}${codes}m${s}${ESC}0m`;
 const bold = sgr('1');
 const severityColor: Record<Severity, string> = { error: '1;31', warning: '1;33', info: '1;36', hint: '1;32' };
 
-/** Control characters in a message or a path are shown as U+FFFD, never sent to the terminal. */
-const sanitize = (s: string) => s.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '\ufffd');
+/** Control and bidirectional characters in a message or a path are shown escaped (`\u001b`), never sent to the terminal. */
+const sanitize = terminalText;
 
 export function renderHuman(diags: readonly Diagnostic[], options: HumanOptions): string {
   const paintIf = (codes: string) => (options.color ? sgr(codes) : (s: string) => s);

@@ -3,9 +3,12 @@
 // meaning from the catalogue (spec/diagnostics.md) and a link to it. Our positions map directly: SARIF lines and columns are 1-based,
 // columns count UTF-16 code units (`columnKind: utf16CodeUnits`, stated explicitly), and the
 // end column is exclusive, as ours is. File paths become relative URIs with forward slashes.
+// Messages are plain `message.text` (never `markdown`, which viewers render), with control,
+// bidirectional and invisible characters written as visible escapes (escape.ts).
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Diagnostic, Range, Severity } from '../../language/diagnostic.ts';
+import { sarifText } from './escape.ts';
 
 export const SARIF_SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 
@@ -53,7 +56,7 @@ export function toSarif(diags: readonly Diagnostic[], options: SarifOptions = {}
   const ruleIndex = new Map(codes.map((c, i) => [c, i]));
   const rules = codes.map((code) => ({
     id: code,
-    shortDescription: { text: options.describe?.(code) ?? describeCode(code) },
+    shortDescription: { text: sarifText(options.describe?.(code) ?? describeCode(code)) },
     helpUri: docs,
   }));
   const results = diags.map((d) => {
@@ -61,14 +64,14 @@ export function toSarif(diags: readonly Diagnostic[], options: SarifOptions = {}
       ruleId: d.code,
       ruleIndex: ruleIndex.get(d.code),
       level: level[d.severity],
-      message: { text: d.help !== undefined ? `${d.message}\nhelp: ${d.help}` : d.message },
+      message: { text: d.help !== undefined ? `${sarifText(d.message)}\nhelp: ${sarifText(d.help)}` : sarifText(d.message) },
       locations: [{ physicalLocation: physicalLocation(d.file, d.range) }],
     };
     if (d.related && d.related.length > 0) {
       result.relatedLocations = d.related.map((r, i) => ({
         id: i,
         physicalLocation: physicalLocation(r.file, r.range),
-        message: { text: r.message },
+        message: { text: sarifText(r.message) },
       }));
     }
     return result;

@@ -7,7 +7,8 @@
 // Columns are UTF-16 code units (as in every Hush position); the carets are placed by display
 // width, so they line up under tabs (expanded to the next multiple of four), wide characters
 // (two columns) and combining marks (none). Control and bidirectional-override characters are
-// shown as U+FFFD so a source line can neither move the cursor nor reorder the text around it.
+// shown as U+FFFD so a source line can neither move the cursor nor reorder the text around it,
+// and the `[` of `##[` as `\[` (a GitHub workflow command anywhere in a CI log line).
 // A range over several lines shows its first and last line; a zero-width range gets one caret.
 // Very long lines (a minified 10 MB file) are cut to a window around the range.
 import type { Range } from '../../language/diagnostic.ts';
@@ -43,7 +44,7 @@ interface DisplayLine {
   width: number;
 }
 
-const UNSAFE = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+const UNSAFE = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u061c\u180e\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufff9-\ufffb]/;
 
 function toDisplay(line: string): DisplayLine {
   const cells: Cell[] = [];
@@ -61,6 +62,10 @@ function toDisplay(line: string): DisplayLine {
     } else if (UNSAFE.test(ch)) {
       text = '\ufffd';
       width = 1;
+    } else if (ch === '[' && i >= 2 && line[i - 1] === '#' && line[i - 2] === '#') {
+      // `##[` anywhere in a CI log line is a GitHub workflow command: shown as `##\[`, two columns.
+      text = '\\[';
+      width = 2;
     } else {
       width = codePointWidth(ch.codePointAt(0)!);
       if (ch === '\ufeff') text = '';

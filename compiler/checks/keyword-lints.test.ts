@@ -70,4 +70,44 @@ describe('keyword lints agree with the matcher', () => {
     expect(lintCodes(['@@'])).toEqual(['hush/semantic/empty-keyword']);
     expect(lintCodes(['@@'], 'case')).toEqual([]);
   });
+
+  it('report the same redundant keywords as the naive all-pairs scan, on rules of many keywords', () => {
+    // The oracle: sorted by comparable length (stable), each keyword that is not whole-word is
+    // redundant through the first shorter one, neither whole-word nor open (`*`), it contains.
+    const piece = fc.constantFrom('a', 'b', 'A', 'ａ', '*', '-', '词', '语');
+    const kw = fc.array(piece, { minLength: 1, maxLength: 5 }).map((xs) => xs.join(''));
+    const stmt = fc.record({ whole: fc.boolean(), kws: fc.uniqueArray(kw, { minLength: 1, maxLength: 80 }) });
+    let redundant = 0;
+    fc.assert(
+      fc.property(fc.array(stmt, { minLength: 1, maxLength: 3 }), (stmts) => {
+        const body = stmts.map((x) => `  keywords ${x.whole ? 'whole-word ' : ''}${x.kws.map((k) => JSON.stringify(k)).join(', ')}`).join('\n');
+        const policy = `rule "r1" {\n  owner super-admin "zhang.wei"\n  groups "g-1"\n${body}\n  when keyword then recall\n}\n`;
+        const got = checkPolicySet([policySet({ 'p.policy': policy })])
+          .diagnostics.filter((d) => d.code === 'hush/lint/redundant-keyword')
+          .map((d) => d.message)
+          .sort();
+        const seen = new Set<string>();
+        const entries: { key: string; v: string; whole: boolean }[] = [];
+        for (const x of stmts) {
+          for (const v of x.kws) {
+            const key = comparableKeyword(v, ['case', 'width', 'symbols']);
+            if (key.replace(/\*/g, '').trim() === '' || seen.has(key)) continue;
+            seen.add(key);
+            entries.push({ key, v, whole: x.whole });
+          }
+        }
+        const sorted = [...entries].sort((a, b) => a.key.length - b.key.length);
+        const want: string[] = [];
+        sorted.forEach((long, j) => {
+          if (long.whole) return;
+          const short = sorted.slice(0, j).find((x) => x.key.length < long.key.length && !x.whole && !x.key.includes('*') && long.key.includes(x.key));
+          if (short) want.push(`keyword \`${long.v}\` contains keyword \`${short.v}\` of the same rule`);
+        });
+        expect(got).toEqual(want.sort());
+        redundant += want.length;
+      }),
+      { numRuns: 150 },
+    );
+    expect(redundant).toBeGreaterThan(150);
+  });
 });

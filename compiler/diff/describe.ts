@@ -4,9 +4,18 @@
 import type { IrAction, IrSanction, IrStep, IrTrigger } from '../../runtime/ir.ts';
 import { actionText, durationText as duration } from '../wording.ts';
 
-/** A value in backticks, as diagnostics quote names; control characters shown as `�`. */
+/**
+ * A value in a code span, as diagnostics quote names: in backticks, or in a longer run of them
+ * when the value holds backticks (padded with a space when it starts or ends with one), so that
+ * no name can close the span early. The characters are kept as they are (the JSON output holds
+ * the real name); every renderer escapes control and bidirectional characters for its format
+ * (cli/render/escape.ts).
+ */
 export function q(s: string): string {
-  return `\`${s.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '\ufffd')}\``;
+  const longest = Math.max(0, ...(s.match(/`+/g) ?? []).map((x) => x.length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = s.startsWith('`') || s.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${s}${pad}${fence}`;
 }
 
 function quoted(s: string): string {

@@ -98,3 +98,24 @@ export function compareVersions(a: string, b: string): number {
   }
   return 0;
 }
+
+/** A limit of Hush itself (spec/hush-limits.json), not of the platform: it has a reason, not a seed sentence. */
+export interface HushLimit {
+  id: 'rules-per-set';
+  max: number;
+  unit: string;
+  summary: string;
+  why: string;
+}
+
+export const HUSH_LIMITS_PATH = join(PROFILES_DIR, '..', 'hush-limits.json');
+
+let hushLimits: Map<HushLimit['id'], HushLimit> | undefined;
+
+/** One of Hush's own limits, read once from spec/hush-limits.json. */
+export function hushLimit(id: HushLimit['id']): HushLimit {
+  hushLimits ??= new Map((JSON.parse(readFileSync(HUSH_LIMITS_PATH, 'utf8')) as { limits: HushLimit[] }).limits.map((l) => [l.id, l] as const));
+  const l = hushLimits.get(id);
+  if (!l) throw new Error(`spec/hush-limits.json lacks ${id}`);
+  return l;
+}

@@ -81,6 +81,14 @@ export class LspClient {
     await this.notify('textDocument/didChange', { textDocument: { uri, version: v }, contentChanges: [{ text }] });
   }
 
+  /** Sends incremental changes (ranges, as VS Code does) as the document's next version; returns it. */
+  async edit(uri: string, contentChanges: { range?: { start: { line: number; character: number }; end: { line: number; character: number } }; text: string }[]): Promise<number> {
+    const v = (this.versions.get(uri) ?? 1) + 1;
+    this.versions.set(uri, v);
+    await this.notify('textDocument/didChange', { textDocument: { uri, version: v }, contentChanges });
+    return v;
+  }
+
   async close(uri: string): Promise<void> {
     await this.notify('textDocument/didClose', { textDocument: { uri } });
   }

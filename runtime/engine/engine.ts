@@ -14,7 +14,7 @@
 // the flood counts and join time a policy may ask for are fetched before the policy runs.
 //
 // Time is event time: the same events with the same starting state give the same decisions.
-import type { CompiledPolicy, Match, MessageInput, MessageOutcome, RuleFiring, StateQueries } from '../policy/compiled-policy.ts';
+import type { CompiledPolicy, Match, MessageOutcome, RuleFiring, StateQueries } from '../policy/compiled-policy.ts';
 import { parseEvent, type ChatEvent, type EventErrorDetail, type JoinEvent, type LadderEvent, type MessageEvent } from './events.ts';
 import { ACTION_ORDER, type IrAction, type IrActionType, type IrTriggerType } from '../ir.ts';
 import type { KeywordTrace } from '../policy/interpreter.ts';
@@ -270,16 +270,19 @@ class MessageState implements StateQueries {
   group = '';
   sender = '';
   at = 0;
+  /** The message's id (a replay of it is not counted twice), when it has one. */
+  id: string | undefined = undefined;
   recorded = false;
   /** For an asynchronous store: the flood counts (by window) and join time, fetched beforehand. */
   counts: Map<number, number> | null = null;
   joined: number | null = null;
   constructor(private readonly store: Store) {}
 
-  reset(msg: MessageInput): void {
+  reset(msg: MessageEvent): void {
     this.group = msg.group;
     this.sender = msg.sender.id;
     this.at = msg.at;
+    this.id = msg.id;
     this.recorded = false;
   }
 
@@ -294,7 +297,7 @@ class MessageState implements StateQueries {
     }
     if (!this.recorded) {
       this.recorded = true;
-      return this.store.recordMessage(this.group, this.sender, this.at, windowMs);
+      return this.store.recordMessage(this.group, this.sender, this.at, windowMs, this.id);
     }
     return this.store.countMessages(this.group, this.sender, this.at, windowMs);
   }
@@ -384,7 +387,7 @@ function decisionLogic(policy: CompiledPolicy, store: Store, prefetch: boolean, 
     for (let i = 0; i < windows.length; i++) {
       const w = windows[i];
       if (counts.has(w)) continue;
-      const op = counts.size === 0 ? store.recordMessage(msg.group, sender, msg.at, w) : store.countMessages(msg.group, sender, msg.at, w);
+      const op = counts.size === 0 ? store.recordMessage(msg.group, sender, msg.at, w, msg.id) : store.countMessages(msg.group, sender, msg.at, w);
       counts.set(w, (yield op) as number);
     }
     state.counts = counts;
@@ -439,7 +442,10 @@ function decisionLogic(policy: CompiledPolicy, store: Store, prefetch: boolean, 
     // `blacklist group` keeps a sender out of the group: a join is refused, and not recorded.
     const b = (yield store.blacklistEntry('group', e.group, e.member)) as ActionBlacklist | null;
     if (b) return { allowed: false, actions: [], matches: [], blocked: blockedByAction(b) };
-    yield store.recordJoin(e.group, e.member, e.at);
+    // The latest join (by event time) counts: an older join arriving late, or a join replayed,
+    // changes nothing.
+    const joined = (yield store.joinedAt(e.group, e.member)) as number | null;
+    if (joined === null || e.at > joined) yield store.recordJoin(e.group, e.member, e.at);
     return ALLOWED();
   }
 

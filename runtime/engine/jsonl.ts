@@ -4,10 +4,31 @@
 // decision cases and any embedder that speaks JSONL decide lines here, so the format has one home.
 import type { AsyncEngine, Engine } from './engine.ts';
 import { parseEventLine, type EventErrorDetail } from './events.ts';
+import type { StoreError } from '../store/store.ts';
 
 /** The error record of a bad line; `line` is 1-based. */
 export function errorRecord(line: number, e: EventErrorDetail): string {
   return JSON.stringify({ error: { line, field: e.field, code: e.code, message: e.message } });
+}
+
+/**
+ * The error record of a line whose event could not be decided because the store failed
+ * (spec/runtime.md, "when the store fails"): never a decision made without state. Some of the
+ * event's state changes may have been applied; replaying the event with its `id` completes them
+ * without applying any twice.
+ */
+export function storeErrorRecord(line: number, e: StoreError): string {
+  return errorRecord(line, { code: e.code, field: '', message: e.message });
+}
+
+/**
+ * Whether a stream must stop after this store error: the state is unreadable or gone
+ * (`corrupt`, `version`, `lost`, …), so no later event can be decided truthfully. An unreachable
+ * or refusing store (`unreachable`, `failed`) may come back: the stream goes on, and each event
+ * gets its decision or its own error record.
+ */
+export function storeErrorStops(e: StoreError): boolean {
+  return e.code !== 'hush/store/unreachable' && e.code !== 'hush/store/failed';
 }
 
 /** Decides one line of a stream; `line` is 1-based. Never throws for a bad line. */

@@ -31,15 +31,26 @@ describe('MemoryStore', () => {
     expect(s.countMessages('g', 'c', 30, 15)).toBe(2);
   });
 
-  it('sweeps idle windows after a sweep period of event time', () => {
-    const s = new MemoryStore({ sweepEveryMs: 1000 });
+  it('sweeps windows idle for their longest window plus an hour of wall clock, never by event time', () => {
+    let now = 1_000_000;
+    const s = new MemoryStore({ sweepEveryMs: 5, now: () => now });
     s.recordMessage('g', 'idle', 0, 10);
     s.recordMessage('g', 'busy', 500, 10);
-    expect(s.windowCount).toBe(2);
+    // A message ten years ahead in event time sweeps nothing (trust item 8).
+    s.recordMessage('g', 'spoof', 10 * 365 * 86_400_000, 10);
+    expect(s.windowCount).toBe(3);
+    expect(s.recordMessage('g', 'idle', 1, 10)).toBe(2);
+    now += 3_600_000 + 5;
     s.recordMessage('g', 'busy', 5000, 10);
+    expect(s.windowCount).toBe(3);
+    now += 10;
+    s.recordMessage('g', 'busy', 5001, 10);
     expect(s.windowCount).toBe(1);
-    expect(s.countMessages('g', 'idle', 5000, 10)).toBe(0);
-    expect(s.countMessages('g', 'busy', 5000, 10)).toBe(1);
+    expect(s.countMessages('g', 'idle', 1, 10)).toBe(0);
+    expect(s.countMessages('g', 'busy', 5001, 10)).toBe(2);
+    // An expired window is forgotten when asked about, before any sweep.
+    now += 3_600_000 + 10;
+    expect(s.recordMessage('g', 'busy', 5002, 10)).toBe(1);
   });
 
   it('keeps every (group, sender) apart, even ids that hold the separator of a joined key', () => {

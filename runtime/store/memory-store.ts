@@ -7,8 +7,13 @@
 // few hundred nanoseconds a look-up on the engine benchmark's heap), where the event's own
 // strings are hashed once. Most senders were never muted, blacklisted or seen joining, so those
 // look-ups usually end at the first level.
+//
+// Flood windows follow spec/runtime.md §7: per (group, sender), pruned only by their own messages
+// (at or before the key's edge), replays of an id not counted, idle windows dropped by the wall
+// clock (`now`), never by another key's event time.
 import {
   compareSanctions,
+  FLOOD_IDLE_SLACK_MS as IDLE_SLACK_MS,
   type ActionBlacklist,
   type AppealRecord,
   type BlacklistScope,
@@ -55,7 +60,7 @@ class TwoLevelMap<V> {
 
 /**
  * Timestamps of one (group, sender), sorted, in a growable window. The oldest entries are
- * dropped once they lie outside the longest window ever asked about for this key.
+ * dropped once they lie at or before the key's edge.
  */
 interface Window {
   times: number[];
@@ -63,14 +68,24 @@ interface Window {
   head: number;
   /** The longest window asked about for this key. */
   maxWindow: number;
+  /** The latest `at − maxWindow` of the key's recorded messages: entries at or before it are gone. */
+  edge: number;
+  /** Wall-clock time of the last recorded message (or widening): the window is idle from then. */
+  touched: number;
+  /** The messages' ids, beside `times` (undefined: no id); null until the key sees one. */
+  ids: (string | undefined)[] | null;
+  /** The live ids, for the replay check. */
+  idSet: Set<string> | null;
 }
 
 export interface MemoryStoreOptions {
   /**
-   * How often (in event time) idle flood windows are swept, so that senders who stopped talking
-   * free their memory. Default: one hour.
+   * How often (wall clock) idle flood windows are swept, so that senders who stopped talking free
+   * their memory. Default: one hour.
    */
   sweepEveryMs?: number;
+  /** The wall clock (epoch ms) that idleness is measured on. Default: `Date.now`. */
+  now?: () => number;
 }
 
 /** State in the process's memory: fast, and gone when the process ends. */
@@ -85,34 +100,71 @@ export class MemoryStore implements Store {
   private strikes = new Map<string, StrikeRecord[]>();
   private sanctions = new Map<string, SanctionRecord>();
   private sanctionsBySubject = new Map<string, SanctionRecord[]>();
-  private linked = new Map<string, boolean>();
+  private linked = new Map<string, { blocked: boolean; at: number }>();
   private appeals = new Map<string, AppealRecord[]>();
   /** Contacts added by subject + day. */
   private contacts = new Map<string, Set<string>>();
   private nextSweep = -Infinity;
   private readonly sweepEveryMs: number;
+  private readonly now: () => number;
 
   constructor(options: MemoryStoreOptions = {}) {
     this.sweepEveryMs = options.sweepEveryMs ?? 3_600_000;
+    this.now = options.now ?? Date.now;
   }
 
-  recordMessage(group: string, sender: string, at: number, windowMs: number): number {
+  recordMessage(group: string, sender: string, at: number, windowMs: number, id?: string): number {
+    const now = this.now();
     let w = this.windows.get(sender, group);
-    if (!w) {
+    if (w !== undefined && now >= w.touched + w.maxWindow + IDLE_SLACK_MS) {
+      // Idle past its time to live: forgotten, as Redis expires the key.
+      this.windows.delete(sender, group);
+      w = undefined;
+    }
+    let n: number;
+    if (w === undefined) {
       // Made with its first entry: an array that starts empty and is pushed to reserves room for
       // 17, and most windows (a sender's first message in a group) never hold a second.
-      w = { times: [at], head: 0, maxWindow: 0 };
+      w = { times: [at], head: 0, maxWindow: windowMs, edge: at - windowMs, touched: now, ids: null, idSet: null };
+      if (id !== undefined) {
+        w.ids = [id];
+        w.idSet = new Set([id]);
+      }
       this.windows.set(sender, group, w);
+      n = 1;
     } else {
-      // Insert in order; events normally arrive in time order, so this is a push.
-      const t = w.times;
-      let i = t.length;
-      while (i > w.head && t[i - 1] > at) i--;
-      if (i === t.length) t.push(at);
-      else t.splice(i, 0, at);
+      if (windowMs > w.maxWindow) {
+        w.maxWindow = windowMs;
+        w.touched = now;
+      }
+      if (at <= w.edge) n = 1; // Older than the key's edge: counted as itself, never kept.
+      else if (id !== undefined && w.idSet !== null && w.idSet.has(id)) n = this.count(w, at, windowMs); // A replay.
+      else {
+        // Insert in order; events normally arrive in time order, so this is a push.
+        const t = w.times;
+        let i = t.length;
+        while (i > w.head && t[i - 1] > at) i--;
+        if (i === t.length) t.push(at);
+        else t.splice(i, 0, at);
+        if (id !== undefined && w.ids === null) {
+          w.ids = new Array<string | undefined>(t.length - 1).fill(undefined);
+          w.idSet = new Set();
+        }
+        if (w.ids !== null) {
+          if (i === w.ids.length) w.ids.push(id);
+          else w.ids.splice(i, 0, id);
+          if (id !== undefined) w.idSet!.add(id);
+        }
+        w.touched = now;
+        const edge = at - w.maxWindow;
+        if (edge > w.edge) {
+          w.edge = edge;
+          this.prune(w);
+        }
+        n = this.count(w, at, windowMs);
+      }
     }
-    const n = this.count(w, at, windowMs);
-    if (at >= this.nextSweep) this.sweep(at);
+    if (now >= this.nextSweep) this.sweep(now);
     return n;
   }
 
@@ -123,35 +175,50 @@ export class MemoryStore implements Store {
 
   countMessages(group: string, sender: string, at: number, windowMs: number): number {
     const w = this.windows.get(sender, group);
-    return w ? this.count(w, at, windowMs) : 0;
+    if (w === undefined) return 0;
+    const now = this.now();
+    if (now >= w.touched + w.maxWindow + IDLE_SLACK_MS) {
+      this.windows.delete(sender, group);
+      return 0;
+    }
+    if (windowMs > w.maxWindow) {
+      w.maxWindow = windowMs;
+      w.touched = now;
+    }
+    return at <= w.edge ? 1 : this.count(w, at, windowMs);
   }
 
-  private count(w: Window, at: number, windowMs: number): number {
-    if (windowMs > w.maxWindow) w.maxWindow = windowMs;
+  /** Drops the entries at or before the edge (and their ids). */
+  private prune(w: Window): void {
     const t = w.times;
-    // Entries at or before the edge of the longest window can never count again.
-    const edge = at - w.maxWindow;
-    while (w.head < t.length && t[w.head] <= edge) w.head++;
+    const ids = w.ids;
+    while (w.head < t.length && t[w.head] <= w.edge) {
+      if (ids !== null) {
+        const x = ids[w.head];
+        if (x !== undefined) w.idSet!.delete(x);
+      }
+      w.head++;
+    }
     if (w.head > 64 && w.head * 2 > t.length) {
       t.splice(0, w.head);
+      if (ids !== null) ids.splice(0, w.head);
       w.head = 0;
     }
-    // (at − windowMs, at]: the first entry after the lower edge, up to the last at or before at.
+  }
+
+  /** The live entries in (at − windowMs, at]. */
+  private count(w: Window, at: number, windowMs: number): number {
+    const t = w.times;
     const lo = upperBound(t, w.head, t.length, at - windowMs);
     const hi = upperBound(t, lo, t.length, at);
     return hi - lo;
   }
 
-  /**
-   * Drops the windows whose every entry is too old to count again. One sweep period of slack
-   * keeps the windows of events that arrive a little out of order (other groups' events may run
-   * ahead of this one's).
-   */
-  private sweep(at: number): void {
-    this.nextSweep = at + this.sweepEveryMs;
+  /** Drops the windows idle (wall clock) for longer than their longest window plus the slack. */
+  private sweep(now: number): void {
+    this.nextSweep = now + this.sweepEveryMs;
     for (const [sender, group, w] of this.windows.entries()) {
-      const last = w.times[w.times.length - 1];
-      if (w.maxWindow > 0 && last <= at - w.maxWindow - this.sweepEveryMs) this.windows.delete(sender, group);
+      if (now >= w.touched + w.maxWindow + IDLE_SLACK_MS) this.windows.delete(sender, group);
     }
   }
 
@@ -237,10 +304,10 @@ export class MemoryStore implements Store {
     return true;
   }
 
-  setLinkedBlocked(subject: string, blocked: boolean, _at: number): boolean | null {
-    const prev = this.linked.get(subject) ?? null;
-    this.linked.set(subject, blocked);
-    return prev;
+  setLinkedBlocked(subject: string, blocked: boolean, at: number): boolean | null {
+    const prev = this.linked.get(subject);
+    if (!prev || at >= prev.at) this.linked.set(subject, { blocked, at });
+    return prev ? prev.blocked : null;
   }
 
   recordAppeal(appeal: AppealRecord): void {

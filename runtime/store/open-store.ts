@@ -22,12 +22,12 @@ export async function openStore(spec: string, options: OpenStoreOptions = {}): P
     return { kind: 'sync', store: new SqliteStore(file, { mustExist: options.mustExist }), where: file };
   }
   if (spec.startsWith('redis://') || spec.startsWith('rediss://')) {
+    // The URL is read strictly (`?prefix=…` sets the key prefix, default `hush:`) before ioredis
+    // is loaded: a malformed one is `hush/store/bad-option`, naming the part.
+    const { redisTarget, redacted } = await import('./redis-target.ts');
+    redisTarget(spec);
     const { RedisStore } = await import('./redis-store.ts');
-    // `?prefix=…` sets the key prefix (default `hush:`), so deployments and tests can share a server.
-    const url = new URL(spec);
-    const prefix = url.searchParams.get('prefix') ?? undefined;
-    url.search = '';
-    return { kind: 'async', store: await RedisStore.connect(url.href, { prefix }), where: spec };
+    return { kind: 'async', store: await RedisStore.connect(spec, { mustExist: options.mustExist }), where: redacted(spec) };
   }
   return null;
 }

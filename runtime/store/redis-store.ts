@@ -7,10 +7,16 @@
 // with another: ["g-1","c-9"]; single ids are the rest of the key). Values are strings or hashes:
 //
 //   P version                      string: the layout version (1); another is `hush/store/version`
-//   P flood:[group,sender]         sorted set: one member per message (a per-key sequence number),
-//                                  score = its time; entries at or before at − longest window are
-//                                  removed as the window is asked about, as MemoryStore does
-//   P flood-meta:[group,sender]    hash: max (longest window asked about), seq (the sequence)
+//   P epoch                        string: a random id written with the version; a worker that sees
+//                                  either change or vanish (Redis restarted empty, FLUSHDB) stops
+//                                  with `hush/store/lost` rather than decide on empty state
+//   P flood:[group,sender]         sorted set: one member per message, score = its time; the
+//                                  member is ':' + the event id, or (no id) a per-key sequence
+//                                  number, so a replayed id is recorded once; entries at or before
+//                                  the key's edge are removed as its own messages come (never by
+//                                  another key's), as MemoryStore and SqliteStore do
+//   P flood-meta:[group,sender]    hash: max (longest window asked about), seq (the sequence),
+//                                  edge (the latest at − max of the key's kept messages)
 //   P join:[group,member]          string: time of the latest join
 //   P mute:[group,sender]          string: end of the mute (the later end is kept)
 //   P blacklist:[scope,key,sender] string: time of the first entry (SET NX)
@@ -18,17 +24,19 @@
 //   P strike-order:[ladder,subject] list: violation ids, oldest first
 //   P sanction:<id>                hash: the SanctionRecord's fields (null ones absent)
 //   P sanctions-of:<subject>       set: the subject's sanction ids
-//   P linked                       hash: subject → "1" (blocked) or "0"
+//   P linked                       hash: subject → "1 <at>" (blocked) or "0 <at>", the latest status
 //   P appeal-ids:<subject>         set: the subject's appeal ids
 //   P appeals:<subject>            list: the subject's appeals as JSON, in order
 //   P contacts:[subject,day]       set: contacts added that day
 //
-// Flood keys expire (Redis TTL, wall-clock time) an hour after their longest window, contact
-// keys three days after the day's last add: these stand in for MemoryStore's sweep of idle
-// windows, and make the same difference (an event far more out of order than that may see fewer
-// earlier messages). Everything else is kept. One standalone Redis (or a primary with replicas);
+// Flood keys expire (Redis TTL, wall-clock time) an hour after their longest window once idle,
+// contact keys three days after the day's last add: MemoryStore and SqliteStore sweep idle
+// windows by the same wall-clock rule, never by event time, so a spoofed time reaches no other
+// key. Everything else is kept. One standalone Redis (or a primary with replicas);
 // the read scripts build key names from the prefix, so Redis Cluster is not supported.
+import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { redisTarget } from './redis-target.ts';
 import {
   compareSanctions,
   StoreError,
@@ -54,13 +62,27 @@ export const CONTACT_TTL_MS = 3 * 86_400_000;
 const LUA_NUM = `local function num(x) return string.format('%.17g', x) end\n`;
 
 const SCRIPTS = {
+  // KEYS: version, epoch. ARGV: this code's layout version, a fresh epoch. Creates both when the
+  // keyspace is new (an epoch is added to a layout written before epochs). Returns {version, epoch}.
   hushVersion: {
-    keys: 1,
+    keys: 2,
     lua: `local v = redis.call('GET', KEYS[1])
-if not v then redis.call('SET', KEYS[1], ARGV[1]) return ARGV[1] end
-return v`,
+if not v then redis.call('SET', KEYS[1], ARGV[1]) v = ARGV[1] end
+redis.call('SET', KEYS[2], ARGV[2], 'NX')
+return {v, redis.call('GET', KEYS[2])}`,
   },
-  // KEYS: flood, flood-meta. ARGV: at, windowMs, slackMs, record ('1': record, '0': count only).
+  // KEYS: version, epoch. Returns {version, epoch} as they are (nil when gone); writes nothing.
+  hushEpoch: {
+    keys: 2,
+    lua: `return {redis.call('GET', KEYS[1]) or false, redis.call('GET', KEYS[2]) or false}`,
+  },
+  // KEYS: flood, flood-meta. ARGV: at, windowMs, slackMs, record ('1': record, '0': count only),
+  // member ('' : none, else ':' .. the message's id). A message's member is its id after ':', or
+  // (no id) the next of the key's sequence numbers, all digits: the two never meet, and an id
+  // the key holds is a replay (ZADD NX: nothing changes). flood-meta's `edge` is the latest
+  // (at − max) of the key's recorded messages: ZREMRANGEBYSCORE prunes at or before it, and a
+  // message at or before it counts 1 and is not kept (spec/runtime.md §7). The time to live
+  // (max + slack) is set when a message is kept or max grows, so idleness is measured from then.
   hushFlood: {
     keys: 2,
     lua: `${LUA_NUM}local at = tonumber(ARGV[1])
@@ -68,16 +90,33 @@ local w = tonumber(ARGV[2])
 local max = redis.call('HGET', KEYS[2], 'max')
 if ARGV[4] == '0' and not max then return 0 end
 max = tonumber(max or '0')
-if w > max then max = w redis.call('HSET', KEYS[2], 'max', ARGV[2]) end
-if ARGV[4] == '1' then
-  local seq = redis.call('HINCRBY', KEYS[2], 'seq', 1)
-  redis.call('ZADD', KEYS[1], ARGV[1], seq)
+local touched = false
+if w > max then max = w redis.call('HSET', KEYS[2], 'max', ARGV[2]) touched = true end
+local edge = redis.call('HGET', KEYS[2], 'edge')
+if edge then edge = tonumber(edge) end
+local n
+if edge and at <= edge then
+  n = 1
+else
+  if ARGV[4] == '1' then
+    local member = ARGV[5]
+    if member == '' then member = redis.call('HINCRBY', KEYS[2], 'seq', 1) end
+    if redis.call('ZADD', KEYS[1], 'NX', ARGV[1], member) == 1 then
+      touched = true
+      local e = at - max
+      if not edge or e > edge then
+        redis.call('HSET', KEYS[2], 'edge', num(e))
+        redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', num(e))
+      end
+    end
+  end
+  n = redis.call('ZCOUNT', KEYS[1], '(' .. num(at - w), ARGV[1])
 end
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', num(at - max))
-local n = redis.call('ZCOUNT', KEYS[1], '(' .. num(at - w), ARGV[1])
-local ttl = num(max + tonumber(ARGV[3]))
-redis.call('PEXPIRE', KEYS[1], ttl)
-redis.call('PEXPIRE', KEYS[2], ttl)
+if touched then
+  local ttl = num(max + tonumber(ARGV[3]))
+  redis.call('PEXPIRE', KEYS[1], ttl)
+  redis.call('PEXPIRE', KEYS[2], ttl)
+end
 return n`,
   },
   // KEYS: mute. ARGV: until.
@@ -159,12 +198,19 @@ return redis.call('HGETALL', KEYS[1])`,
 redis.call('HSET', KEYS[1], 'until', ARGV[1])
 return 1`,
   },
-  // KEYS: linked. ARGV: subject, '1'/'0'. Returns the previous value or nil.
+  // KEYS: linked. ARGV: subject, '1'/'0', at. The value is "<flag> <at>" (a bare flag, written
+  // before times were kept, is older than any time). An older status changes nothing.
+  // Returns the previous flag or nil.
   hushSetLinked: {
     keys: 1,
     lua: `local prev = redis.call('HGET', KEYS[1], ARGV[1])
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-return prev`,
+if not prev then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2] .. ' ' .. ARGV[3]) return false end
+local flag = string.sub(prev, 1, 1)
+local sp = string.find(prev, ' ', 1, true)
+if not sp or tonumber(string.sub(prev, sp + 1)) <= tonumber(ARGV[3]) then
+  redis.call('HSET', KEYS[1], ARGV[1], ARGV[2] .. ' ' .. ARGV[3])
+end
+return flag`,
   },
   // KEYS: appeal-ids, appeals. ARGV: id, JSON.
   hushRecordAppeal: {
@@ -191,7 +237,18 @@ type Scripted = { [K in ScriptName]: (...args: Arg[]) => Promise<unknown> };
 export interface RedisStoreOptions {
   /** Prepended to every key, e.g. `hush:` (default) or `hush:test:<random>:`. */
   prefix?: string;
+  /** How long one command may wait for its reply (default 2000 ms); then `hush/store/unreachable`. */
+  commandTimeoutMs?: number;
+  /** How long opening a connection may take (default 2000 ms). */
+  connectTimeoutMs?: number;
+  /** How often (wall clock) the keyspace's epoch is checked while all goes well (default 1000 ms). */
+  epochCheckMs?: number;
+  /** Refuse a prefix that holds no Hush state (`hush/store/missing`) instead of starting one (readers such as `hush sanctions`). */
+  mustExist?: boolean;
 }
+
+/** The default wait for one command's reply. */
+export const COMMAND_TIMEOUT_MS = 2000;
 
 /** `host:port` (or the socket path) of a connection, without credentials, for messages. */
 function addressOf(redis: Redis): string {
@@ -226,34 +283,63 @@ export class RedisStore implements AsyncStore {
   readonly address: string;
   private readonly redis: Redis;
   private readonly run: Scripted;
+  /** The database the URL names: selected and checked by `init`, re-selected by ioredis. */
+  private readonly db: number;
+  private readonly epochCheckMs: number;
+  private readonly connectTimeoutMs: number;
+  private readonly mustExist: boolean;
   private ready: Promise<void> | null = null;
+  /** The keyspace's epoch as this store first saw it; null until then. */
+  private epoch: string | null = null;
+  /** When (wall clock) the epoch was last found unchanged. */
+  private epochSeenAt = 0;
+  /** Set when the connection was re-established: the next operation checks the epoch first. */
+  private reconnected = false;
+  /** Once the keyspace was lost, every operation fails with this. */
+  private lost: StoreError | null = null;
   /** The last connection error of a connection this store made (ECONNREFUSED…), for messages. */
   private lastConnectionError: string | null = null;
 
   /**
-   * `target`: a Redis URL (`redis://host:6379/0`) or an ioredis instance. Connects lazily; the
-   * first operation fails with `hush/store/unreachable` when the server does not answer (use
-   * `RedisStore.connect` to find out at once).
+   * `target`: a Redis URL (`redis://host:6379/0`, read by `redisTarget`: a malformed one is
+   * `hush/store/bad-option`) or an ioredis instance. Connects lazily; the first operation fails
+   * with `hush/store/unreachable` when the server does not answer (use `RedisStore.connect` to find
+   * out at once). No command waits longer than `commandTimeoutMs` for its reply.
    */
   constructor(target: string | Redis, options: RedisStoreOptions = {}) {
-    this.prefix = options.prefix ?? 'hush:';
+    this.epochCheckMs = options.epochCheckMs ?? 1000;
+    this.connectTimeoutMs = options.connectTimeoutMs ?? 2000;
+    this.mustExist = options.mustExist ?? false;
     if (typeof target === 'string') {
-      this.redis = new Redis(target, {
-        // Fail a command fast when the server is away, and keep reconnecting for later ones.
-        maxRetriesPerRequest: 1,
-        connectTimeout: 2000,
+      const t = redisTarget(target);
+      this.prefix = options.prefix ?? t.prefix ?? 'hush:';
+      this.db = t.db;
+      this.redis = new Redis(t.url, {
+        db: t.db,
+        // Fail a command fast when the server is away or silent, and keep reconnecting for later
+        // ones. Nothing is queued while disconnected and nothing is re-sent on a new connection:
+        // a command must not reach a server that came back empty before the epoch is checked.
+        maxRetriesPerRequest: 0,
+        enableOfflineQueue: false,
+        connectTimeout: this.connectTimeoutMs,
+        commandTimeout: options.commandTimeoutMs ?? COMMAND_TIMEOUT_MS,
         retryStrategy: (times) => Math.min(times * 100, 2000),
       });
       // Connection errors reach the caller through the failed operation, not as events.
       this.redis.on('error', (e: Error) => {
         this.lastConnectionError = e.message;
       });
-      this.redis.on('ready', () => {
-        this.lastConnectionError = null;
-      });
     } else {
+      this.prefix = options.prefix ?? 'hush:';
+      this.db = target.options.db ?? 0;
       this.redis = target;
     }
+    let connections = 0;
+    this.redis.on('ready', () => {
+      this.lastConnectionError = null;
+      // A new connection may reach a server that restarted empty: look before the next write.
+      if (++connections > 1 || this.epoch !== null) this.reconnected = true;
+    });
     this.address = addressOf(this.redis);
     for (const [name, s] of Object.entries(SCRIPTS)) {
       if (!(name in this.redis)) this.redis.defineCommand(name, { numberOfKeys: s.keys, lua: s.lua });
@@ -275,22 +361,87 @@ export class RedisStore implements AsyncStore {
 
   private init(): Promise<void> {
     return (this.ready ??= (async () => {
-      const v = await this.call(() => this.run.hushVersion(this.prefix + 'version', REDIS_LAYOUT_VERSION));
+      await this.connected();
+      if (this.db !== 0) await this.selectDb();
+      const [v, epoch] = this.mustExist
+        ? ((await this.call(() => this.run.hushEpoch(this.prefix + 'version', this.prefix + 'epoch'))) as [string | null, string | null])
+        : ((await this.call(() => this.run.hushVersion(this.prefix + 'version', this.prefix + 'epoch', REDIS_LAYOUT_VERSION, randomUUID()))) as [string, string]);
+      if (v === null) {
+        throw new StoreError('hush/store/missing', `Redis ${this.address} holds no Hush state under prefix "${this.prefix}"; nothing was written`, this.address);
+      }
       if (v !== REDIS_LAYOUT_VERSION) {
-        this.ready = null;
         throw new StoreError(
           'hush/store/version',
           `the state under prefix "${this.prefix}" on Redis ${this.address} has layout version ${String(v)}, this hush reads version ${REDIS_LAYOUT_VERSION}; it was left as it is`,
           this.address,
         );
       }
+      this.epoch = epoch;
+      this.epochSeenAt = Date.now();
+      this.reconnected = false;
     })().catch((e) => {
       this.ready = null;
       throw e;
     }));
   }
 
-  /** Runs one command or script, turning Redis's errors into StoreErrors. */
+  /**
+   * Waits (up to the connect timeout) for the connection to be ready: commands are never queued
+   * for a connection that is not, so that a reconnection is seen (and the epoch checked) before
+   * any command reaches the server behind it.
+   */
+  private async connected(): Promise<void> {
+    const redis = this.redis;
+    if (redis.status === 'ready' || redis.options.enableOfflineQueue !== false) return;
+    if (redis.status === 'end') throw this.storeError(new Error('the connection was closed'));
+    if (redis.status === 'wait') redis.connect().catch(() => undefined);
+    await new Promise<void>((done, fail) => {
+      const timer = setTimeout(() => finish(this.storeError(new Error(`no connection within ${this.connectTimeoutMs} ms`))), this.connectTimeoutMs);
+      const onReady = () => finish(null);
+      const onEnd = () => finish(this.storeError(new Error('the connection was closed')));
+      const finish = (e: unknown) => {
+        clearTimeout(timer);
+        redis.off('ready', onReady).off('end', onEnd);
+        if (e) fail(e);
+        else done();
+      };
+      redis.once('ready', onReady).once('end', onEnd);
+    });
+  }
+
+  /** Selects the URL's database, or says the server has no such database. */
+  private async selectDb(): Promise<void> {
+    try {
+      await this.redis.select(this.db);
+    } catch (e) {
+      const err = e as Error;
+      if (err?.name === 'ReplyError') {
+        throw new StoreError('hush/store/bad-option', `Redis ${this.address} has no database ${this.db} (${err.message})`, this.address);
+      }
+      throw this.storeError(e);
+    }
+  }
+
+  /**
+   * Stops with `hush/store/lost` when the keyspace this store began with is gone: the version and
+   * epoch keys vanished or changed (the server restarted without its data, was flushed, or another
+   * keyspace was put in its place). Deciding on would count strikes and windows from zero.
+   */
+  private async checkEpoch(): Promise<void> {
+    const [v, epoch] = (await this.call(() => this.run.hushEpoch(this.prefix + 'version', this.prefix + 'epoch'))) as [string | null, string | null];
+    if (v === REDIS_LAYOUT_VERSION && epoch === this.epoch) {
+      this.epochSeenAt = Date.now();
+      this.reconnected = false;
+      return;
+    }
+    this.lost = new StoreError(
+      'hush/store/lost',
+      `the state under prefix "${this.prefix}" on Redis ${this.address} is gone or was replaced while this process used it (${v === null ? 'its version key is missing' : 'its epoch changed'}): the server restarted without its data or was flushed; stopping rather than deciding without state`,
+      this.address,
+    );
+    throw this.lost;
+  }
+
   private async call<T>(f: () => Promise<T>): Promise<T> {
     try {
       return await f();
@@ -317,7 +468,10 @@ export class RedisStore implements AsyncStore {
   }
 
   private async op<T>(f: () => Promise<T>): Promise<T> {
+    if (this.lost) throw this.lost;
+    await this.connected();
     await (this.ready ?? this.init());
+    if (this.reconnected || Date.now() - this.epochSeenAt >= this.epochCheckMs) await this.checkEpoch();
     return this.call(f);
   }
 
@@ -326,14 +480,14 @@ export class RedisStore implements AsyncStore {
     return [this.prefix + 'flood:' + k, this.prefix + 'flood-meta:' + k];
   }
 
-  async recordMessage(group: string, sender: string, at: number, windowMs: number): Promise<number> {
+  async recordMessage(group: string, sender: string, at: number, windowMs: number, id?: string): Promise<number> {
     const [z, meta] = this.floodKeys(group, sender);
-    return (await this.op(() => this.run.hushFlood(z, meta, at, windowMs, FLOOD_SLACK_MS, '1'))) as number;
+    return (await this.op(() => this.run.hushFlood(z, meta, at, windowMs, FLOOD_SLACK_MS, '1', id === undefined ? '' : ':' + id))) as number;
   }
 
   async countMessages(group: string, sender: string, at: number, windowMs: number): Promise<number> {
     const [z, meta] = this.floodKeys(group, sender);
-    return (await this.op(() => this.run.hushFlood(z, meta, at, windowMs, FLOOD_SLACK_MS, '0'))) as number;
+    return (await this.op(() => this.run.hushFlood(z, meta, at, windowMs, FLOOD_SLACK_MS, '0', ''))) as number;
   }
 
   async recordJoin(group: string, member: string, at: number): Promise<void> {
@@ -409,8 +563,8 @@ export class RedisStore implements AsyncStore {
     return (await this.op(() => this.run.hushEndSanction(this.prefix + 'sanction:' + id, until))) === 1;
   }
 
-  async setLinkedBlocked(subject: string, blocked: boolean, _at: number): Promise<boolean | null> {
-    const prev = (await this.op(() => this.run.hushSetLinked(this.prefix + 'linked', subject, blocked ? '1' : '0'))) as string | null;
+  async setLinkedBlocked(subject: string, blocked: boolean, at: number): Promise<boolean | null> {
+    const prev = (await this.op(() => this.run.hushSetLinked(this.prefix + 'linked', subject, blocked ? '1' : '0', at))) as string | null;
     return prev === null ? null : prev === '1';
   }
 

@@ -223,16 +223,62 @@ describe('SqliteStore on disk', () => {
     db.close();
   });
 
-  it('sweeps idle flood windows after an hour of event time, as MemoryStore', () => {
+  it('sweeps flood windows idle for their longest window plus an hour of wall clock, as MemoryStore, never by event time', () => {
     const path = fresh();
-    const s = new SqliteStore(path, { sweepEveryMs: 1000 });
+    let now = T0;
+    const s = new SqliteStore(path, { sweepEveryMs: 5, now: () => now });
     s.recordMessage('g', 'idle', T0, 10);
     s.recordMessage('g', 'busy', T0 + 500, 10);
+    s.recordMessage('g', 'spoof', T0 + 10 * 365 * 86_400_000, 10);
+    expect(s.recordMessage('g', 'idle', T0 + 1, 10)).toBe(2);
+    now += 3_600_000 + 5;
     s.recordMessage('g', 'busy', T0 + 5000, 10);
+    now += 10;
+    s.recordMessage('g', 'busy', T0 + 5001, 10, 'm-1');
     s.close();
     const db = new Database(path, { readonly: true });
     expect(db.prepare('SELECT sender FROM flood_window').pluck(true).all()).toEqual(['busy']);
-    expect(db.prepare('SELECT count(*) FROM flood_message').pluck(true).get()).toBe(1);
+    expect(db.prepare('SELECT count(*) FROM flood_message').pluck(true).get()).toBe(2);
+    expect(db.prepare('SELECT id FROM flood_id').pluck(true).all()).toEqual(['m-1']);
     db.close();
   });
+
+  it('migrates a schema 1 file to schema 2 keeping its flood windows, edges from their newest message', () => {
+    const path = fresh();
+    mkdirSync(join(path, '..'), { recursive: true });
+    const db = new Database(path);
+    db.exec(SCHEMA_1);
+    db.pragma(`application_id = ${0x48555348}`);
+    db.pragma('user_version = 1');
+    db.prepare(`INSERT INTO flood_window (id, grp, sender, max_window) VALUES (1, 'g', 'c', 100)`).run();
+    db.prepare(`INSERT INTO flood_message (window, at, n) VALUES (1, ?, 2), (1, ?, 1)`).run(T0, T0 + 50);
+    db.prepare(`INSERT INTO joined (grp, member, at) VALUES ('g', 'c', ?)`).run(T0);
+    db.close();
+    const s = new SqliteStore(path, { now: () => T0 });
+    expect(s.countMessages('g', 'c', T0 + 50, 100)).toBe(3);
+    // The edge is T0 + 50 − 100: an older message is counted as itself and not kept.
+    expect(s.recordMessage('g', 'c', T0 - 50, 100)).toBe(1);
+    expect(s.recordMessage('g', 'c', T0 + 60, 100, 'm-1')).toBe(4);
+    expect(s.recordMessage('g', 'c', T0 + 60, 100, 'm-1')).toBe(4);
+    expect(s.joinedAt('g', 'c')).toBe(T0);
+    s.close();
+    const after = new Database(path, { readonly: true });
+    expect(after.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    after.close();
+  });
 });
+
+/** Schema version 1, as Hush wrote it before flood edges and ids. */
+const SCHEMA_1 = `
+  CREATE TABLE flood_window (id INTEGER PRIMARY KEY, grp TEXT NOT NULL, sender TEXT NOT NULL, max_window INTEGER NOT NULL, UNIQUE (grp, sender));
+  CREATE TABLE flood_message (window INTEGER NOT NULL, at INTEGER NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (window, at)) WITHOUT ROWID;
+  CREATE TABLE joined (grp TEXT NOT NULL, member TEXT NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (grp, member)) WITHOUT ROWID;
+  CREATE TABLE muted (grp TEXT NOT NULL, sender TEXT NOT NULL, until_at INTEGER NOT NULL, PRIMARY KEY (grp, sender)) WITHOUT ROWID;
+  CREATE TABLE blacklisted (scope TEXT NOT NULL, key TEXT NOT NULL, sender TEXT NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (scope, key, sender)) WITHOUT ROWID;
+  CREATE TABLE strike (ladder TEXT NOT NULL, subject TEXT NOT NULL, violation TEXT NOT NULL, seq INTEGER NOT NULL, at INTEGER NOT NULL, ordinal INTEGER NOT NULL, PRIMARY KEY (ladder, subject, violation)) WITHOUT ROWID;
+  CREATE TABLE sanction (id TEXT PRIMARY KEY, subject TEXT NOT NULL, ladder TEXT NOT NULL, step INTEGER NOT NULL, sanction TEXT NOT NULL, from_at INTEGER NOT NULL, until_at INTEGER, appealable INTEGER NOT NULL, cause TEXT NOT NULL, lifted_at INTEGER, lift_reason TEXT) WITHOUT ROWID;
+  CREATE INDEX sanction_by_subject ON sanction (subject);
+  CREATE TABLE linked (subject TEXT PRIMARY KEY, blocked INTEGER NOT NULL, at INTEGER NOT NULL) WITHOUT ROWID;
+  CREATE TABLE appeal (seq INTEGER PRIMARY KEY, subject TEXT NOT NULL, id TEXT NOT NULL, at INTEGER NOT NULL, sanction TEXT, granted INTEGER NOT NULL, reason TEXT NOT NULL, UNIQUE (subject, id));
+  CREATE TABLE contact (subject TEXT NOT NULL, day INTEGER NOT NULL, contact TEXT NOT NULL, PRIMARY KEY (subject, day, contact)) WITHOUT ROWID;
+`;

@@ -9,24 +9,27 @@
 // when it must exist is a `StoreError` (`hush/store/corrupt`, `…/version`, `…/missing`); the
 // checks on open only read, so the file is left exactly as it was.
 //
-// Tables (schema version 1): flood windows (one row per (group, sender) with the longest window
-// asked about, and one row per (window, time) with how many messages came then), joins, mutes,
-// action-made blacklists, strikes (a per-subject sequence keeps their order), sanctions,
-// linked-account status, appeals, contact adds. Flood windows follow MemoryStore: messages at or
-// before `at − longest window` are deleted as the window is asked about, and every hour of event
-// time the windows with nothing left to count are swept. A subject's contact adds are kept for
-// three quota days (MemoryStore keeps them all; an add more than two days out of order would see
-// an empty day).
+// Tables (schema version 2): flood windows (one row per (group, sender) with the longest window
+// asked about, its edge and the wall-clock time it last kept a message; one row per (window, time)
+// with how many messages came then; one row per message id), joins, mutes, action-made
+// blacklists, strikes (a per-subject sequence keeps their order), sanctions, linked-account
+// status, appeals, contact adds. Flood windows follow spec/runtime.md §7 as MemoryStore does: a
+// window is pruned only by its own messages (at or before its edge), a message at or before the
+// edge is counted and not kept, an id it holds is not counted again, and windows idle (wall
+// clock) past their longest window plus an hour are dropped. A subject's contact adds are kept
+// for three quota days (MemoryStore keeps them all; an add more than two days out of order would
+// see an empty day). Version 1 files are migrated on open, their flood windows kept.
 //
 // Speed: a commit writes every page the operation changed to the WAL, so the hot operations touch
-// as few B-trees as they can: a message is one row upsert in one WITHOUT ROWID tree (the window
-// row changes only when a longer window is asked about), a strike one row in one tree. Statements
-// are prepared once.
+// as few B-trees as they can: a message is one row upsert in one WITHOUT ROWID tree plus its
+// window's row (edge and time; and its id's row when it has one), a strike one row in one tree.
+// Statements are prepared once.
 import Database from 'better-sqlite3';
 import { existsSync, linkSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import {
   compareSanctions,
+  FLOOD_IDLE_SLACK_MS as IDLE_SLACK_MS,
   StoreError,
   type ActionBlacklist,
   type AppealRecord,
@@ -42,9 +45,12 @@ import {
 /** 'HUSH' in ASCII: marks a SQLite file as Hush's state. */
 export const APPLICATION_ID = 0x48555348;
 /** The schema version this code reads and writes. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
-/** Migrations[v - 1] turns an empty database (v = 1) or version v − 1 into version v. */
+/**
+ * Migrations[v - 1] turns an empty database (v = 1) or version v − 1 into version v. `@now` is
+ * replaced by the store's wall clock (epoch ms).
+ */
 const MIGRATIONS: string[] = [
   `
   CREATE TABLE flood_window (
@@ -100,13 +106,25 @@ const MIGRATIONS: string[] = [
   );
   CREATE TABLE contact (subject TEXT NOT NULL, day INTEGER NOT NULL, contact TEXT NOT NULL, PRIMARY KEY (subject, day, contact)) WITHOUT ROWID;
   `,
+  // 2: per-key flood edges, wall-clock idleness and message ids (trust items 8 and 10). A window
+  // of version 1 gets the edge its newest message and longest window give, and counts as
+  // touched now; nothing stored is dropped.
+  `
+  ALTER TABLE flood_window ADD COLUMN edge INTEGER NOT NULL DEFAULT -9007199254740991;
+  ALTER TABLE flood_window ADD COLUMN touched INTEGER NOT NULL DEFAULT 0;
+  UPDATE flood_window SET
+    edge = ifnull((SELECT max(at) FROM flood_message WHERE window = flood_window.id) - max_window, -9007199254740991),
+    touched = @now;
+  CREATE TABLE flood_id (window INTEGER NOT NULL, id TEXT NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (window, id)) WITHOUT ROWID;
+  CREATE INDEX flood_id_by_time ON flood_id (window, at);
+  `,
 ];
 
 /** Contact adds are kept for this many days (the day itself included), then dropped. */
 export const CONTACT_DAYS_KEPT = 3;
 
 /** The tables a database of the current version holds (checked on open). */
-const TABLES = ['flood_window', 'flood_message', 'joined', 'muted', 'blacklisted', 'strike', 'sanction', 'linked', 'appeal', 'contact'];
+const TABLES = ['flood_window', 'flood_message', 'flood_id', 'joined', 'muted', 'blacklisted', 'strike', 'sanction', 'linked', 'appeal', 'contact'];
 
 export interface SqliteStoreOptions {
   /** Refuse to create the file: a missing file is `hush/store/missing`. Default false. */
@@ -119,8 +137,10 @@ export interface SqliteStoreOptions {
   synchronous?: 'normal' | 'full';
   /** Also run SQLite's `quick_check` on open (reads the whole file). Default false. */
   verify?: boolean;
-  /** How often (event time) idle flood windows are swept, as MemoryStore. Default one hour. */
+  /** How often (wall clock) idle flood windows are swept, as MemoryStore. Default one hour. */
   sweepEveryMs?: number;
+  /** The wall clock (epoch ms) that flood windows' idleness is measured on. Default: `Date.now`. */
+  now?: () => number;
 }
 
 interface SanctionRow {
@@ -178,17 +198,21 @@ export class SqliteStore implements Store {
   readonly path: string;
   private readonly db: Database.Database;
   private readonly sweepEveryMs: number;
+  private readonly now: () => number;
   private nextSweep = -Infinity;
 
   // Prepared once; every operation below runs these only.
   private readonly sWindowGet: Database.Statement;
   private readonly sWindowInsert: Database.Statement;
-  private readonly sWindowWiden: Database.Statement;
+  private readonly sWindowUpdate: Database.Statement;
   private readonly sMessageInsert: Database.Statement;
   private readonly sMessagePrune: Database.Statement;
   private readonly sMessageCount: Database.Statement;
+  private readonly sIdInsert: Database.Statement;
+  private readonly sIdPrune: Database.Statement;
   private readonly sSweepFind: Database.Statement;
   private readonly sSweepMessages: Database.Statement;
+  private readonly sSweepIds: Database.Statement;
   private readonly sSweepWindow: Database.Statement;
   private readonly sJoinPut: Database.Statement;
   private readonly sJoinGet: Database.Statement;
@@ -214,7 +238,7 @@ export class SqliteStore implements Store {
   private readonly sContactPut: Database.Statement;
   private readonly sContactPrune: Database.Statement;
 
-  private readonly txRecordMessage: (group: string, sender: string, at: number, windowMs: number) => number;
+  private readonly txRecordMessage: (group: string, sender: string, at: number, windowMs: number, id: string | undefined) => number;
   private readonly txCountMessages: (group: string, sender: string, at: number, windowMs: number) => number;
   private readonly txAddStrike: (ladder: string, subject: string, violation: string, at: number, expireMs: number | null, counted: boolean) => StrikeResult;
   private readonly txSetLinked: (subject: string, blocked: boolean, at: number) => boolean | null;
@@ -224,22 +248,23 @@ export class SqliteStore implements Store {
   constructor(path: string, options: SqliteStoreOptions = {}) {
     this.path = path === ':memory:' ? path : resolve(path);
     this.sweepEveryMs = options.sweepEveryMs ?? 3_600_000;
+    this.now = options.now ?? Date.now;
     this.db = openDatabase(this.path, options);
     const db = this.db;
     const p = (sql: string) => db.prepare(sql);
     try {
-      this.sWindowGet = p(`SELECT id, max_window FROM flood_window WHERE grp = ? AND sender = ?`).raw(true);
-      this.sWindowInsert = p(`INSERT INTO flood_window (grp, sender, max_window) VALUES (?, ?, ?) RETURNING id`).pluck(true);
-      this.sWindowWiden = p(`UPDATE flood_window SET max_window = ? WHERE id = ?`);
+      this.sWindowGet = p(`SELECT id, max_window, edge, touched FROM flood_window WHERE grp = ? AND sender = ?`).raw(true);
+      this.sWindowInsert = p(`INSERT INTO flood_window (grp, sender, max_window, edge, touched) VALUES (?, ?, ?, ?, ?) RETURNING id`).pluck(true);
+      this.sWindowUpdate = p(`UPDATE flood_window SET max_window = ?, edge = ?, touched = ? WHERE id = ?`);
       this.sMessageInsert = p(`INSERT INTO flood_message (window, at, n) VALUES (?, ?, 1) ON CONFLICT (window, at) DO UPDATE SET n = n + 1`);
       this.sMessagePrune = p(`DELETE FROM flood_message WHERE window = ? AND at <= ?`);
       this.sMessageCount = p(`SELECT ifnull(sum(n), 0) FROM flood_message WHERE window = ? AND at > ? AND at <= ?`).pluck(true);
-      // A window whose newest message (none: -2^53) lies at or before edge − its longest window.
-      this.sSweepFind = p(
-        `SELECT id FROM flood_window
-         WHERE max_window > 0 AND ifnull((SELECT max(at) FROM flood_message WHERE window = flood_window.id), -9007199254740991) <= ? - max_window`,
-      ).pluck(true);
+      this.sIdInsert = p(`INSERT INTO flood_id (window, id, at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`);
+      this.sIdPrune = p(`DELETE FROM flood_id WHERE window = ? AND at <= ?`);
+      // The windows idle (wall clock) past their longest window plus the slack.
+      this.sSweepFind = p(`SELECT id FROM flood_window WHERE touched + max_window + ? <= ?`).pluck(true);
       this.sSweepMessages = p(`DELETE FROM flood_message WHERE window = ?`);
+      this.sSweepIds = p(`DELETE FROM flood_id WHERE window = ?`);
       this.sSweepWindow = p(`DELETE FROM flood_window WHERE id = ?`);
       this.sJoinPut = p(`INSERT INTO joined (grp, member, at) VALUES (?, ?, ?) ON CONFLICT (grp, member) DO UPDATE SET at = excluded.at`);
       this.sJoinGet = p(`SELECT at FROM joined WHERE grp = ? AND member = ?`).pluck(true);
@@ -263,7 +288,7 @@ export class SqliteStore implements Store {
       this.sSanctionLift = p(`UPDATE sanction SET lifted_at = ?, lift_reason = ? WHERE id = ? AND lifted_at IS NULL RETURNING *`);
       this.sSanctionEnd = p(`UPDATE sanction SET until_at = ? WHERE id = ? AND until_at IS NULL`);
       this.sLinkedGet = p(`SELECT blocked FROM linked WHERE subject = ?`).pluck(true);
-      this.sLinkedPut = p(`INSERT INTO linked (subject, blocked, at) VALUES (?, ?, ?) ON CONFLICT (subject) DO UPDATE SET blocked = excluded.blocked, at = excluded.at`);
+      this.sLinkedPut = p(`INSERT INTO linked (subject, blocked, at) VALUES (?, ?, ?) ON CONFLICT (subject) DO UPDATE SET blocked = excluded.blocked, at = excluded.at WHERE excluded.at >= linked.at`);
       this.sAppealPut = p(`INSERT INTO appeal (subject, id, at, sanction, granted, reason) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`);
       this.sAppealsOf = p(`SELECT subject, id, at, sanction, granted, reason FROM appeal WHERE subject = ? ORDER BY seq`);
       this.sContactHas = p(`SELECT 1 FROM contact WHERE subject = ? AND day = ? AND contact = ?`).pluck(true);
@@ -275,28 +300,57 @@ export class SqliteStore implements Store {
       throw sqliteError(e, this.path);
     }
 
-    this.txRecordMessage = db.transaction((group: string, sender: string, at: number, windowMs: number) => {
-      const row = this.sWindowGet.get(group, sender) as [number, number] | undefined;
-      let id: number;
-      let maxWindow: number;
-      if (row === undefined) {
-        id = this.sWindowInsert.get(group, sender, windowMs) as number;
-        maxWindow = windowMs;
-      } else {
-        [id, maxWindow] = row;
-        if (windowMs > maxWindow) this.sWindowWiden.run((maxWindow = windowMs), id);
+    this.txRecordMessage = db.transaction((group: string, sender: string, at: number, windowMs: number, id: string | undefined) => {
+      const now = this.now();
+      let row = this.sWindowGet.get(group, sender) as [number, number, number, number] | undefined;
+      if (row !== undefined && now >= row[3] + row[1] + IDLE_SLACK_MS) {
+        // Idle past its time to live: forgotten, as Redis expires the key.
+        this.dropWindow(row[0]);
+        row = undefined;
       }
-      this.sMessageInsert.run(id, at);
-      const n = this.countIn(id, maxWindow, at, windowMs);
-      if (at >= this.nextSweep) this.sweep(at);
+      let n: number;
+      if (row === undefined) {
+        const wid = this.sWindowInsert.get(group, sender, windowMs, at - windowMs, now) as number;
+        this.sMessageInsert.run(wid, at);
+        if (id !== undefined) this.sIdInsert.run(wid, id, at);
+        n = 1;
+      } else {
+        const [wid, maxWindow, edge, touched] = row;
+        const widened = windowMs > maxWindow;
+        const max = widened ? windowMs : maxWindow;
+        if (at <= edge) {
+          // Older than the key's edge: counted as itself, never kept.
+          if (widened) this.sWindowUpdate.run(max, edge, now, wid);
+          n = 1;
+        } else if (id !== undefined && this.sIdInsert.run(wid, id, at).changes === 0) {
+          // A replay: the count as of its time, nothing changed.
+          if (widened) this.sWindowUpdate.run(max, edge, now, wid);
+          n = this.sMessageCount.get(wid, at - windowMs, at) as number;
+        } else {
+          this.sMessageInsert.run(wid, at);
+          const newEdge = Math.max(edge, at - max);
+          if (newEdge > edge) {
+            this.sMessagePrune.run(wid, newEdge);
+            this.sIdPrune.run(wid, newEdge);
+          }
+          if (widened || newEdge !== edge || now !== touched) this.sWindowUpdate.run(max, newEdge, now, wid);
+          n = this.sMessageCount.get(wid, at - windowMs, at) as number;
+        }
+      }
+      if (now >= this.nextSweep) this.sweep(now);
       return n;
     }).immediate;
     this.txCountMessages = db.transaction((group: string, sender: string, at: number, windowMs: number) => {
-      const row = this.sWindowGet.get(group, sender) as [number, number] | undefined;
+      const row = this.sWindowGet.get(group, sender) as [number, number, number, number] | undefined;
       if (row === undefined) return 0;
-      const [id, maxWindow] = row;
-      if (windowMs > maxWindow) this.sWindowWiden.run(windowMs, id);
-      return this.countIn(id, Math.max(maxWindow, windowMs), at, windowMs);
+      const [wid, maxWindow, edge] = row;
+      const now = this.now();
+      if (now >= row[3] + maxWindow + IDLE_SLACK_MS) {
+        this.dropWindow(wid);
+        return 0;
+      }
+      if (windowMs > maxWindow) this.sWindowUpdate.run(windowMs, edge, now, wid);
+      return at <= edge ? 1 : (this.sMessageCount.get(wid, at - windowMs, at) as number);
     }).immediate;
     this.txAddStrike = db.transaction((ladder: string, subject: string, violation: string, at: number, expireMs: number | null, counted: boolean) => {
       const prev = this.sStrikeGet.get(ladder, subject, violation) as number | undefined;
@@ -323,19 +377,17 @@ export class SqliteStore implements Store {
     }).immediate;
   }
 
-  /** Prunes the window to its longest span and counts (at − windowMs, at], as MemoryStore. */
-  private countIn(id: number, maxWindow: number, at: number, windowMs: number): number {
-    this.sMessagePrune.run(id, at - maxWindow);
-    return this.sMessageCount.get(id, at - windowMs, at) as number;
+  /** Drops one flood window with its messages and ids. */
+  private dropWindow(id: number): void {
+    this.sSweepMessages.run(id);
+    this.sSweepIds.run(id);
+    this.sSweepWindow.run(id);
   }
 
-  /** Drops the windows whose every message is too old to count again (MemoryStore's sweep). */
-  private sweep(at: number): void {
-    this.nextSweep = at + this.sweepEveryMs;
-    for (const id of this.sSweepFind.all(at - this.sweepEveryMs) as number[]) {
-      this.sSweepMessages.run(id);
-      this.sSweepWindow.run(id);
-    }
+  /** Drops the windows idle (wall clock) for longer than their longest window plus the slack (MemoryStore's sweep). */
+  private sweep(now: number): void {
+    this.nextSweep = now + this.sweepEveryMs;
+    for (const id of this.sSweepFind.all(IDLE_SLACK_MS, now) as number[]) this.dropWindow(id);
   }
 
   /** Runs one operation, turning SQLite's errors into StoreErrors. */
@@ -347,8 +399,8 @@ export class SqliteStore implements Store {
     }
   }
 
-  recordMessage(group: string, sender: string, at: number, windowMs: number): number {
-    return this.guard(() => this.txRecordMessage(group, sender, at, windowMs));
+  recordMessage(group: string, sender: string, at: number, windowMs: number, id?: string): number {
+    return this.guard(() => this.txRecordMessage(group, sender, at, windowMs, id));
   }
 
   countMessages(group: string, sender: string, at: number, windowMs: number): number {
@@ -523,7 +575,8 @@ function openDatabase(path: string, options: SqliteStoreOptions, creating = fals
       db.transaction(() => {
         // Another process may have created the schema meanwhile: read the version again.
         const now = db.pragma('user_version', { simple: true }) as number;
-        for (let v = now + 1; v <= SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v - 1]);
+        const wallClock = String(Math.trunc((options.now ?? Date.now)()));
+        for (let v = now + 1; v <= SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v - 1].replaceAll('@now', wallClock));
         db.pragma(`application_id = ${APPLICATION_ID}`);
         db.pragma(`user_version = ${SCHEMA_VERSION}`);
       }).immediate();

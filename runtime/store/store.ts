@@ -7,13 +7,20 @@
 //
 // Every operation is one atomic check-and-update: a store never needs a lock held across two
 // calls (in Redis each is one Lua script, in SQLite one transaction). The ladder operations are
-// idempotent by id, so an event replayed after a crash changes nothing twice.
+// idempotent by id, and so is a message with an id in its flood window, so an event replayed
+// (after a crash, or twice by an integration) changes nothing twice.
 //
 // `Store` is synchronous (memory and better-sqlite3); `AsyncStore` is the same operations
 // returning promises (Redis). The engine runs on either (runtime/engine/engine.ts). All times are event
 // times in epoch milliseconds.
 
 export type BlacklistScope = 'enterprise' | 'personal' | 'group';
+
+/**
+ * How long (wall clock) beyond its longest window a flood window that records nothing is kept:
+ * RedisStore's time to live (its FLOOD_SLACK_MS), MemoryStore's and SqliteStore's sweep.
+ */
+export const FLOOD_IDLE_SLACK_MS = 3_600_000;
 
 /** A blacklist entry added by a `blacklist` action. */
 export interface ActionBlacklist {
@@ -94,9 +101,20 @@ export interface Store {
   /**
    * Records one message of `sender` in `group` at `at` and returns how many of the sender's
    * recorded messages in the group lie in the window (at − windowMs, at], this one included.
+   *
+   * Each (group, sender) key is a window of its own (spec/runtime.md §7, "Flood windows"): only
+   * its own messages prune it, and it keeps the longest window asked about for it and its *edge*,
+   * the latest `at − longest window` of its recorded messages. A message at or before the edge
+   * is counted 1 (itself) and not kept: entries are never brought back. A message with an `id`
+   * the key holds already is a replay: nothing changes, and the count is answered as of `at`. A
+   * window that recorded nothing for its longest window plus an hour of wall-clock time is
+   * forgotten (Redis's time to live; the other stores sweep).
    */
-  recordMessage(group: string, sender: string, at: number, windowMs: number): number;
-  /** Counts without recording (for a second flood window of the same message). */
+  recordMessage(group: string, sender: string, at: number, windowMs: number, id?: string): number;
+  /**
+   * Counts without recording (for a second flood window of the same message): as
+   * `recordMessage` would answer, with nothing recorded (an unknown key: 0).
+   */
   countMessages(group: string, sender: string, at: number, windowMs: number): number;
   /** Records that `member` joined `group` at `at` (a later join replaces an earlier one). */
   recordJoin(group: string, member: string, at: number): void;
@@ -131,7 +149,11 @@ export interface Store {
   liftSanction(id: string, at: number, reason: string): SanctionRecord | null;
   /** Sets the end of a sanction that has none (a linked-account restoration); true when set. */
   endSanction(id: string, until: number): boolean;
-  /** Sets the subject's linked-account status; returns the previous one (null: never set). */
+  /**
+   * Sets the subject's linked-account status as of `at`; returns the previous one (null: never
+   * set). Time-monotonic: a status older than the stored one (an out-of-order event, a replay)
+   * changes nothing; at the same time the later call wins.
+   */
   setLinkedBlocked(subject: string, blocked: boolean, at: number): boolean | null;
   /** Records an appeal's outcome (appeals are kept, granted or not). */
   recordAppeal(appeal: AppealRecord): void;

@@ -129,6 +129,66 @@ export function storeConformance(name: string, open: () => Promise<OpenedStore>,
         expect(await s.countMessages('g', 'c', T0 + 140, 50)).toBe(7);
         expect(await s.countMessages('g', 'c', T0 + 150, 50)).toBe(1);
       }));
+
+      // Trust item 8: windows are per key; a message of one key never prunes or sweeps another's.
+      it('a message with a spoofed future time changes no other key\'s count', withStore(async (s) => {
+        await s.recordMessage('g', 'c', T0, 60_000);
+        await s.recordMessage('g', 'c', T0 + 1, 60_000);
+        await s.recordMessage('other', 'c', T0, 60_000);
+        // A stranger's message ten years ahead, in the same group and in another.
+        await s.recordMessage('g', 'stranger', T0 + 3650 * 86_400_000, 60_000, 'spoof');
+        await s.recordMessage('g2', 'stranger', T0 + 3650 * 86_400_000, 60_000);
+        expect(await s.countMessages('g', 'c', T0 + 1, 60_000)).toBe(2);
+        expect(await s.recordMessage('g', 'c', T0 + 2, 60_000)).toBe(3);
+        expect(await s.recordMessage('other', 'c', T0 + 2, 60_000)).toBe(2);
+      }));
+
+      it('time-monotonic per key: a message at or before the key\'s edge counts 1 and is not kept', withStore(async (s) => {
+        // The edge: the latest (at − longest window) of the key's recorded messages, here T0 + 90.
+        expect(await s.recordMessage('g', 'c', T0 + 100, 10)).toBe(1);
+        expect(await s.recordMessage('g', 'c', T0 + 50, 10)).toBe(1);
+        expect(await s.recordMessage('g', 'c', T0 + 52, 10)).toBe(1);
+        expect(await s.recordMessage('g', 'c', T0 + 90, 10)).toBe(1);
+        expect(await s.countMessages('g', 'c', T0 + 55, 10)).toBe(1);
+        // After the edge, an older message than the newest is kept and counted as of its own time.
+        expect(await s.recordMessage('g', 'c', T0 + 91, 10)).toBe(1);
+        expect(await s.recordMessage('g', 'c', T0 + 95, 10)).toBe(2);
+        expect(await s.countMessages('g', 'c', T0 + 100, 10)).toBe(3);
+        // A longer window asked about later does not move the edge back.
+        expect(await s.countMessages('g', 'c', T0 + 100, 1000)).toBe(3);
+        expect(await s.recordMessage('g', 'c', T0 + 60, 1000)).toBe(1);
+        expect(await s.recordMessage('g', 'c', T0 + 101, 1000)).toBe(4);
+      }));
+
+      // Trust item 10: a replayed message (same id) changes no window.
+      it('counts a message id once per key, whatever its time, and never confuses ids with unnamed messages', withStore(async (s) => {
+        expect(await s.recordMessage('g', 'c', T0, 1000, 'm-1')).toBe(1);
+        expect(await s.recordMessage('g', 'c', T0, 1000, 'm-1')).toBe(1);
+        expect(await s.recordMessage('g', 'c', T0 + 1, 1000, 'm-2')).toBe(2);
+        expect(await s.recordMessage('g', 'c', T0, 1000, 'm-1')).toBe(1);
+        expect(await s.recordMessage('g', 'c', T0 + 1, 1000, 'm-2')).toBe(2);
+        // The same id at another time is the same message: it stays at its first time.
+        expect(await s.recordMessage('g', 'c', T0 + 5, 1000, 'm-1')).toBe(2);
+        expect(await s.countMessages('g', 'c', T0, 1000)).toBe(1);
+        // Unnamed messages are numbered apart from ids that look like numbers.
+        expect(await s.recordMessage('g', 'c', T0 + 2, 1000)).toBe(3);
+        expect(await s.recordMessage('g', 'c', T0 + 2, 1000, '1')).toBe(4);
+        expect(await s.recordMessage('g', 'c', T0 + 2, 1000, '1')).toBe(4);
+        expect(await s.recordMessage('g', 'c', T0 + 2, 1000)).toBe(5);
+        // Ids are per key: another sender's or group's m-1 is another message.
+        expect(await s.recordMessage('g', 'd', T0, 1000, 'm-1')).toBe(1);
+        expect(await s.recordMessage('h', 'c', T0, 1000, 'm-1')).toBe(1);
+      }));
+
+      it('forgets an id with its pruned message, and its replay stays pruned', withStore(async (s) => {
+        await s.recordMessage('g', 'c', T0, 10, 'a');
+        await s.recordMessage('g', 'c', T0 + 5, 10, 'b');
+        expect(await s.recordMessage('g', 'c', T0 + 20, 10, 'c')).toBe(1);
+        expect(await s.recordMessage('g', 'c', T0, 10, 'a')).toBe(1);
+        expect(await s.recordMessage('g', 'c', T0 + 5, 10, 'b')).toBe(1);
+        expect(await s.recordMessage('g', 'c', T0 + 21, 10, 'd')).toBe(2);
+        expect(await s.recordMessage('g', 'c', T0 + 20, 10, 'c')).toBe(1);
+      }));
     });
 
     describe('joins, mutes and blacklists', () => {
@@ -291,6 +351,18 @@ export function storeConformance(name: string, open: () => Promise<OpenedStore>,
         expect(await s.setLinkedBlocked('m2', false, T0)).toBeNull();
       }));
 
+      it('keeps the latest linked-account status: an older event (a replay) changes nothing', withStore(async (s) => {
+        expect(await s.setLinkedBlocked('m', true, T0)).toBeNull();
+        expect(await s.setLinkedBlocked('m', false, T0 + 10)).toBe(true);
+        expect(await s.setLinkedBlocked('m', true, T0 + 20)).toBe(false);
+        // The unblock at T0 + 10 again: the status stays blocked, and says so.
+        expect(await s.setLinkedBlocked('m', false, T0 + 10)).toBe(true);
+        expect(await s.setLinkedBlocked('m', true, T0 + 30)).toBe(true);
+        // The same time again: the later call wins.
+        expect(await s.setLinkedBlocked('m', false, T0 + 30)).toBe(true);
+        expect(await s.setLinkedBlocked('m', false, T0 + 30)).toBe(false);
+      }));
+
       it('keeps appeals in order, once by id, per subject', withStore(async (s) => {
         const a = { subject: 'm', id: 'ap-1', at: T0, sanction: 'x', granted: true, reason: 'first appeal' };
         const b = { subject: 'm', id: 'ap-2', at: T0 - 5, sanction: null, granted: false, reason: 'no active sanction' };
@@ -358,10 +430,11 @@ export function storeConformance(name: string, open: () => Promise<OpenedStore>,
 }
 
 // The property's operations: few names, so that operations meet on the same keys; times within
-// a quarter of an hour of T0 (MemoryStore sweeps idle windows only after an hour of event time).
+// a quarter of an hour of T0 (windows idle out only after an hour of wall clock, never by event time).
 
 type Op =
-  | { op: 'recordMessage' | 'countMessages'; group: string; sender: string; at: number; window: number }
+  | { op: 'recordMessage'; group: string; sender: string; at: number; window: number; id?: string }
+  | { op: 'countMessages'; group: string; sender: string; at: number; window: number }
   | { op: 'recordJoin'; group: string; member: string; at: number }
   | { op: 'joinedAt'; group: string; member: string }
   | { op: 'mute'; group: string; sender: string; until: number }
@@ -391,7 +464,7 @@ const scope = fc.constantFrom<BlacklistScope>('enterprise', 'personal', 'group')
 
 const operation: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ op: fc.constantFrom('recordMessage' as const), group, sender: member, at: nearTime, window: fc.constantFrom(1, 10, 50, 100, 60_000) }),
-  fc.record({ op: fc.constantFrom('recordMessage' as const), group, sender: member, at: nearTime, window: fc.constantFrom(1, 10, 50, 100, 60_000) }),
+  fc.record({ op: fc.constantFrom('recordMessage' as const), group, sender: member, at: nearTime, window: fc.constantFrom(1, 10, 50, 100, 60_000), id: fc.constantFrom('m-1', 'm-2', '1', '2', ':1') }),
   fc.record({ op: fc.constantFrom('countMessages' as const), group, sender: member, at: nearTime, window: fc.constantFrom(1, 10, 50, 100, 60_000) }),
   fc.record({ op: fc.constantFrom('recordJoin' as const), group, member, at: time }),
   fc.record({ op: fc.constantFrom('joinedAt' as const), group, member }),
@@ -460,7 +533,7 @@ const operation: fc.Arbitrary<Op> = fc.oneof(
 async function apply(s: AsyncStore, o: Op): Promise<unknown> {
   switch (o.op) {
     case 'recordMessage':
-      return s.recordMessage(o.group, o.sender, o.at, o.window);
+      return o.id === undefined ? s.recordMessage(o.group, o.sender, o.at, o.window) : s.recordMessage(o.group, o.sender, o.at, o.window, o.id);
     case 'countMessages':
       return s.countMessages(o.group, o.sender, o.at, o.window);
     case 'recordJoin':
