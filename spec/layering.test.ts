@@ -118,9 +118,24 @@ const rules: Rule[] = [
     forbidden: (t) => ours(t, 'cli', 'runtime'),
   },
   {
-    name: 'cli/ reaches the runtime only through runtime/index.ts',
+    name: 'cli/ reaches the runtime only through runtime/index.ts (and the HTTP service through runtime/service/index.ts)',
     files: production('cli'),
-    forbidden: (t) => t !== null && under(t, 'runtime') && t !== 'runtime/index.ts',
+    forbidden: (t) => t !== null && under(t, 'runtime') && t !== 'runtime/index.ts' && t !== 'runtime/service/index.ts',
+  },
+  {
+    name: 'runtime/service/ is a thin layer: it reaches the rest of the runtime only through runtime/index.ts',
+    files: production('runtime/service'),
+    forbidden: (t) => t !== null && under(t, 'runtime') && !under(t, 'runtime/service') && t !== 'runtime/index.ts',
+  },
+  {
+    name: 'only runtime/service/ (and the `hush serve` command that starts it) imports the HTTP libraries',
+    files: (s) => !under(s.file, 'runtime/service') && s.file !== 'cli/commands/serve.ts' && !under(s.file, 'bench'),
+    forbidden: (_t, spec) => /^(fastify|pino|prom-client)(\/|$)/.test(spec),
+  },
+  {
+    name: 'nothing of the runtime but runtime/service/ imports runtime/service/',
+    files: (s) => under(s.file, 'runtime') && !under(s.file, 'runtime/service'),
+    forbidden: (t) => ours(t, 'runtime/service'),
   },
   {
     name: 'spec/ test helpers import no CLI command',

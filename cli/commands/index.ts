@@ -11,8 +11,9 @@ import { registerFmt } from './fmt.ts';
 import { registerLsp } from './lsp.ts';
 import { registerRun } from './run.ts';
 import { registerSanctions } from './sanctions.ts';
+import { registerServe } from './serve.ts';
 import { registerTest } from './test.ts';
 
 export type RegisterCommand = (program: Command, io: CliIO, setStatus: (status: number) => void) => void;
 
-export const commands: RegisterCommand[] = [registerCheck, registerCompile, registerFmt, registerLsp, registerRun, registerSanctions, registerExplain, registerTest, registerConvert, registerDiff];
+export const commands: RegisterCommand[] = [registerCheck, registerCompile, registerFmt, registerLsp, registerRun, registerSanctions, registerExplain, registerTest, registerConvert, registerDiff, registerServe];

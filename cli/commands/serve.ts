@@ -1,0 +1,343 @@
+// `hush serve [POLICY]`: the runtime as an HTTP service (spec/service.md). This file is the
+// command: it reads the options, builds the policy loader (check, lower, generate, as
+// load-policy.ts does, but returning the diagnostics instead of printing them, so a reload of a
+// broken set can be refused and answered), opens the store (`--store`, as for `hush run`; the
+// embedded SQLite file by default), reads the tokens and the TLS files, logs JSON lines to
+// stderr with pino, installs the signal handlers (SIGHUP reloads; SIGTERM and SIGINT stop
+// gracefully, a second one at once) and watches the policy folder when asked. The service itself
+// is runtime/service/, which never imports the compiler.
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, watch as watchPath, writeFileSync, mkdirSync, type FSWatcher } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { Option } from 'commander';
+import type { Logger } from 'pino';
+import { interpretIr, type IrPolicySet } from '../../runtime/index.ts';
+// The service (fastify, pino, prom-client) is loaded only by this command: every other command
+// starts without it.
+import type {
+  LimitUsage,
+  PolicyLoader,
+  PolicyLoadResult,
+  PolicySource,
+  Service,
+  ServiceDiagnostic,
+  TokenEntry,
+} from '../../runtime/service/index.ts';
+
+type ServiceModule = typeof import('../../runtime/service/index.ts');
+import { EXIT, UsageError, type CliIO } from '../io.ts';
+import { ENGINES, type EngineChoice } from '../load-policy.ts';
+import { renderDiagnostics } from '../render/index.ts';
+import { openStore, STORE_HELP } from '../store-option.ts';
+import type { RegisterCommand } from './index.ts';
+
+export interface ServeOptions {
+  listen?: string;
+  store?: string;
+  engine?: EngineChoice;
+  tokensFile?: string;
+  tokensEnv?: string;
+  insecure?: boolean;
+  tlsCert?: string;
+  tlsKey?: string;
+  watch?: boolean;
+  maxBody?: string;
+  maxBatchBody?: string;
+  maxBatchEvents?: string;
+  logLevel?: string;
+}
+
+export const DEFAULT_LISTEN = '127.0.0.1:8080';
+
+/** `HOST:PORT`, `[IPv6]:PORT` or `:PORT` (loopback). */
+export function parseListen(s: string): { host: string; port: number } {
+  const m = /^(?:\[([^\]]+)\]|([^:[\]]*)):(\d{1,5})$/.exec(s);
+  const port = m ? Number(m[3]) : NaN;
+  if (!m || port > 65535) throw new UsageError(`--listen must be HOST:PORT (e.g. 127.0.0.1:8080 or [::1]:8080), not \`${s}\``);
+  return { host: m[1] ?? (m[2] || '127.0.0.1'), port };
+}
+
+function positiveInt(name: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^\d+$/.test(v) || Number(v) < 1) throw new UsageError(`${name} must be a whole number of 1 or more, not \`${v}\``);
+  return Number(v);
+}
+
+/** The tokens `--tokens-file` and `--tokens-env` name (both may be given); none: []. */
+function readTokens(svc: ServiceModule, opts: ServeOptions, cwd: string): TokenEntry[] {
+  const out: TokenEntry[] = [];
+  try {
+    if (opts.tokensFile !== undefined) {
+      let text: string;
+      try {
+        text = readFileSync(resolve(cwd, opts.tokensFile), 'utf8');
+      } catch (e) {
+        throw new UsageError(`cannot read the tokens file ${opts.tokensFile} (${(e as NodeJS.ErrnoException).code ?? 'unreadable'})`);
+      }
+      out.push(...svc.parseTokens(text, opts.tokensFile));
+    }
+    if (opts.tokensEnv !== undefined) {
+      const text = process.env[opts.tokensEnv];
+      if (text === undefined) throw new UsageError(`the environment variable ${opts.tokensEnv} is not set`);
+      out.push(...svc.parseTokens(text, `$${opts.tokensEnv}`));
+    }
+  } catch (e) {
+    if (e instanceof svc.TokenFileError) throw new UsageError(e.message);
+    throw e;
+  }
+  return out;
+}
+
+function readTls(opts: ServeOptions, cwd: string): { cert: Buffer; key: Buffer } | undefined {
+  if (opts.tlsCert === undefined && opts.tlsKey === undefined) return undefined;
+  if (opts.tlsCert === undefined || opts.tlsKey === undefined) throw new UsageError('--tls-cert and --tls-key go together');
+  const read = (what: string, p: string) => {
+    try {
+      return readFileSync(resolve(cwd, p));
+    } catch (e) {
+      throw new UsageError(`cannot read the TLS ${what} ${p} (${(e as NodeJS.ErrnoException).code ?? 'unreadable'})`);
+    }
+  };
+  return { cert: read('certificate', opts.tlsCert), key: read('key', opts.tlsKey) };
+}
+
+/** How much of each documented limit the set uses: its largest use per limit. */
+export async function limitsUsage(ir: IrPolicySet): Promise<LimitUsage[]> {
+  const { loadProfile } = await import('../../compiler/load/limits-profile.ts');
+  const profile = loadProfile(ir.profile);
+  if (!profile) return [];
+  const uses = new Map<string, { used: number; subject: string }>();
+  const note = (limit: string, used: number, subject: string) => {
+    const u = uses.get(limit);
+    if (!u || used > u.used) uses.set(limit, { used, subject });
+  };
+  const owners = new Map<string, { limit: string; subject: string; n: number }>();
+  for (const r of ir.rules) {
+    note('keywords-per-rule', r.keywords.length, `keywords in rule "${r.name}"`);
+    note('links-per-rule', r.links.length, `whitelisted links of rule "${r.name}"`);
+    note('miniprograms-per-rule', r.miniprograms.length, `whitelisted mini-programs of rule "${r.name}"`);
+    note('groups-per-rule', r.groups.length, `groups of rule "${r.name}"`);
+    const o = r.owner;
+    if (!o) continue;
+    const [key, limit, subject] =
+      o.role === 'super-admin'
+        ? ['super-admin', 'rules-per-super-admins', 'rules of all super admins']
+        : o.role === 'rule-manager'
+          ? [`rm\u0000${o.managementRule}`, 'rules-per-management-rule', `rules of management rule "${o.managementRule}"`]
+          : [`m\u0000${o.id}`, 'rules-per-member', `rules of member "${o.id}"`];
+    const e = owners.get(key) ?? { limit, subject, n: 0 };
+    e.n++;
+    owners.set(key, e);
+  }
+  for (const e of owners.values()) note(e.limit, e.n, e.subject);
+  note('enterprise-blacklist', ir.enterpriseBlacklist.length, 'customers on the enterprise blacklist');
+  for (const p of ir.personalBlacklists) note('personal-blacklist', p.customers.length, `customers on the personal blacklist of "${p.owner}"`);
+  return profile.limits.filter((l) => uses.has(l.id)).map((l) => ({ limit: l.id, max: l.max, used: uses.get(l.id)!.used, subject: uses.get(l.id)!.subject }));
+}
+
+/**
+ * The loader the service reloads with: the configured policy path (checked again each time), or
+ * uploaded files written to a temporary folder. A set with an error comes back as its
+ * diagnostics (data, and the human rendering for the log), never printed.
+ */
+export function policyLoader(policyPath: string, cwd: string, engine: EngineChoice | undefined): PolicyLoader {
+  return async (source: PolicySource): Promise<PolicyLoadResult> => {
+    if (source.kind === 'configured') return loadFrom([policyPath], cwd, engine);
+    const dir = mkdtempSync(join(tmpdir(), 'hush-upload-'));
+    try {
+      for (const [name, text] of Object.entries(source.files)) {
+        mkdirSync(dirname(join(dir, name)), { recursive: true });
+        writeFileSync(join(dir, name), text);
+      }
+      return await loadFrom(['.'], dir, engine);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+}
+
+async function loadFrom(paths: string[], cwd: string, engine: EngineChoice | undefined): Promise<PolicyLoadResult> {
+  const missing = paths.filter((p) => !existsSync(resolve(cwd, p)));
+  if (missing.length > 0) return { ok: false, diagnostics: [], message: `no such file or folder: ${missing.join(', ')}` };
+  const { policySetToIr, irHash } = await import('../../compiler/lower/policy-set-to-ir.ts');
+  const r = policySetToIr(paths, { cwd });
+  const flat = (severity?: string): ServiceDiagnostic[] =>
+    r.diagnostics
+      .filter((d) => severity === undefined || d.severity === severity)
+      .map((d) => ({ code: d.code, severity: d.severity, message: d.message, file: d.file, line: d.range.start.line, column: d.range.start.column }));
+  if (r.check.files.length === 0 && r.diagnostics.length === 0) return { ok: false, diagnostics: [], message: `no policy files (.policy, .policy.yaml) in ${paths.join(', ')}` };
+  if (!r.ir) {
+    const errors = r.diagnostics.filter((d) => d.severity === 'error');
+    const text = renderDiagnostics('human', errors, { getSource: (f) => r.check.sources.get(f) ?? readSmall(resolve(cwd, f)), color: false, files: r.check.files.length });
+    return { ok: false, diagnostics: flat('error'), message: `the policy set has ${errors.length} error${errors.length === 1 ? '' : 's'}`, text };
+  }
+  const ir = r.ir;
+  const interpreter = interpretIr(ir);
+  const common = { ir, interpreter, revision: irHash(ir), limits: await limitsUsage(ir), warnings: flat('warning') };
+  if (engine === 'interpreter') return { ok: true, loaded: { ...common, policy: interpreter, engine: 'interpreter' } };
+  const { loadCompiledPolicy } = await import('../../compiler/codegen/load-module.ts');
+  try {
+    return { ok: true, loaded: { ...common, policy: await loadCompiledPolicy(ir, { root: r.check.model.root }), engine: 'compiled' } };
+  } catch (e) {
+    if (engine === 'compiled') throw e;
+    return { ok: true, loaded: { ...common, policy: interpreter, engine: 'interpreter' } };
+  }
+}
+
+function readSmall(path: string): string | undefined {
+  try {
+    return statSync(path).size < 64 * 1024 * 1024 ? readFileSync(path, 'utf8') : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** JSON lines on stderr (fd 2, written synchronously: nothing is lost when the process exits). */
+async function makeLogger(level: string): Promise<Logger> {
+  const { pino } = await import('pino');
+  return pino({ level, base: { name: 'hush' }, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination({ dest: 2, sync: true }));
+}
+
+/** Watches the policy path; a change (outside hidden folders such as `.hush/`) reloads, debounced. */
+function watchPolicy(path: string, reload: () => void): FSWatcher | null {
+  let timer: NodeJS.Timeout | null = null;
+  const onChange = (_e: string, name: string | Buffer | null) => {
+    const n = name === null ? '' : String(name);
+    if (n.split(/[\\/]/).some((p) => p.startsWith('.'))) return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => {
+      timer = null;
+      reload();
+    }, 250);
+  };
+  const dir = statSync(path).isDirectory();
+  try {
+    const w = watchPath(path, { recursive: dir, persistent: false }, onChange);
+    w.on('error', () => undefined);
+    return w;
+  } catch {
+    return null;
+  }
+}
+
+export interface ServeHandle {
+  service: Service;
+  url: string;
+  /** Resolves with the exit status once the service has stopped. */
+  stopped: Promise<number>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the service. Returns null after writing the reason to stderr when the policy set has
+ * an error (exit 1); throws a UsageError for bad options (exit 2).
+ */
+export async function startServe(policy: string, opts: ServeOptions, io: CliIO, signals = true): Promise<ServeHandle | null> {
+  const svc = await import('../../runtime/service/index.ts');
+  const { host, port } = parseListen(opts.listen ?? DEFAULT_LISTEN);
+  const tokens = readTokens(svc, opts, io.cwd);
+  const https = readTls(opts, io.cwd);
+  const limits = {
+    bodyBytes: positiveInt('--max-body', opts.maxBody),
+    batchBodyBytes: positiveInt('--max-batch-body', opts.maxBatchBody),
+    batchEvents: positiveInt('--max-batch-events', opts.maxBatchEvents),
+  };
+  const policyPath = resolve(io.cwd, policy);
+  if (!existsSync(policyPath)) throw new UsageError(`no such file or folder: ${policy}`);
+  const logger = await makeLogger(opts.logLevel ?? 'info');
+  const opened = await openStore(opts.store ?? 'sqlite', io.cwd);
+  let service: Service;
+  try {
+    service = await svc.createService({
+      loader: policyLoader(policy, io.cwd, opts.engine),
+      store: opened,
+      tokens,
+      insecure: opts.insecure,
+      logger,
+      https,
+      limits: Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== undefined)),
+    });
+  } catch (e) {
+    if (e instanceof svc.ServiceStartError) {
+      if (e.outcome.text) io.stderr(e.outcome.text);
+      io.stderr(e.outcome.diagnostics.length > 0 ? 'hush: the policy set has errors; fix them first (`hush check` shows them all)\n' : `hush: ${e.outcome.message}\n`);
+      return null;
+    }
+    await opened.store.close();
+    throw e;
+  }
+  let url: string;
+  try {
+    url = await service.listen(host, port);
+  } catch (e) {
+    await service.close();
+    if (e instanceof svc.ServiceConfigError) throw new UsageError(e.message);
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') throw new UsageError(`cannot listen on ${opts.listen ?? DEFAULT_LISTEN} (${code})`);
+    throw e;
+  }
+
+  const watcher = opts.watch ? watchPolicy(policyPath, () => void service.reload('watch')) : null;
+  let signalled = 0;
+  let finish!: (status: number) => void;
+  const stopped = new Promise<number>((r) => (finish = r));
+  const stop = async () => {
+    watcher?.close();
+    process.off('SIGHUP', onHup);
+    // The stop handlers stay until the service has stopped: a second signal must find them.
+    try {
+      await service.close();
+    } finally {
+      process.off('SIGTERM', onStop).off('SIGINT', onStop);
+    }
+    finish(EXIT.ok);
+  };
+  const onHup = () => void service.reload('signal');
+  const onStop = (sig: NodeJS.Signals) => {
+    signalled++;
+    if (signalled > 1) {
+      logger.warn({ event: 'exit', signal: sig }, 'second signal: exiting at once');
+      process.exit(EXIT.failed);
+    }
+    logger.info({ event: 'signal', signal: sig }, `${sig}: stopping (send it again to exit at once)`);
+    stop().catch((e: unknown) => {
+      logger.error({ event: 'shutdown-failed' }, `shutdown failed: ${e instanceof Error ? e.message : String(e)}`);
+      finish(EXIT.failed);
+    });
+  };
+  if (signals) {
+    process.on('SIGHUP', onHup);
+    process.on('SIGTERM', onStop);
+    process.on('SIGINT', onStop);
+  }
+  return { service, url, stopped, stop };
+}
+
+export async function runServe(policy: string, opts: ServeOptions, io: CliIO): Promise<number> {
+  const handle = await startServe(policy, opts, io);
+  if (!handle) return EXIT.failed;
+  return handle.stopped;
+}
+
+export const registerServe: RegisterCommand = (program, io, setStatus) => {
+  program
+    .command('serve')
+    .description('serve decisions over HTTP (spec/service.md)')
+    .argument('[policy]', 'the policy set: a file or a folder', '.')
+    .option('--listen <host:port>', 'the address to listen on', DEFAULT_LISTEN)
+    .option('--store <store>', STORE_HELP, 'sqlite')
+    .addOption(new Option('--engine <engine>', 'the policy implementation (default: compiled when available)').choices(ENGINES))
+    .option('--tokens-file <path>', 'bearer tokens, one `decide:TOKEN` or `admin:TOKEN` per line')
+    .option('--tokens-env <name>', 'an environment variable holding tokens in the same form (comma- or space-separated)')
+    .option('--insecure', 'allow listening on a non-loopback address without tokens')
+    .option('--tls-cert <path>', 'serve HTTPS with this certificate (PEM)')
+    .option('--tls-key <path>', 'and this private key (PEM)')
+    .option('--watch', 'reload when a file of the policy set changes')
+    .option('--max-body <bytes>', 'the largest body of one event (default 4194304)')
+    .option('--max-batch-body <bytes>', 'the largest body of a batch (default 16777216)')
+    .option('--max-batch-events <n>', 'the most events in one batch (default 10000)')
+    .addOption(new Option('--log-level <level>', 'the least severe log lines written').choices(['debug', 'info', 'warn', 'error']).default('info'))
+    .action(async (policy: string, opts: ServeOptions) => {
+      setStatus(await runServe(policy, opts, io));
+    });
+};

@@ -1,0 +1,43 @@
+// The decision log: every decision the service makes is handed to a sink, after the answer is
+// computed and before it is sent. The sink decides where it goes and how (a file of JSON lines,
+// a queue drained by a writer); it never throws at a request: a write it cannot make is counted
+// (`writeErrors`) and reported by /metrics. The service reads `depth` (entries
+// accepted and not yet written) for /metrics, flushes the sink on shutdown, then closes it.
+
+export interface DecisionLogEntry {
+  decision_id: string;
+  revision: string;
+  /** The tenant whose policy decided (the default tenant is ''). */
+  tenant: string;
+  /** When the service decided (wall clock, epoch ms): not the event's own time. */
+  decided_at: number;
+  /** The event as received (its JSON text). */
+  event: string;
+  /** The decision (spec/runtime.md §3). */
+  decision: unknown;
+}
+
+export interface DecisionLogSink {
+  /**
+   * Takes one decision. A sink that must write before the decision is answered (a durable mode)
+   * returns a promise, and the answer waits for it; such a promise must not reject: a failed
+   * write is counted in `writeErrors`, never thrown at a request.
+   */
+  write(entry: DecisionLogEntry): void | Promise<void>;
+  /** Entries accepted and not yet written. */
+  readonly depth: number;
+  /** Writes that failed since the sink was opened. */
+  readonly writeErrors: number;
+  /** Resolves once every accepted entry is written (or has failed). */
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The sink of a service without a decision log. */
+export const noDecisionLog: DecisionLogSink = {
+  write() {},
+  depth: 0,
+  writeErrors: 0,
+  flush: async () => {},
+  close: async () => {},
+};

@@ -1,0 +1,194 @@
+// The decision endpoints (spec/service.md): POST /v1/decide (one event), POST /v1/decide/batch
+// (an array or JSON lines, decided in order, a bad event's error record in place), and
+// GET|POST /v1/explain (a decision with its trace). Each request reads its tenant's snapshot once
+// and decides on it to the end, so a reload never changes a decision half-way; every decision
+// names its revision and gets a decision id. A store that fails answers 503 with its code,
+// never a decision made without state.
+import { performance } from 'node:perf_hooks';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { isEventError, parseEventLine, StoreError, storeErrorStops, type ChatEvent, type Decision } from '../index.ts';
+import { splitBatch } from './batch-body.ts';
+import { decisionId } from './decision-id.ts';
+import { CODES, errorBody, eventErrorBody, storeErrorBody } from './errors.ts';
+import type { PolicySnapshot } from './policy-holder.ts';
+import type { ServiceContext, Tenant } from './service.ts';
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+/** A decision's JSON with its id and revision first. */
+function decisionJson(id: string, revision: string, d: Decision): string {
+  return `{"decision_id":"${id}","revision":${JSON.stringify(revision)},${JSON.stringify(d).slice(1)}`;
+}
+
+type Decided = { ok: true; json: string } | { ok: false; error: StoreError };
+
+/**
+ * Decides one validated event on a snapshot, counting it; a store failure comes back as a value.
+ * On a synchronous store the answer is synchronous too (no promise per event of a batch).
+ */
+function decideEvent(ctx: ServiceContext, tenant: Tenant, snap: PolicySnapshot, event: ChatEvent, text: string): Decided | Promise<Decided> {
+  if (ctx.watch.broken) {
+    ctx.metrics.decision(event.type, 'store-error', null);
+    return { ok: false, error: ctx.watch.broken };
+  }
+  const t = performance.now();
+  let r: Decision | Promise<Decision>;
+  try {
+    r = snap.engine.decide(event);
+  } catch (e) {
+    return storeFailed(ctx, event, e);
+  }
+  if (r instanceof Promise) {
+    return r.then(
+      (d) => decided(ctx, tenant, snap, event, text, d, t),
+      (e: unknown) => storeFailed(ctx, event, e),
+    );
+  }
+  return decided(ctx, tenant, snap, event, text, r, t);
+}
+
+function storeFailed(ctx: ServiceContext, event: ChatEvent, e: unknown): Decided {
+  if (!(e instanceof StoreError)) throw e;
+  ctx.metrics.decision(event.type, 'store-error', null);
+  ctx.log.warn({ event: 'store-error', code: e.code, where: e.where }, e.message);
+  return { ok: false, error: e };
+}
+
+function decided(ctx: ServiceContext, tenant: Tenant, snap: PolicySnapshot, event: ChatEvent, text: string, d: Decision, t: number): Decided | Promise<Decided> {
+  ctx.metrics.decision(event.type, d.allowed ? 'allowed' : 'denied', (performance.now() - t) / 1000);
+  for (const m of d.matches) ctx.metrics.firedRule(m.rule, m.trigger);
+  const id = decisionId();
+  const answer: Decided = { ok: true, json: decisionJson(id, snap.revision, d) };
+  const logged = ctx.sink.write({ decision_id: id, revision: snap.revision, tenant: tenant.id, decided_at: Date.now(), event: text, decision: d });
+  return logged instanceof Promise ? logged.then(() => answer) : answer;
+}
+
+function sendJson(reply: FastifyReply, status: number, json: string) {
+  return reply.code(status).type(JSON_TYPE).send(json);
+}
+
+function bodyText(body: unknown): string {
+  return typeof body === 'string' ? body : '';
+}
+
+export function registerDecideRoutes(app: FastifyInstance, ctx: ServiceContext): void {
+  app.post('/v1/decide', { config: { scope: 'decide', name: 'decide' } }, async (req, reply) => {
+    const tenant = ctx.tenantFor(req);
+    const snap = tenant.holder.current;
+    if (!snap) return reply.code(503).send(errorBody(CODES.noPolicy, 'no policy is loaded'));
+    const text = bodyText(req.body);
+    const p = parseEventLine(text, ctx.clock);
+    if (!p.ok) {
+      ctx.metrics.decision('unknown', 'invalid', null);
+      return reply.code(400).send(eventErrorBody(p.error));
+    }
+    const r = await decideEvent(ctx, tenant, snap, p.event, text);
+    if (!r.ok) return reply.code(503).send(storeErrorBody(r.error));
+    return sendJson(reply, 200, r.json);
+  });
+
+  app.post('/v1/decide/batch', { bodyLimit: ctx.limits.batchBodyBytes, config: { scope: 'decide', name: 'decide-batch' } }, async (req, reply) => {
+    const tenant = ctx.tenantFor(req);
+    const snap = tenant.holder.current;
+    if (!snap) return reply.code(503).send(errorBody(CODES.noPolicy, 'no policy is loaded'));
+    const split = splitBatch(bodyText(req.body));
+    if (!split.ok) return reply.code(400).send(errorBody('hush/event/bad-json', `the body is not a JSON array of events nor JSON lines: ${split.message}`));
+    if (split.items.length > ctx.limits.batchEvents) {
+      return reply.code(413).send(errorBody(CODES.tooManyEvents, `a batch may hold at most ${ctx.limits.batchEvents} events, not ${split.items.length}`));
+    }
+    const lines = split.format === 'lines';
+    const where = (k: number) => (lines ? `"index":${k},"line":${k + 1}` : `"index":${k}`);
+    const out: string[] = new Array(split.items.length);
+    let stop: StoreError | null = null;
+    let storeFailed = false;
+    for (let k = 0; k < split.items.length; k++) {
+      if (stop) {
+        out[k] = `{"error":{${where(k)},"field":"","code":"${CODES.notDecided}","message":"not decided: the state store failed earlier in this batch"}}`;
+        continue;
+      }
+      const text = split.items[k];
+      const p = parseEventLine(text, ctx.clock);
+      if (!p.ok) {
+        ctx.metrics.decision('unknown', 'invalid', null);
+        out[k] = `{"error":{${where(k)},"field":${JSON.stringify(p.error.field)},"code":${JSON.stringify(p.error.code)},"message":${JSON.stringify(p.error.message)}}}`;
+        continue;
+      }
+      let r = decideEvent(ctx, tenant, snap, p.event, text);
+      if (r instanceof Promise) r = await r;
+      if (r.ok) out[k] = r.json;
+      else {
+        storeFailed = true;
+        const b = storeErrorBody(r.error).error;
+        out[k] = `{"error":{${where(k)},"field":"","code":${JSON.stringify(b.code)},"message":${JSON.stringify(b.message)}}}`;
+        if (storeErrorStops(r.error)) stop = r.error;
+      }
+    }
+    // Every event has its record in place; a store failure makes the whole answer a 503 so that a
+    // client checking only the status still learns that some events were not decided.
+    return sendJson(reply, storeFailed ? 503 : 200, `[${out.join(',')}]`);
+  });
+
+  // An explanation decides the event on an empty memory store by default (nothing is recorded:
+  // GET must be safe); `?state=live` (POST only) decides it on the service's store, state
+  // changes included, like the library's `engine.explain`.
+  const explain = async (tenant: Tenant, snap: PolicySnapshot, raw: unknown, live: boolean, reply: FastifyReply) => {
+    if (live && ctx.watch.broken) return reply.code(503).send(storeErrorBody(ctx.watch.broken));
+    const engine = live ? snap.engine : ctx.statelessEngine(snap);
+    let r;
+    try {
+      r = await engine.explain(raw);
+    } catch (e) {
+      if (e instanceof StoreError) return reply.code(503).send(storeErrorBody(e));
+      throw e;
+    }
+    if (isEventError(r)) return reply.code(400).send(eventErrorBody(r.error));
+    const body = { revision: snap.revision, state: live ? 'live' : 'empty', engine: snap.engineKind, tenant: tenant.id, decision: r.decision, trace: r.trace };
+    return sendJson(reply, 200, JSON.stringify(body));
+  };
+
+  app.get('/v1/explain', { config: { scope: 'decide', name: 'explain' } }, async (req, reply) => {
+    const tenant = ctx.tenantFor(req);
+    const snap = tenant.holder.current;
+    if (!snap) return reply.code(503).send(errorBody(CODES.noPolicy, 'no policy is loaded'));
+    return explain(tenant, snap, eventFromQuery(req.query as Record<string, string | string[] | undefined>), false, reply);
+  });
+
+  app.post('/v1/explain', { config: { scope: 'decide', name: 'explain' } }, async (req, reply) => {
+    const tenant = ctx.tenantFor(req);
+    const snap = tenant.holder.current;
+    if (!snap) return reply.code(503).send(errorBody(CODES.noPolicy, 'no policy is loaded'));
+    const state = (req.query as { state?: string }).state ?? 'empty';
+    if (state !== 'empty' && state !== 'live') return reply.code(400).send({ error: { code: CODES.badRequest, field: 'state', message: '`state` must be `empty` or `live`' } });
+    const text = bodyText(req.body);
+    const p = parseEventLine(text, ctx.clock);
+    if (!p.ok) return reply.code(400).send(eventErrorBody(p.error));
+    return explain(tenant, snap, JSON.parse(text), state === 'live', reply);
+  });
+}
+
+/**
+ * A message event from query parameters, as `hush explain` takes them from options: group,
+ * sender, text, kind (default customer), owner, link, miniprogram, card, identity (each may be
+ * repeated), images, at. Validation is the event's own (a missing group is `hush/event/missing-field`).
+ */
+export function eventFromQuery(q: Record<string, string | string[] | undefined>): Record<string, unknown> {
+  const one = (k: string) => (Array.isArray(q[k]) ? (q[k] as string[])[0] : (q[k] as string | undefined));
+  const many = (k: string) => (q[k] === undefined ? undefined : Array.isArray(q[k]) ? (q[k] as string[]) : [q[k] as string]);
+  const ev: Record<string, unknown> = { type: 'message' };
+  if (one('group') !== undefined) ev.group = one('group');
+  if (one('owner') !== undefined) ev.owner = one('owner');
+  const sender: Record<string, unknown> = {};
+  if (one('sender') !== undefined) sender.id = one('sender');
+  sender.kind = one('kind') ?? 'customer';
+  if (many('identity')) sender.identities = many('identity');
+  ev.sender = sender;
+  if (one('text') !== undefined) ev.text = one('text');
+  if (many('link')) ev.links = many('link');
+  if (many('miniprogram')) ev.miniprograms = many('miniprogram');
+  if (many('card')) ev.cards = many('card');
+  const images = one('images');
+  if (images !== undefined) ev.images = /^\d+$/.test(images) ? Number(images) : images;
+  const at = one('at');
+  if (at !== undefined) ev.at = /^\d+$/.test(at) ? Number(at) : at;
+  return ev;
+}
