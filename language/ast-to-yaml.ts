@@ -23,6 +23,7 @@
 import { Document, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import type * as A from './ast.ts';
 import { diagnostic, type Diagnostic, type Range } from './diagnostic.ts';
+import { ALWAYS_ESCAPED } from './string-literal.ts';
 
 // --- the normal form ----------------------------------------------------------------------
 
@@ -182,8 +183,27 @@ export function yamlConversionProblems(ast: A.PolicyFile): Diagnostic[] {
 const FLOW_WIDTH = 80;
 const STRINGIFY = { lineWidth: 0, flowCollectionPadding: false, indentSeq: true } as const;
 
-/** Characters a plain or block scalar would not show faithfully: written double-quoted. */
-const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/**
+ * Characters a plain or block scalar would not show faithfully: the ones `hush fmt` always writes
+ * as escapes (controls, bidi controls, invisible characters: language/string-literal.ts), and
+ * lone surrogates. A value holding one is written double-quoted, with the character escaped.
+ */
+const INVISIBLE = new RegExp(`${ALWAYS_ESCAPED.source}|[\\ud800-\\udbff](?![\\udc00-\\udfff])|(?<![\\ud800-\\udbff])[\\udc00-\\udfff]`, 'u');
+/** The same characters, everywhere in a rendered document but its line feeds. */
+const INVISIBLE_RAW = new RegExp(`(?!\\n)${ALWAYS_ESCAPED.source}`, 'gu');
+
+/**
+ * The yaml library escapes C0 controls in double-quoted scalars but writes bidi controls and
+ * invisible characters (U+202E, U+FEFF, zero-width…) as themselves, where a reader cannot see
+ * them: they only occur in double-quoted scalars (`str`) and comments, so they are written as
+ * YAML escapes (`\u202e`, `\U000e0001`), which every YAML reader reads back to the character.
+ */
+function escapeInvisible(text: string): string {
+  return text.replace(INVISIBLE_RAW, (ch) => {
+    const cp = ch.codePointAt(0)!;
+    return cp > 0xffff ? `\\U${cp.toString(16).padStart(8, '0')}` : `\\u${cp.toString(16).padStart(4, '0')}`;
+  });
+}
 
 /**
  * Plain scalars that a YAML 1.1 reader (PyYAML, SnakeYAML, go-yaml v2, Ruby's Psych) types as
@@ -546,5 +566,5 @@ export function astToYaml(ast: A.PolicyFile): string {
   doc.contents = r.file(yamlNormalForm(ast));
   placeComments(doc, r, ast.comments);
   // Comment lines are written as `#` and the comment's own text, so `# x` reads back as ` x`.
-  return doc.toString({ ...STRINGIFY, commentString: (s: string) => s.split('\n').map((l) => `#${l}`).join('\n') });
+  return escapeInvisible(doc.toString({ ...STRINGIFY, commentString: (s: string) => s.split('\n').map((l) => `#${l}`).join('\n') }));
 }

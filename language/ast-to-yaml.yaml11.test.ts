@@ -35,4 +35,21 @@ describe('YAML written for every reader', () => {
       { numRuns: 300 },
     );
   });
+
+  it('writes bidi controls and invisible characters as escapes, and reads them back (fast-check)', () => {
+    const INVISIBLE = ['\u202e', '\u202a', '\u2066', '\u061c', '\u200e', '\ufeff', '\u200b', '\u200d', '\u00ad', '\u2060', '\u180e', '\u{e0041}', '\u3164', '\u034f', '\u2028'];
+    const word = fc.array(fc.oneof(fc.constantFrom(...INVISIBLE), fc.constantFrom('a', '加', 'x y', '😀')), { minLength: 1, maxLength: 6 }).map((xs) => `k${xs.join('')}`);
+    fc.assert(
+      fc.property(fc.uniqueArray(word, { minLength: 1, maxLength: 4 }), (ws) => {
+        const text = `enterprise "e"\nlimits "wecom-4.1.36"\n# a comment with \u202e in it\nrule ${quoteString(ws[0])} {\n  owner member "m"\n  groups "g"\n  keywords ${ws.map(quoteString).join(', ')}\n  when keyword then warn ${quoteString(ws[0])}\n}\n`;
+        const { ast } = parsePolicy(text, 'p.policy');
+        const yaml = astToYaml(ast);
+        for (const ch of INVISIBLE) expect(yaml).not.toContain(ch);
+        const doc = parse(yaml, { version: '1.1' }) as { rules: { rule: string; keywords: string[] }[] };
+        expect(doc.rules[0].rule).toBe(ws[0]);
+        expect(doc.rules[0].keywords).toEqual(ws);
+      }),
+      { numRuns: 200 },
+    );
+  });
 });

@@ -79,7 +79,7 @@ function isEscapedQuote(image: string): boolean {
  * though not format characters: the combining grapheme joiner U+034F and the Hangul fillers
  * U+115F, U+1160, U+3164, U+FFA0. Lone surrogates are escaped as code units.
  */
-const ALWAYS_ESCAPED = /[\p{Cc}\p{Cf}\u2028\u2029\u034f\u115f\u1160\u3164\uffa0]/u;
+export const ALWAYS_ESCAPED = /[\p{Cc}\p{Cf}\u2028\u2029\u034f\u115f\u1160\u3164\uffa0]/u;
 
 /**
  * Variation selectors (U+FE00–FE0F, U+180B–180F, U+E0100–E01EF) choose how the character before
