@@ -91,6 +91,7 @@ describe('store options', () => {
     ['redis://127.0.0.1:6379/0?db=1', 'hush/store/bad-option', 'unknown parameter "db"'],
     ['sqlite:a-file/state.db', 'hush/store/unreachable', 'cannot create the folder of the state file'],
     ['sqlite:/proc/self/no-such/state.db', 'hush/store/unreachable', 'cannot create the folder of the state file'],
+    ['sqlite:/proc/state.db', 'hush/store/unreachable', 'cannot create the state file /proc/state.db (unable to open database file)'],
   ])('hush run --store %s is a usage error with %s', async (store, code, words) => {
     const r = await hush(['run', 'p.policy', '--store', store], dir);
     expect(r.status).toBe(2);

@@ -499,8 +499,10 @@ function createAtomically(path: string, options: SqliteStoreOptions): void {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     }
   } catch (e) {
-    if (e instanceof StoreError) throw e;
-    throw new StoreError('hush/store/unreachable', `cannot create the state file ${path} (${(e as Error).message})`, path);
+    // Named by the file asked for, never by the private temporary one.
+    const detail = e instanceof StoreError ? e.message.replace(` ${tmp}`, '').replace(/^cannot open the state file \((.*)\)$/, '$1') : (e as Error).message;
+    if (e instanceof StoreError && e.code !== 'hush/store/unreachable') throw new StoreError(e.code, e.message.replaceAll(tmp, path), path);
+    throw new StoreError('hush/store/unreachable', `cannot create the state file ${path} (${detail})`, path);
   } finally {
     for (const f of [tmp, `${tmp}-wal`, `${tmp}-shm`]) rmSync(f, { force: true });
   }
