@@ -67,4 +67,25 @@ describe('keystroke latency', () => {
     const large = type(keywordListSet(96 * KB), 4);
     expect(large.best / Math.max(small.best, 1)).toBeLessThan(10);
   }, 120_000);
+
+  it('answers the outline and folding of an edited document from its parse, without checking the set', () => {
+    const set = bigPolicy(40 * 1024);
+    const dir = mkdtempSync(join(tmpdir(), 'hush-keystroke-'));
+    dirs.push(dir);
+    for (const [rel, text] of Object.entries(set.files)) {
+      mkdirSync(dirname(join(dir, rel)), { recursive: true });
+      writeFileSync(join(dir, rel), text);
+    }
+    const ws = new Workspace();
+    ws.folders = [dir];
+    const uri = uriOf(join(dir, set.edited));
+    const root = ws.update(textDocument(uri, 1, set.files[set.edited]));
+    ws.state(root);
+    const checks = ws.checks;
+    ws.update(textDocument(uri, 2, set.files[set.edited] + '\nrule "typed-just-now" {\n  owner member "m"\n  groups "g"\n  when flood 3 in 10s then recall\n}\n'));
+    const ast = ws.astOf(uri)!;
+    expect(ast.declarations.some((d) => d.kind === 'rule' && d.name.value === 'typed-just-now')).toBe(true);
+    expect(ws.checks).toBe(checks);
+    expect(ws.astOf(uriOf(join(dir, 'not-open.policy')))).toBeUndefined();
+  });
 });

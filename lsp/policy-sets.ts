@@ -219,13 +219,30 @@ export class Workspace {
   }
 
   /** The set's last check, re-run when anything in it changed since. */
+  /** How many times a set was checked (for tests and monitoring, as the parser's `parsedChunks`). */
+  checks = 0;
+
   state(root: string): SetState {
     const hit = this.sets.get(root);
     if (hit && !this.dirty.has(root)) return hit;
+    this.checks++;
     const s = root.startsWith('untitled:') ? this.checkUntitled(root) : root.startsWith(OUTSIDE) ? this.checkOutside(root.slice(OUTSIDE.length)) : this.check(root);
     this.sets.set(root, s);
     this.dirty.delete(root);
     return s;
+  }
+
+  /**
+   * The syntax tree of an open document, from the incremental parser alone: what the outline and
+   * folding need, without checking its set (VS Code asks for both after every keystroke; a check
+   * there would skip the debounce). Undefined for a document that is not open or not a policy.
+   */
+  astOf(uri: string): PolicyFile | undefined {
+    const doc = this.open.get(uri);
+    if (!doc) return undefined;
+    const path = uriToPath(uri) ?? uri;
+    const form = policyFormOf(path) ?? (/\.ya?ml$/i.test(path) ? 'yaml' : uri.startsWith('untitled:') ? 'policy' : undefined);
+    return form ? this.parser.parse(doc.getText(), path, form).ast : undefined;
   }
 
   /** The set holding a document, and the document's file in it. */

@@ -454,7 +454,9 @@ describe('robustness', () => {
     expect(labels(comp)).toContain('rule');
     expect(await client.request('textDocument/formatting', { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } })).toEqual([]);
     await alive();
-    expect(Date.now() - t0).toBeLessThan(5000);
+    // Not a timing test (the bench measures speed): a bound that only a hang or a re-check of the
+    // 10 MB text per request would break, even on a loaded machine.
+    expect(Date.now() - t0).toBeLessThan(20_000);
     await client.close(uri);
   });
 

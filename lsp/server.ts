@@ -387,17 +387,21 @@ export function startServer(connection: Connection, defaults: ServerOptions = {}
 
   connection.onDocumentSymbol((params) =>
     guard('document symbols', [], () => {
-      const a = at(params);
-      if (!a?.file || workspace.tooLarge(a.doc)) return [];
-      return documentSymbols(a.file.ast, a.doc);
+      // From the parse alone: asked after every keystroke, it must not check the set.
+      const doc = documents.get(params.textDocument.uri);
+      if (!doc || workspace.tooLarge(doc)) return [];
+      const ast = workspace.astOf(doc.uri);
+      return ast ? documentSymbols(ast, doc) : [];
     }),
   );
 
   connection.onFoldingRanges((params) =>
     guard('folding ranges', [], () => {
-      const a = at(params);
-      if (!a?.file || workspace.tooLarge(a.doc)) return [];
-      return foldingRanges(a.file.ast, a.doc);
+      // From the parse alone: asked after every keystroke, it must not check the set.
+      const doc = documents.get(params.textDocument.uri);
+      if (!doc || workspace.tooLarge(doc)) return [];
+      const ast = workspace.astOf(doc.uri);
+      return ast ? foldingRanges(ast, doc) : [];
     }),
   );
 
