@@ -41,10 +41,16 @@ export interface ServeOptions {
   tlsCert?: string;
   tlsKey?: string;
   watch?: boolean;
+  /** Multi-tenant: a folder of policy sets, one per enterprise (spec/service.md, "Tenants"). */
+  tenants?: string;
   maxBody?: string;
   maxBatchBody?: string;
   maxBatchEvents?: string;
   logLevel?: string;
+  decisionLog?: string;
+  decisionLogMode?: string;
+  decisionLogMask?: string;
+  decisionLogQueue?: string;
 }
 
 export const DEFAULT_LISTEN = '127.0.0.1:8080';
@@ -198,6 +204,42 @@ async function makeLogger(level: string): Promise<Logger> {
   return pino({ level, base: { name: 'hush' }, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination({ dest: 2, sync: true }));
 }
 
+/**
+ * The decision log `--decision-log PATH|-` names, opened before the store (a log that cannot be
+ * used is exit 2 with hush/service/log-unusable); none without the option. Write failures are
+ * logged (at most one line a second) and counted in /metrics.
+ */
+async function openLog(svc: ServiceModule, opts: ServeOptions, cwd: string, logger: Logger) {
+  if (opts.decisionLog === undefined) {
+    if (opts.decisionLogMode !== undefined || opts.decisionLogMask !== undefined || opts.decisionLogQueue !== undefined) throw new UsageError('--decision-log-mode, --decision-log-mask and --decision-log-queue need --decision-log PATH (or - for stdout)');
+    return undefined;
+  }
+  const queue = positiveInt('--decision-log-queue', opts.decisionLogQueue);
+  const mode = opts.decisionLogMode as 'durable' | 'buffered' | undefined;
+  if (queue !== undefined && (mode ?? (opts.decisionLog === '-' ? 'buffered' : 'durable')) !== 'buffered') throw new UsageError('--decision-log-queue is the capacity of a buffered decision log: give --decision-log-mode buffered');
+  let lastLogged = 0;
+  let unlogged = 0;
+  try {
+    return await svc.openDecisionLog({
+      path: opts.decisionLog === '-' ? '-' : resolve(cwd, opts.decisionLog),
+      mode,
+      mask: opts.decisionLogMask as 'text' | undefined,
+      queue,
+      onError: (err, lines) => {
+        unlogged += lines;
+        const now = Date.now();
+        if (now - lastLogged < 1000) return;
+        lastLogged = now;
+        logger.error({ event: 'decision-log-error', code: 'hush/service/log-failed', errno: err.code, lines: unlogged }, `the decision log could not be written (${err.code ?? 'error'}): ${unlogged} line${unlogged === 1 ? '' : 's'} lost`);
+        unlogged = 0;
+      },
+    });
+  } catch (e) {
+    if (e instanceof svc.DecisionLogOpenError) throw new UsageError(`${e.code}: ${e.message}`);
+    throw e;
+  }
+}
+
 /** Watches the policy path; a change (outside hidden folders such as `.hush/`) reloads, debounced. */
 function watchPolicy(path: string, reload: () => void): FSWatcher | null {
   let timer: NodeJS.Timeout | null = null;
@@ -242,22 +284,38 @@ export async function startServe(policy: string, opts: ServeOptions, io: CliIO, 
     batchBodyBytes: positiveInt('--max-batch-body', opts.maxBatchBody),
     batchEvents: positiveInt('--max-batch-events', opts.maxBatchEvents),
   };
-  const policyPath = resolve(io.cwd, policy);
-  if (!existsSync(policyPath)) throw new UsageError(`no such file or folder: ${policy}`);
+  if (opts.tenants !== undefined && policy !== '.') throw new UsageError('give a POLICY or --tenants DIR, not both');
+  const policyPath = resolve(io.cwd, opts.tenants ?? policy);
+  if (!existsSync(policyPath)) throw new UsageError(`no such file or folder: ${opts.tenants ?? policy}`);
   const logger = await makeLogger(opts.logLevel ?? 'info');
-  const opened = await openStore(opts.store ?? 'sqlite', io.cwd);
+  // Multi-tenant: the tenants of DIR, each loaded on its first request, with its own store.
+  const tenants =
+    opts.tenants === undefined
+      ? undefined
+      : await (await import('../serve-tenants.ts')).tenantSource(policyPath, opts.store ?? 'sqlite', io.cwd, (folder) => policyLoader(folder, io.cwd, opts.engine), (m) => logger.warn({ event: 'tenant-skipped' }, m));
+  const decisionLog = await openLog(svc, opts, io.cwd, logger);
+  let opened: Awaited<ReturnType<typeof openStore>>;
+  try {
+    opened = await openStore(tenants ? 'memory' : (opts.store ?? 'sqlite'), io.cwd);
+  } catch (e) {
+    await decisionLog?.close();
+    throw e;
+  }
   let service: Service;
   try {
     service = await svc.createService({
       loader: policyLoader(policy, io.cwd, opts.engine),
+      tenants,
       store: opened,
       tokens,
       insecure: opts.insecure,
       logger,
       https,
       limits: Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== undefined)),
+      decisionLog,
     });
   } catch (e) {
+    await decisionLog?.close();
     if (e instanceof svc.ServiceStartError) {
       if (e.outcome.text) io.stderr(e.outcome.text);
       io.stderr(e.outcome.diagnostics.length > 0 ? 'hush: the policy set has errors; fix them first (`hush check` shows them all)\n' : `hush: ${e.outcome.message}\n`);
@@ -333,9 +391,14 @@ export const registerServe: RegisterCommand = (program, io, setStatus) => {
     .option('--tls-cert <path>', 'serve HTTPS with this certificate (PEM)')
     .option('--tls-key <path>', 'and this private key (PEM)')
     .option('--watch', 'reload when a file of the policy set changes')
+    .option('--tenants <dir>', 'serve many enterprises: each sub-folder of DIR is a policy set, keyed by its `enterprise` name')
     .option('--max-body <bytes>', 'the largest body of one event (default 4194304)')
     .option('--max-batch-body <bytes>', 'the largest body of a batch (default 16777216)')
     .option('--max-batch-events <n>', 'the most events in one batch (default 10000)')
+    .option('--decision-log <path>', 'write one JSON line per decision to this file (appended, created 0600), or - for stdout')
+    .addOption(new Option('--decision-log-mode <mode>', 'durable: each line is synced before its answer (default for a file); buffered: a bounded queue, never waits (default for -)').choices(['durable', 'buffered']))
+    .addOption(new Option('--decision-log-mask <field>', "replace each message's text in the decision log by its length and a hash").choices(['text']))
+    .option('--decision-log-queue <n>', 'the capacity of a buffered decision log, in lines (default 10000; a full queue drops and counts)')
     .addOption(new Option('--log-level <level>', 'the least severe log lines written').choices(['debug', 'info', 'warn', 'error']).default('info'))
     .action(async (policy: string, opts: ServeOptions) => {
       setStatus(await runServe(policy, opts, io));

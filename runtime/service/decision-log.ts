@@ -15,19 +15,33 @@ export interface DecisionLogEntry {
   event: string;
   /** The decision (spec/runtime.md §3). */
   decision: unknown;
+  /** How long the decision took (ms, validation excluded). */
+  latency_ms?: number;
+}
+
+/** What a sink reports to the service's metrics. */
+export interface DecisionLogObserver {
+  /** One line written (durable: and synced), `seconds` after it was accepted. */
+  written(seconds: number): void;
 }
 
 export interface DecisionLogSink {
   /**
    * Takes one decision. A sink that must write before the decision is answered (a durable mode)
    * returns a promise, and the answer waits for it; such a promise must not reject: a failed
-   * write is counted in `writeErrors`, never thrown at a request.
+   * write is counted in `writeErrors`, never thrown at a request. It resolves to `false` when the
+   * line could not be written: the decision is then answered 503 `hush/service/log-failed`
+   * (spec/service.md, "Decision log").
    */
-  write(entry: DecisionLogEntry): void | Promise<void>;
+  write(entry: DecisionLogEntry): void | Promise<void | boolean>;
   /** Entries accepted and not yet written. */
   readonly depth: number;
   /** Writes that failed since the sink was opened. */
   readonly writeErrors: number;
+  /** Entries refused because the queue was full (a buffered sink), since the sink was opened. */
+  readonly dropped?: number;
+  /** Called once by the service with its metrics. */
+  attach?(observer: DecisionLogObserver): void;
   /** Resolves once every accepted entry is written (or has failed). */
   flush(): Promise<void>;
   close(): Promise<void>;

@@ -24,6 +24,11 @@ export function storeErrorBody(e: StoreError): ErrorBody {
   return { error: { code: e.code, field: '', message: STORE_MESSAGES[e.code] ?? 'the state store failed; the event was not decided' } };
 }
 
+/** A durable decision log could not write the decision's line: decided, state changed, not answered as made. */
+export function logFailedBody(): ErrorBody {
+  return { error: { code: CODES.logFailed, field: '', message: 'the decision could not be written to the decision log; post the event again with the same id' } };
+}
+
 const STORE_MESSAGES: Record<string, string> = {
   'hush/store/unreachable': 'the state store is unreachable; the event was not decided',
   'hush/store/failed': 'the state store refused the operation; the event was not decided',
@@ -45,4 +50,9 @@ export const CODES = {
   noPolicy: 'hush/service/no-policy',
   policyRefused: 'hush/service/policy-refused',
   notDecided: 'hush/service/not-decided',
+  noTenant: 'hush/service/no-tenant',
+  badTenant: 'hush/service/bad-tenant',
+  tenantMismatch: 'hush/service/tenant-mismatch',
+  unknownTenant: 'hush/service/unknown-tenant',
+  logFailed: 'hush/service/log-failed',
 } as const;

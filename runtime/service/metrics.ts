@@ -1,7 +1,9 @@
 // The service's metrics, in one prom-client Registry per service (two services in one process
-// never share a counter), every name prefixed `hush_`. spec/service.md lists them. The labelled
-// children a decision touches are cached, so counting a decision costs a map look-up, not a
-// label hash.
+// never share a counter), every name prefixed `hush_`. spec/service.md lists them. What a
+// decision counts (its outcome, its rules, its latency, its store operations) is kept in plain
+// numbers, without a label hash, and handed to prom-client when /metrics is read: a prom-client
+// child's `inc` or `observe` hashes its labels on every call, which cost a service deciding a
+// message that fires 200 rules more than deciding it (bench/service.bench.ts).
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { DecisionLogSink } from './decision-log.ts';
 
@@ -11,33 +13,55 @@ export class ServiceMetrics {
   readonly registry = new Registry();
   private readonly decisions: Counter<'outcome' | 'type'>;
   private readonly fired: Counter<'rule' | 'trigger'>;
-  private readonly latency: Histogram<'type'>;
-  private readonly storeLatency: Histogram<'operation'>;
+  private readonly latency: FastHistogram;
+  private readonly storeLatency: FastHistogram;
   private readonly storeErrors: Counter<'code'>;
   private readonly reloads: Counter<'trigger' | 'result'>;
   private readonly revision: Gauge<'revision'>;
   private readonly responses: Counter<'route' | 'status'>;
+  private readonly logWrite: Histogram;
   private readonly children = new Map<string, { inc(n?: number): void }>();
-  private readonly observers = new Map<string, { observe(v: number): void }>();
+  /** Decisions not yet handed to prom-client: outcome → type → count. */
+  private readonly decisionCounts = new Map<string, Map<string, number>>();
+  /** Firings not yet handed to prom-client: rule → trigger → count. */
+  private readonly firedCounts = new Map<string, Map<string, number>>();
 
   constructor(sink: () => DecisionLogSink, options: { defaultMetrics?: boolean } = {}) {
     const registers = [this.registry];
-    this.decisions = new Counter({ name: 'hush_decisions_total', help: 'Events answered, by outcome (allowed, denied, invalid, store-error) and event type', labelNames: ['outcome', 'type'], registers });
-    this.fired = new Counter({ name: 'hush_rule_fired_total', help: 'Rule firings in decisions, by rule and trigger', labelNames: ['rule', 'trigger'], registers });
-    this.latency = new Histogram({
-      name: 'hush_decision_duration_seconds',
-      help: 'Time to decide one event (validation excluded), by event type',
-      labelNames: ['type'],
-      buckets: [0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1, 1],
+    const decisionCounts = this.decisionCounts;
+    const firedCounts = this.firedCounts;
+    this.decisions = new Counter({
+      name: 'hush_decisions_total',
+      help: 'Events answered, by outcome (allowed, denied, invalid, store-error) and event type',
+      labelNames: ['outcome', 'type'],
       registers,
+      collect() {
+        flushCounts(decisionCounts, (outcome, type, n) => this.inc({ outcome, type }, n));
+      },
     });
-    this.storeLatency = new Histogram({
-      name: 'hush_store_operation_duration_seconds',
-      help: 'Time of one state store operation, by operation',
-      labelNames: ['operation'],
-      buckets: [0.000001, 0.000005, 0.00001, 0.00005, 0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.25, 1, 2.5],
+    this.fired = new Counter({
+      name: 'hush_rule_fired_total',
+      help: 'Rule firings in decisions, by rule and trigger',
+      labelNames: ['rule', 'trigger'],
       registers,
+      collect() {
+        flushCounts(firedCounts, (rule, trigger, n) => this.inc({ rule, trigger }, n));
+      },
     });
+    this.latency = new FastHistogram(
+      this.registry,
+      'hush_decision_duration_seconds',
+      'Time to decide one event (validation excluded), by event type',
+      'type',
+      [0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1, 1],
+    );
+    this.storeLatency = new FastHistogram(
+      this.registry,
+      'hush_store_operation_duration_seconds',
+      'Time of one state store operation, by operation',
+      'operation',
+      [0.000001, 0.000005, 0.00001, 0.00005, 0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.25, 1, 2.5],
+    );
     this.storeErrors = new Counter({ name: 'hush_store_errors_total', help: 'State store failures, by hush/store/* code', labelNames: ['code'], registers });
     this.reloads = new Counter({ name: 'hush_reloads_total', help: 'Policy reloads, by trigger (start, signal, http, watch, upload) and result (ok, unchanged, refused)', labelNames: ['trigger', 'result'], registers });
     this.revision = new Gauge({ name: 'hush_policy_revision_info', help: 'The policy revision serving (value 1)', labelNames: ['revision'], registers });
@@ -59,6 +83,21 @@ export class ServiceMetrics {
         this.inc(sink().writeErrors);
       },
     });
+    new Counter({
+      name: 'hush_decision_log_dropped_total',
+      help: 'Decisions not logged because the buffered decision log queue was full',
+      registers,
+      collect() {
+        this.reset();
+        this.inc(sink().dropped ?? 0);
+      },
+    });
+    this.logWrite = new Histogram({
+      name: 'hush_decision_log_write_seconds',
+      help: 'Time from a decision handed to the decision log to its line written (durable: and synced)',
+      buckets: [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1],
+      registers,
+    });
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'hush_' });
   }
 
@@ -69,22 +108,31 @@ export class ServiceMetrics {
   }
 
   decision(type: string, outcome: DecisionOutcome, seconds: number | null): void {
-    this.child(`d\u0000${outcome}\u0000${type}`, () => this.decisions.labels(outcome, type)).inc();
-    if (seconds !== null) {
-      let o = this.observers.get(`l\u0000${type}`);
-      if (o === undefined) this.observers.set(`l\u0000${type}`, (o = this.latency.labels(type)));
-      o.observe(seconds);
-    }
+    count(this.decisionCounts, outcome, type, 1);
+    if (seconds !== null) this.latency.series(type).observe(seconds);
+  }
+
+  /** `n` decisions of one type and outcome (a batch counts its decisions together). */
+  countDecisions(type: string, outcome: DecisionOutcome, n: number): void {
+    count(this.decisionCounts, outcome, type, n);
+  }
+
+  /** The latency series of one event type, to observe without a look-up per event. */
+  latencyOf(type: string): HistogramSeries {
+    return this.latency.series(type);
   }
 
   firedRule(rule: string, trigger: string): void {
-    this.child(`f\u0000${rule}\u0000${trigger}`, () => this.fired.labels(rule, trigger)).inc();
+    count(this.firedCounts, rule, trigger, 1);
   }
 
   storeOperation(operation: string, seconds: number): void {
-    let o = this.observers.get(`s\u0000${operation}`);
-    if (o === undefined) this.observers.set(`s\u0000${operation}`, (o = this.storeLatency.labels(operation)));
-    o.observe(seconds);
+    this.storeLatency.series(operation).observe(seconds);
+  }
+
+  /** The series of one store operation (store-watch.ts keeps it, and observes without a look-up). */
+  storeOperationSeries(operation: string): HistogramSeries {
+    return this.storeLatency.series(operation);
   }
 
   storeError(code: string): void {
@@ -100,7 +148,92 @@ export class ServiceMetrics {
     this.revision.labels(revision).set(1);
   }
 
+  /** One decision log line written, `seconds` after the decision was handed over. */
+  logWritten(seconds: number): void {
+    this.logWrite.observe(seconds);
+  }
+
   response(route: string, status: number): void {
     this.child(`r\u0000${route}\u0000${status}`, () => this.responses.labels(route, String(status))).inc();
+  }
+}
+
+function count(counts: Map<string, Map<string, number>>, a: string, b: string, n: number): void {
+  let inner = counts.get(a);
+  if (inner === undefined) counts.set(a, (inner = new Map()));
+  inner.set(b, (inner.get(b) ?? 0) + n);
+}
+
+/** Hands the counts gathered since the last scrape to prom-client, and starts them again. */
+function flushCounts(counts: Map<string, Map<string, number>>, inc: (a: string, b: string, n: number) => void): void {
+  for (const [a, inner] of counts) for (const [b, n] of inner) if (n > 0) inc(a, b, n);
+  counts.clear();
+}
+
+/** One labelled series of a FastHistogram: bucket counts in a plain array. */
+export class HistogramSeries {
+  /** counts[i]: observations in (bounds[i-1], bounds[i]]; the last, above every bound. */
+  readonly counts: Float64Array;
+  sum = 0;
+  count = 0;
+
+  constructor(private readonly bounds: readonly number[]) {
+    this.counts = new Float64Array(bounds.length + 1);
+  }
+
+  observe(v: number): void {
+    const b = this.bounds;
+    let i = 0;
+    while (i < b.length && v > b[i]) i++;
+    this.counts[i]++;
+    this.sum += v;
+    this.count++;
+  }
+}
+
+/**
+ * A histogram with one label, registered in a prom-client Registry as a metric of its own and
+ * exposed exactly as prom-client's Histogram is (`_bucket` with `le` first, cumulative, `+Inf`,
+ * `_sum`, `_count`), observed without hashing its label.
+ */
+class FastHistogram {
+  readonly type = 'histogram';
+  readonly aggregator = 'sum';
+  private readonly all = new Map<string, HistogramSeries>();
+
+  constructor(
+    registry: Registry,
+    readonly name: string,
+    readonly help: string,
+    private readonly label: string,
+    private readonly bounds: readonly number[],
+  ) {
+    registry.registerMetric(this as unknown as Histogram);
+  }
+
+  series(value: string): HistogramSeries {
+    let s = this.all.get(value);
+    if (s === undefined) this.all.set(value, (s = new HistogramSeries(this.bounds)));
+    return s;
+  }
+
+  get() {
+    const values: { labels: Record<string, string | number>; sharedLabels: Record<string, string>; value: number; metricName: string }[] = [];
+    for (const [v, s] of this.all) {
+      const shared = { [this.label]: v };
+      let acc = 0;
+      this.bounds.forEach((le, i) => {
+        acc += s.counts[i];
+        values.push({ labels: { le }, sharedLabels: shared, value: acc, metricName: `${this.name}_bucket` });
+      });
+      values.push({ labels: { le: '+Inf' }, sharedLabels: shared, value: s.count, metricName: `${this.name}_bucket` });
+      values.push({ labels: {}, sharedLabels: shared, value: s.sum, metricName: `${this.name}_sum` });
+      values.push({ labels: {}, sharedLabels: shared, value: s.count, metricName: `${this.name}_count` });
+    }
+    return Promise.resolve({ name: this.name, help: this.help, type: this.type, values, aggregator: this.aggregator });
+  }
+
+  reset(): void {
+    this.all.clear();
   }
 }

@@ -73,7 +73,7 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: ServiceContext): 
         return reply.code(400).send({ error: { code: 'hush/event/bad-time', field: 'at', message: '`at` must be an ISO 8601 date-time with a time zone, or epoch milliseconds' } });
       }
     }
-    if (ctx.watch.broken) return reply.code(503).send(storeErrorBody(ctx.watch.broken));
+    if (tenant.watch.broken) return reply.code(503).send(storeErrorBody(tenant.watch.broken));
     try {
       const sanctions = await snap.engine.sanctions(subject, at);
       return reply.send({ subject, at: new Date(at).toISOString(), revision: snap.revision, sanctions });
@@ -83,7 +83,7 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: ServiceContext): 
     }
   });
 
-  app.post('/v1/admin/reload', { config: { scope: 'admin', name: 'reload' } }, async (_req, reply) => reloadAnswer(reply, await ctx.reload('http')));
+  app.post('/v1/admin/reload', { config: { scope: 'admin', name: 'reload' } }, async (req, reply) => reloadAnswer(reply, await ctx.tenantFor(req).holder.reload('http')));
 
   app.put('/v1/admin/policy', { bodyLimit: ctx.limits.uploadBytes, config: { scope: 'admin', name: 'upload' } }, async (req, reply) => {
     let files: unknown;
@@ -100,6 +100,6 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: ServiceContext): 
       if (!safeName(name)) return reply.code(400).send({ error: { code: CODES.badRequest, field: 'files', message: 'a file name must be a relative path without `..` or hidden parts' } });
       if (typeof text !== 'string') return reply.code(400).send({ error: { code: CODES.badRequest, field: 'files', message: 'every file must be a string' } });
     }
-    return reloadAnswer(reply, await ctx.reload('upload', { kind: 'files', files: files as Record<string, string> }));
+    return reloadAnswer(reply, await ctx.tenantFor(req).holder.reload('upload', { kind: 'files', files: files as Record<string, string> }));
   });
 }

@@ -9,7 +9,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { isEventError, parseEventLine, StoreError, storeErrorStops, type ChatEvent, type Decision } from '../index.ts';
 import { splitBatch } from './batch-body.ts';
 import { decisionId } from './decision-id.ts';
-import { CODES, errorBody, eventErrorBody, storeErrorBody } from './errors.ts';
+import { CODES, errorBody, eventErrorBody, logFailedBody, storeErrorBody } from './errors.ts';
 import type { PolicySnapshot } from './policy-holder.ts';
 import type { ServiceContext, Tenant } from './service.ts';
 
@@ -20,16 +20,17 @@ function decisionJson(id: string, revision: string, d: Decision): string {
   return `{"decision_id":"${id}","revision":${JSON.stringify(revision)},${JSON.stringify(d).slice(1)}`;
 }
 
-type Decided = { ok: true; json: string } | { ok: false; error: StoreError };
+/** `logged`: a durable decision log's write, which the answer waits for (false: the line could not be written). */
+type Decided = { ok: true; json: string; logged?: Promise<void | boolean> } | { ok: false; error: StoreError };
 
 /**
  * Decides one validated event on a snapshot, counting it; a store failure comes back as a value.
  * On a synchronous store the answer is synchronous too (no promise per event of a batch).
  */
 function decideEvent(ctx: ServiceContext, tenant: Tenant, snap: PolicySnapshot, event: ChatEvent, text: string): Decided | Promise<Decided> {
-  if (ctx.watch.broken) {
+  if (tenant.watch.broken) {
     ctx.metrics.decision(event.type, 'store-error', null);
-    return { ok: false, error: ctx.watch.broken };
+    return { ok: false, error: tenant.watch.broken };
   }
   const t = performance.now();
   let r: Decision | Promise<Decision>;
@@ -55,16 +56,54 @@ function storeFailed(ctx: ServiceContext, event: ChatEvent, e: unknown): Decided
 }
 
 function decided(ctx: ServiceContext, tenant: Tenant, snap: PolicySnapshot, event: ChatEvent, text: string, d: Decision, t: number): Decided | Promise<Decided> {
-  ctx.metrics.decision(event.type, d.allowed ? 'allowed' : 'denied', (performance.now() - t) / 1000);
+  const ms = performance.now() - t;
+  ctx.metrics.decision(event.type, d.allowed ? 'allowed' : 'denied', ms / 1000);
   for (const m of d.matches) ctx.metrics.firedRule(m.rule, m.trigger);
   const id = decisionId();
   const answer: Decided = { ok: true, json: decisionJson(id, snap.revision, d) };
-  const logged = ctx.sink.write({ decision_id: id, revision: snap.revision, tenant: tenant.id, decided_at: Date.now(), event: text, decision: d });
-  return logged instanceof Promise ? logged.then(() => answer) : answer;
+  const logged = ctx.sink.write({ decision_id: id, revision: snap.revision, tenant: tenant.id, decided_at: Date.now(), event: text, decision: d, latency_ms: ms });
+  // A batch waits for its lines together, after its last event (one group commit, not one per event).
+  return logged instanceof Promise ? { ok: true, json: answer.json, logged } : answer;
 }
 
 function sendJson(reply: FastifyReply, status: number, json: string) {
   return reply.code(status).type(JSON_TYPE).send(json);
+}
+
+const CHUNK = 1 << 20;
+
+/**
+ * The JSON array of a batch's records, encoded into buffers as it goes: a batch of decisions with
+ * their evidence is megabytes of mostly two-byte text, and joining it into one string, counting
+ * its UTF-8 length (fastify's Content-Length) and encoding it cost as much as deciding the events
+ * (bench/service.bench.ts). Chunks of 1 MiB, so that no more than that is allocated unused.
+ */
+function jsonArray(items: readonly string[]): Buffer {
+  const chunks: Buffer[] = [];
+  let buf = Buffer.allocUnsafe(CHUNK);
+  let at = 0;
+  let total = 0;
+  const room = (n: number) => {
+    if (at + n <= buf.length) return;
+    chunks.push(buf.subarray(0, at));
+    total += at;
+    buf = Buffer.allocUnsafe(Math.max(CHUNK, n));
+    at = 0;
+  };
+  room(1);
+  buf[at++] = 0x5b; // [
+  for (let k = 0; k < items.length; k++) {
+    const s = items[k];
+    // A UTF-16 unit is at most 3 bytes of UTF-8 (a surrogate pair: 4 bytes for 2 units).
+    room(s.length * 3 + 2);
+    if (k > 0) buf[at++] = 0x2c; // ,
+    at += buf.write(s, at, 'utf8');
+  }
+  room(1);
+  buf[at++] = 0x5d; // ]
+  chunks.push(buf.subarray(0, at));
+  total += at;
+  return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total);
 }
 
 function bodyText(body: unknown): string {
@@ -84,6 +123,7 @@ export function registerDecideRoutes(app: FastifyInstance, ctx: ServiceContext):
     }
     const r = await decideEvent(ctx, tenant, snap, p.event, text);
     if (!r.ok) return reply.code(503).send(storeErrorBody(r.error));
+    if (r.logged && (await r.logged) === false) return reply.code(503).send(logFailedBody());
     return sendJson(reply, 200, r.json);
   });
 
@@ -101,6 +141,7 @@ export function registerDecideRoutes(app: FastifyInstance, ctx: ServiceContext):
     const out: string[] = new Array(split.items.length);
     let stop: StoreError | null = null;
     let storeFailed = false;
+    let logged: [number, Promise<void | boolean>][] | undefined;
     for (let k = 0; k < split.items.length; k++) {
       if (stop) {
         out[k] = `{"error":{${where(k)},"field":"","code":"${CODES.notDecided}","message":"not decided: the state store failed earlier in this batch"}}`;
@@ -115,24 +156,31 @@ export function registerDecideRoutes(app: FastifyInstance, ctx: ServiceContext):
       }
       let r = decideEvent(ctx, tenant, snap, p.event, text);
       if (r instanceof Promise) r = await r;
-      if (r.ok) out[k] = r.json;
-      else {
+      if (r.ok) {
+        out[k] = r.json;
+        if (r.logged) (logged ??= []).push([k, r.logged]);
+      } else {
         storeFailed = true;
         const b = storeErrorBody(r.error).error;
         out[k] = `{"error":{${where(k)},"field":"","code":${JSON.stringify(b.code)},"message":${JSON.stringify(b.message)}}}`;
         if (storeErrorStops(r.error)) stop = r.error;
       }
     }
+    for (const [k, w] of logged ?? []) {
+      if ((await w) !== false) continue;
+      storeFailed = true;
+      out[k] = `{"error":{${where(k)},"field":"","code":"${CODES.logFailed}","message":${JSON.stringify(logFailedBody().error.message)}}}`;
+    }
     // Every event has its record in place; a store failure makes the whole answer a 503 so that a
     // client checking only the status still learns that some events were not decided.
-    return sendJson(reply, storeFailed ? 503 : 200, `[${out.join(',')}]`);
+    return reply.code(storeFailed ? 503 : 200).type(JSON_TYPE).send(jsonArray(out));
   });
 
   // An explanation decides the event on an empty memory store by default (nothing is recorded:
   // GET must be safe); `?state=live` (POST only) decides it on the service's store, state
   // changes included, like the library's `engine.explain`.
   const explain = async (tenant: Tenant, snap: PolicySnapshot, raw: unknown, live: boolean, reply: FastifyReply) => {
-    if (live && ctx.watch.broken) return reply.code(503).send(storeErrorBody(ctx.watch.broken));
+    if (live && tenant.watch.broken) return reply.code(503).send(storeErrorBody(tenant.watch.broken));
     const engine = live ? snap.engine : ctx.statelessEngine(snap);
     let r;
     try {

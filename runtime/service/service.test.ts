@@ -370,18 +370,27 @@ describe('reload', () => {
 
   it('lets a request in flight during a reload finish on the revision it started with', async () => {
     // An asynchronous store whose every operation takes 30 ms: a decision is in flight for a while.
+    // The reload starts once the decision has asked the store its first question (not after a
+    // fixed delay, which a loaded machine can outrun).
     const inner = new MemoryStore();
+    let asked = false;
+    let firstQuestion: () => void = () => undefined;
+    const questioned = new Promise<void>((done) => (firstQuestion = done));
     const slow = new Proxy(inner, {
       get(target, prop, recv) {
         const v = Reflect.get(target, prop, recv);
         if (typeof v !== 'function') return v;
-        return (...args: unknown[]) => new Promise((done) => setTimeout(() => done((v as (...a: unknown[]) => unknown).apply(target, args)), 30));
+        return (...args: unknown[]) => {
+          if (asked) firstQuestion();
+          return new Promise((done) => setTimeout(() => done((v as (...a: unknown[]) => unknown).apply(target, args)), 30));
+        };
       },
     }) as unknown as AsyncStore;
     const { url, service, loader } = await start({ store: { kind: 'async', store: slow, where: 'slow' } });
     const old = service.holder.current!.revision;
+    asked = true;
     const inFlight = post(`${url}/v1/decide`, msg('加微信'));
-    await new Promise((done) => setTimeout(done, 15));
+    await questioned;
     loader.text = policyText('代购');
     const r = await service.reload('http');
     expect(r).toMatchObject({ ok: true, changed: true });

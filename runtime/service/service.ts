@@ -7,7 +7,7 @@
 // compiler: the CLI injects the loader that turns a policy folder into a policy.
 import { createHash } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { createAsyncEngine, createEngine, MAX_LINE_BYTES, type AsyncStore, type IrPolicySet, type OpenedStore, type Store } from '../index.ts';
+import { createAsyncEngine, createEngine, MAX_LINE_BYTES, MemoryStore, type AsyncStore, type IrPolicySet, type OpenedStore, type Store } from '../index.ts';
 import { Authenticator, type Scope, type TokenEntry } from './auth.ts';
 import { noDecisionLog, type DecisionLogSink } from './decision-log.ts';
 import { CODES, errorBody } from './errors.ts';
@@ -17,6 +17,7 @@ import { registerAdminRoutes } from './routes-admin.ts';
 import { registerDecideRoutes } from './routes-decide.ts';
 import { registerHealthRoutes } from './routes-health.ts';
 import { StoreWatch } from './store-watch.ts';
+import { registerTenantRoutes, TenantMetrics, TenantRegistry, TenantStoreWatch, type Tenant, type TenantSource } from './tenants.ts';
 
 /** The documented caps (spec/service.md, "Limits"). */
 export interface ServiceLimits {
@@ -33,8 +34,11 @@ export interface ServiceLimits {
 export const DEFAULT_LIMITS: ServiceLimits = { bodyBytes: MAX_LINE_BYTES, batchBodyBytes: 16 * 1024 * 1024, batchEvents: 10_000, uploadBytes: 64 * 1024 * 1024 };
 
 export interface ServiceOptions {
-  loader: PolicyLoader;
-  store: OpenedStore;
+  /** The policy's loader and the opened store of a single-tenant service (both required unless `tenants`). */
+  loader?: PolicyLoader;
+  store?: OpenedStore;
+  /** Multi-tenant: the tenants served (spec/service.md, "Tenants"); `loader` and `store` are then not used. */
+  tenants?: TenantSource;
   /** Bearer tokens; none: no authentication, and listening only on a loopback address unless `insecure`. */
   tokens?: readonly TokenEntry[];
   insecure?: boolean;
@@ -53,15 +57,14 @@ export interface ServiceOptions {
   defaultMetrics?: boolean;
 }
 
-/** A tenant: a policy holder and its name ('' for the one tenant of a single-policy service). */
-export interface Tenant {
-  id: string;
-  holder: PolicyHolder;
-}
+export type { Tenant } from './tenants.ts';
 
 /** What the routes share. */
 export interface ServiceContext {
   tenantFor(req: FastifyRequest): Tenant;
+  /** Multi-tenant only: the tenants loaded (readiness covers each one). */
+  tenants?: () => Tenant[];
+  /** The single tenant's store (in a multi-tenant service each tenant has its own: `tenant.watch`). */
   watch: StoreWatch;
   metrics: ServiceMetrics;
   sink: DecisionLogSink;
@@ -77,7 +80,10 @@ export interface ServiceContext {
 
 export interface Service {
   readonly app: FastifyInstance;
+  /** The single tenant's holder (a multi-tenant service throws: see `tenants`). */
   readonly holder: PolicyHolder;
+  /** Multi-tenant: the registry of tenants; null for a single-tenant service. */
+  readonly tenants: TenantRegistry | null;
   readonly metrics: ServiceMetrics;
   /** Listens; resolves with the address (`http://127.0.0.1:8080`). */
   listen(host: string, port: number): Promise<string>;
@@ -130,7 +136,10 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   const sink = options.decisionLog ?? noDecisionLog;
   const clock = options.clock ?? Date.now;
   const metrics = new ServiceMetrics(() => sink, { defaultMetrics: options.defaultMetrics });
-  const watch = new StoreWatch(options.store, metrics);
+  sink.attach?.({ written: (seconds) => metrics.logWritten(seconds) });
+  if (!options.tenants && (!options.loader || !options.store)) throw new ServiceConfigError('a service needs a loader and a store, or tenants');
+  // A multi-tenant service has no store of its own (each tenant opens its own): an unused one.
+  const watch = new StoreWatch(options.store ?? { kind: 'sync', store: new MemoryStore(), where: 'memory' }, metrics);
   const auth = new Authenticator(options.tokens ?? []);
   let closing = false;
   let closed: Promise<void> | null = null;
@@ -157,13 +166,13 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   }) as unknown as FastifyInstance;
   const log: FastifyBaseLogger = options.logger ?? silentLogger();
 
-  const build = (loaded: LoadedPolicySet): PolicySnapshot => {
+  const buildOn = (w: StoreWatch) => (loaded: LoadedPolicySet): PolicySnapshot => {
     const interpreter = loaded.interpreter;
     const traceKeywords = interpreter ? (group: string, text: string) => interpreter.traceKeywords(group, text) : undefined;
     const engine =
-      watch.kind === 'sync'
-        ? createEngine(loaded.policy, { store: watch.store as Store, clock, traceKeywords })
-        : createAsyncEngine(loaded.policy, { store: watch.store as AsyncStore, clock, traceKeywords });
+      w.kind === 'sync'
+        ? createEngine(loaded.policy, { store: w.store as Store, clock, traceKeywords })
+        : createAsyncEngine(loaded.policy, { store: w.store as AsyncStore, clock, traceKeywords });
     return {
       revision: loaded.revision ?? irRevision(loaded.ir),
       ir: loaded.ir,
@@ -176,7 +185,9 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       engine,
     };
   };
-  const holder = new PolicyHolder(options.loader, build, (trigger, outcome) => {
+  const build = buildOn(watch);
+  const noLoader: PolicyLoader = async () => ({ ok: false, diagnostics: [], message: 'a multi-tenant service loads per tenant' });
+  const holder = new PolicyHolder(options.loader ?? noLoader, build, (trigger, outcome) => {
     if (outcome.ok) {
       metrics.reload(trigger, outcome.changed ? 'ok' : 'unchanged');
       if (outcome.changed) metrics.serving(outcome.revision);
@@ -186,10 +197,42 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       log.warn({ event: 'reload', trigger, revision: outcome.revision, diagnostics: outcome.diagnostics }, `policy refused: ${outcome.message}`);
     }
   });
-  const tenant: Tenant = { id: '', holder };
+  const tenant: Tenant = { id: '', holder, watch };
+
+  // Multi-tenant (spec/service.md, "Tenants"): a registry of tenants created on first request,
+  // each with its own store, holder and per-tenant metrics; the request's tenant is resolved by a
+  // hook (path or `Hush-Enterprise` header) before any handler runs.
+  let registry: TenantRegistry | null = null;
+  const requestTenant = new WeakMap<FastifyRequest, Tenant>();
+  let ctxTenants: Partial<Pick<ServiceContext, 'tenantFor' | 'tenants'>> = {};
+  let tenantMetrics: TenantMetrics | null = null;
+  if (options.tenants) {
+    const source = options.tenants;
+    const tm = (tenantMetrics = new TenantMetrics(metrics, () => registry?.tenants().length ?? 0));
+    registry = new TenantRegistry(source, (name, opened) => {
+      const w = new TenantStoreWatch(opened, metrics, (code) => tm.storeErrors.labels(name, code).inc());
+      const h = new PolicyHolder(source.loader(name), buildOn(w), (trigger, outcome) => {
+        const result = !outcome.ok ? 'refused' : outcome.changed ? 'ok' : 'unchanged';
+        metrics.reload(trigger, result);
+        tm.reloads.labels(name, trigger, result).inc();
+        if (outcome.ok) {
+          if (outcome.changed) tm.serving(name, outcome.revision);
+          log.info({ event: 'reload', tenant: name, trigger, revision: outcome.revision, previous: outcome.previous, changed: outcome.changed }, `${name}: ${outcome.changed ? 'policy loaded' : 'policy unchanged'}`);
+        } else {
+          log.warn({ event: 'reload', tenant: name, trigger, revision: outcome.revision, diagnostics: outcome.diagnostics }, `${name}: policy refused: ${outcome.message}`);
+        }
+      });
+      return { id: name, holder: h, watch: w };
+    });
+    ctxTenants = {
+      tenantFor: (req) => requestTenant.get(req)!,
+      tenants: () => registry!.tenants(),
+    };
+  }
 
   const ctx: ServiceContext = {
     tenantFor: () => tenant,
+    ...ctxTenants,
     watch,
     metrics,
     sink,
@@ -235,6 +278,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     metrics.response(req.routeOptions.config?.name ?? 'none', reply.statusCode);
     done();
   });
+  if (registry && tenantMetrics) registerTenantRoutes(app, ctx, registry, requestTenant, tenantMetrics);
   app.setNotFoundHandler((_req, reply) => {
     reply.code(404).send(errorBody(CODES.notFound, 'no such endpoint'));
   });
@@ -255,8 +299,8 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   registerAdminRoutes(app, ctx);
   registerHealthRoutes(app, ctx);
 
-  const first = await holder.reload('start');
-  if (!first.ok) {
+  const first = registry ? null : await holder.reload('start');
+  if (first && !first.ok) {
     await watch.close();
     throw new ServiceStartError(first);
   }
@@ -279,13 +323,18 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       }
       await sink.flush();
       await sink.close();
+      await registry?.close();
       await watch.close();
       log.info({ event: 'stopped' }, 'stopped');
     })());
 
   return {
     app,
-    holder,
+    get holder() {
+      if (registry) throw new Error('a multi-tenant service has no single policy holder: see `tenants`');
+      return holder;
+    },
+    tenants: registry,
     metrics,
     async listen(host, port) {
       if (!auth.enabled && !options.insecure && !isLoopback(host)) {
@@ -296,10 +345,15 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       const bound = typeof a === 'object' && a !== null ? a : { address: host, port, family: 'IPv4' };
       const h = bound.family === 'IPv6' ? `[${bound.address}]` : bound.address;
       const url = `${options.https ? 'https' : 'http'}://${h}:${bound.port}`;
-      log.info({ event: 'listening', url, revision: holder.current?.revision, store: watch.where, auth: auth.enabled }, `listening on ${url}`);
+      log.info({ event: 'listening', url, ...(registry ? { tenants: registry.names().length } : { revision: holder.current?.revision, store: watch.where }), auth: auth.enabled }, `listening on ${url}`);
       return url;
     },
-    reload: (trigger, source) => holder.reload(trigger, source),
+    reload: async (trigger, source) => {
+      if (!registry) return holder.reload(trigger, source);
+      // Every loaded tenant, each on its own: the first refusal, or ok (changed if any changed).
+      const all = [...(await registry.reloadAll(trigger)).values()];
+      return all.find((o) => !o.ok) ?? { ok: true, revision: '', previous: null, changed: all.some((o) => o.ok && o.changed) };
+    },
     close,
     get closing() {
       return closing;

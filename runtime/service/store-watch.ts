@@ -67,6 +67,7 @@ export class StoreWatch {
     for (const name of methodNames(store)) out[name] = (...args: unknown[]) => s[name].apply(store, args);
     for (const op of OPERATIONS) {
       const fn = s[op];
+      const series = this.metrics.storeOperationSeries(op);
       out[op] = (...args: unknown[]) => {
         const t = performance.now();
         try {
@@ -76,7 +77,7 @@ export class StoreWatch {
           this.failed(err);
           throw err;
         } finally {
-          this.metrics.storeOperation(op, (performance.now() - t) / 1000);
+          series.observe((performance.now() - t) / 1000);
         }
       };
     }
@@ -90,6 +91,7 @@ export class StoreWatch {
     for (const name of methodNames(store)) out[name] = (...args: unknown[]) => s[name].apply(store, args);
     for (const op of OPERATIONS) {
       const fn = s[op];
+      const series = this.metrics.storeOperationSeries(op);
       out[op] = async (...args: unknown[]) => {
         const t = performance.now();
         try {
@@ -99,7 +101,7 @@ export class StoreWatch {
           this.failed(err);
           throw err;
         } finally {
-          this.metrics.storeOperation(op, (performance.now() - t) / 1000);
+          series.observe((performance.now() - t) / 1000);
         }
       };
     }
