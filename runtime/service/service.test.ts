@@ -401,7 +401,7 @@ describe('reload', () => {
     expect(after.body.revision).not.toBe(old);
   });
 
-  it('reloads twenty times under a stream of decisions: none fails, each names a live revision', async () => {
+  it('reloads a hundred times under a stream of decisions, broken sets among them: none fails, each names a live revision', async () => {
     const { url, service, loader } = await start();
     const live = new Set<string>([service.holder.current!.revision]);
     let stop = false;
@@ -416,12 +416,16 @@ describe('reload', () => {
       }
     };
     const clients = [1, 2, 3, 4].map(client);
-    for (let k = 0; k < 20; k++) {
-      loader.text = policyText(k % 2 === 0 ? '代购' : '加微信');
+    for (let k = 0; k < 100; k++) {
+      // Every tenth set is broken: refused, and the one serving stays.
+      const broken = k % 10 === 9;
+      loader.text = broken ? 'rule "x" {' : policyText(k % 2 === 0 ? '代购' : '加微信');
+      const before = service.holder.current!.revision;
       const r = await service.reload('http');
-      expect(r.ok).toBe(true);
+      expect(r.ok).toBe(!broken);
       if (r.ok) live.add(r.revision);
-      await new Promise((done) => setTimeout(done, 10));
+      else expect(service.holder.current!.revision).toBe(before);
+      await new Promise((done) => setTimeout(done, 3));
     }
     stop = true;
     await Promise.all(clients);
