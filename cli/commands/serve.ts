@@ -1,17 +1,17 @@
 // `hush serve [POLICY]`: the runtime as an HTTP service (spec/service.md). This file is the
 // command: it reads the options, builds the policy loader (check, lower, generate, as
 // load-policy.ts does, but returning the diagnostics instead of printing them, so a reload of a
-// broken set can be refused and answered), opens the store (`--store`, as for `hush run`; the
+// broken set can be refused and answered; all but importing the result run in a worker thread,
+// serve-reload-worker.ts), opens the store (`--store`, as for `hush run`; the
 // embedded SQLite file by default), reads the tokens and the TLS files, logs JSON lines to
 // stderr with pino, installs the signal handlers (SIGHUP reloads; SIGTERM and SIGINT stop
 // gracefully, a second one at once) and watches the policy folder when asked. The service itself
 // is runtime/service/, which never imports the compiler.
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, watch as watchPath, writeFileSync, mkdirSync, type FSWatcher } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, readFileSync, statSync, watch as watchPath, type FSWatcher } from 'node:fs';
+import { resolve } from 'node:path';
 import { Option } from 'commander';
 import type { Logger } from 'pino';
-import { interpretIr, type IrPolicySet } from '../../runtime/index.ts';
+import { interpretIr, type InterpretedPolicy, type IrPolicySet } from '../../runtime/index.ts';
 // The service (fastify, pino, prom-client) is loaded only by this command: every other command
 // starts without it.
 import type {
@@ -20,14 +20,13 @@ import type {
   PolicyLoadResult,
   PolicySource,
   Service,
-  ServiceDiagnostic,
   TokenEntry,
 } from '../../runtime/service/index.ts';
 
 type ServiceModule = typeof import('../../runtime/service/index.ts');
 import { EXIT, UsageError, type CliIO } from '../io.ts';
 import { ENGINES, type EngineChoice } from '../load-policy.ts';
-import { renderDiagnostics } from '../render/index.ts';
+import { ReloadWorker, type WorkerLoadResult } from '../serve-reload-worker.ts';
 import { openStore, STORE_HELP } from '../store-option.ts';
 import type { RegisterCommand } from './index.ts';
 
@@ -143,59 +142,47 @@ export async function limitsUsage(ir: IrPolicySet): Promise<LimitUsage[]> {
 
 /**
  * The loader the service reloads with: the configured policy path (checked again each time), or
- * uploaded files written to a temporary folder. A set with an error comes back as its
- * diagnostics (data, and the human rendering for the log), never printed.
+ * uploaded files written to a temporary folder. Reading, checking, lowering and generating run
+ * in the reload worker (serve-reload-worker.ts), off the thread that answers requests; here only
+ * the generated module is imported from the bytes the worker sent (or the interpreter built from
+ * the IR). A set with an error comes back as its diagnostics (data, and the human rendering for
+ * the log), never printed.
  */
-export function policyLoader(policyPath: string, cwd: string, engine: EngineChoice | undefined): PolicyLoader {
-  return async (source: PolicySource): Promise<PolicyLoadResult> => {
-    if (source.kind === 'configured') return loadFrom([policyPath], cwd, engine);
-    const dir = mkdtempSync(join(tmpdir(), 'hush-upload-'));
-    try {
-      for (const [name, text] of Object.entries(source.files)) {
-        mkdirSync(dirname(join(dir, name)), { recursive: true });
-        writeFileSync(join(dir, name), text);
-      }
-      return await loadFrom(['.'], dir, engine);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  };
+export function policyLoader(policyPath: string, cwd: string, engine: EngineChoice | undefined, worker: ReloadWorker): PolicyLoader {
+  return async (source: PolicySource): Promise<PolicyLoadResult> => finishLoad(await worker.load({ source, path: policyPath, cwd, engine }), engine);
 }
 
-async function loadFrom(paths: string[], cwd: string, engine: EngineChoice | undefined): Promise<PolicyLoadResult> {
-  const missing = paths.filter((p) => !existsSync(resolve(cwd, p)));
-  if (missing.length > 0) return { ok: false, diagnostics: [], message: `no such file or folder: ${missing.join(', ')}` };
-  const { policySetToIr, irHash } = await import('../../compiler/lower/policy-set-to-ir.ts');
-  const r = policySetToIr(paths, { cwd });
-  const flat = (severity?: string): ServiceDiagnostic[] =>
-    r.diagnostics
-      .filter((d) => severity === undefined || d.severity === severity)
-      .map((d) => ({ code: d.code, severity: d.severity, message: d.message, file: d.file, line: d.range.start.line, column: d.range.start.column }));
-  if (r.check.files.length === 0 && r.diagnostics.length === 0) return { ok: false, diagnostics: [], message: `no policy files (.policy, .policy.yaml) in ${paths.join(', ')}` };
-  if (!r.ir) {
-    const errors = r.diagnostics.filter((d) => d.severity === 'error');
-    const text = renderDiagnostics('human', errors, { getSource: (f) => r.check.sources.get(f) ?? readSmall(resolve(cwd, f)), color: false, files: r.check.files.length });
-    return { ok: false, diagnostics: flat('error'), message: `the policy set has ${errors.length} error${errors.length === 1 ? '' : 's'}`, text };
-  }
-  const ir = r.ir;
-  const interpreter = interpretIr(ir);
-  const common = { ir, interpreter, revision: irHash(ir), limits: await limitsUsage(ir), warnings: flat('warning') };
-  if (engine === 'interpreter') return { ok: true, loaded: { ...common, policy: interpreter, engine: 'interpreter' } };
-  const { loadCompiledPolicy } = await import('../../compiler/codegen/load-module.ts');
+async function finishLoad(r: WorkerLoadResult, engine: EngineChoice | undefined): Promise<PolicyLoadResult> {
+  if (!r.ok) return r;
+  const { ir } = r;
+  const common = { ir, revision: r.revision, limits: r.limits, warnings: r.warnings };
+  const interpreted = (): PolicyLoadResult => {
+    const interpreter = interpretIr(ir);
+    return { ok: true, loaded: { ...common, interpreter, policy: interpreter, engine: 'interpreter' } };
+  };
+  if (engine === 'interpreter') return interpreted();
   try {
-    return { ok: true, loaded: { ...common, policy: await loadCompiledPolicy(ir, { root: r.check.model.root }), engine: 'compiled' } };
+    if (!r.module) throw new Error(r.moduleError ?? 'no generated module');
+    const { policyFromModuleText } = await import('../../compiler/codegen/load-module.ts');
+    // The interpreter only gives `explain` its keyword trace: built on the first explanation,
+    // not here (for the largest set it takes seconds of this thread).
+    return { ok: true, loaded: { ...common, interpreter: lazyInterpreter(ir), policy: await policyFromModuleText(r.module.js, r.module.data), engine: 'compiled' } };
   } catch (e) {
     if (engine === 'compiled') throw e;
-    return { ok: true, loaded: { ...common, policy: interpreter, engine: 'interpreter' } };
+    return interpreted();
   }
 }
 
-function readSmall(path: string): string | undefined {
-  try {
-    return statSync(path).size < 64 * 1024 * 1024 ? readFileSync(path, 'utf8') : undefined;
-  } catch {
-    return undefined;
-  }
+/** The interpreter of an IR, built when first used. */
+function lazyInterpreter(ir: IrPolicySet): InterpretedPolicy {
+  let built: InterpretedPolicy | undefined;
+  const real = () => (built ??= interpretIr(ir));
+  return new Proxy({} as InterpretedPolicy, {
+    get: (_t, key) => {
+      const v: unknown = Reflect.get(real(), key);
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(real()) : v;
+    },
+  });
 }
 
 /** JSON lines on stderr (fd 2, written synchronously: nothing is lost when the process exits). */
@@ -288,11 +275,13 @@ export async function startServe(policy: string, opts: ServeOptions, io: CliIO, 
   const policyPath = resolve(io.cwd, opts.tenants ?? policy);
   if (!existsSync(policyPath)) throw new UsageError(`no such file or folder: ${opts.tenants ?? policy}`);
   const logger = await makeLogger(opts.logLevel ?? 'info');
+  // One reload worker for every load of this service (and of all its tenants), stopped with it.
+  const reloads = new ReloadWorker();
   // Multi-tenant: the tenants of DIR, each loaded on its first request, with its own store.
   const tenants =
     opts.tenants === undefined
       ? undefined
-      : await (await import('../serve-tenants.ts')).tenantSource(policyPath, opts.store ?? 'sqlite', io.cwd, (folder) => policyLoader(folder, io.cwd, opts.engine), (m) => logger.warn({ event: 'tenant-skipped' }, m));
+      : await (await import('../serve-tenants.ts')).tenantSource(policyPath, opts.store ?? 'sqlite', io.cwd, (folder) => policyLoader(folder, io.cwd, opts.engine, reloads), (m) => logger.warn({ event: 'tenant-skipped' }, m));
   const decisionLog = await openLog(svc, opts, io.cwd, logger);
   let opened: Awaited<ReturnType<typeof openStore>>;
   try {
@@ -304,7 +293,7 @@ export async function startServe(policy: string, opts: ServeOptions, io: CliIO, 
   let service: Service;
   try {
     service = await svc.createService({
-      loader: policyLoader(policy, io.cwd, opts.engine),
+      loader: policyLoader(policy, io.cwd, opts.engine, reloads),
       tenants,
       store: opened,
       tokens,
@@ -316,6 +305,7 @@ export async function startServe(policy: string, opts: ServeOptions, io: CliIO, 
     });
   } catch (e) {
     await decisionLog?.close();
+    await reloads.close();
     if (e instanceof svc.ServiceStartError) {
       if (e.outcome.text) io.stderr(e.outcome.text);
       io.stderr(e.outcome.diagnostics.length > 0 ? 'hush: the policy set has errors; fix them first (`hush check` shows them all)\n' : `hush: ${e.outcome.message}\n`);
@@ -329,6 +319,7 @@ export async function startServe(policy: string, opts: ServeOptions, io: CliIO, 
     url = await service.listen(host, port);
   } catch (e) {
     await service.close();
+    await reloads.close();
     if (e instanceof svc.ServiceConfigError) throw new UsageError(e.message);
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') throw new UsageError(`cannot listen on ${opts.listen ?? DEFAULT_LISTEN} (${code})`);
@@ -346,6 +337,7 @@ export async function startServe(policy: string, opts: ServeOptions, io: CliIO, 
     try {
       await service.close();
     } finally {
+      await reloads.close();
       process.off('SIGTERM', onStop).off('SIGINT', onStop);
     }
     finish(EXIT.ok);

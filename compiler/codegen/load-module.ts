@@ -40,23 +40,45 @@ export const DEFAULT_BASE_NAME = 'policy';
  * imported before its bytes are verified, and what is imported is the verified bytes.
  */
 export async function loadWrittenModule(ir: IrPolicySet, root: string): Promise<CompiledModulePolicy | null> {
-  const dir = join(root, DEFAULT_OUT_DIR);
-  const js = readRegularFile(join(dir, `${DEFAULT_BASE_NAME}.mjs`));
-  if (js === null) return null;
-  const data = readRegularFile(join(dir, `${DEFAULT_BASE_NAME}.data.bin`));
-  const hash = irHash(ir);
-  // The module names its sidecar only when it has one; the digest covers both alike.
-  const usesSidecar = js.includes(`${DEFAULT_BASE_NAME}.data.bin`);
-  if (!isTrusted(moduleDigest(js, usesSidecar ? data : null), hash)) return null;
+  let hash = '';
+  const bytes = trustedWrittenModule(root, () => (hash = irHash(ir)));
+  if (bytes === null) return null;
   try {
-    const mod = await importModuleText(js.toString('utf8'));
-    // Written by another version of the generator (another runtime support, another matcher data
-    // format): compile afresh rather than load it.
-    if (mod.hash !== hash || mod.irVersion !== ir.version || mod.supportVersion !== SUPPORT_VERSION) return null;
-    return usesSidecar && data ? mod.createPolicy(compiledRuntime, data) : mod.createPolicy(compiledRuntime);
+    const mod = await importModuleText(bytes.js.toString('utf8'));
+    if (!generatedFor(mod, hash, ir.version)) return null;
+    return bytes.data ? mod.createPolicy(compiledRuntime, bytes.data) : mod.createPolicy(compiledRuntime);
   } catch {
     return null;
   }
+}
+
+/**
+ * The bytes of the module `hush compile` wrote into `<root>/.hush/` (and of its data sidecar when
+ * it names one) when this machine's Hush recorded them as generated for the IR whose hash `hash`
+ * gives (asked only when there is a module); null otherwise. Import these bytes, never the path.
+ */
+export function trustedWrittenModule(root: string, hash: () => string): { js: Buffer; data: Buffer | null } | null {
+  const dir = join(root, DEFAULT_OUT_DIR);
+  const js = readRegularFile(join(dir, `${DEFAULT_BASE_NAME}.mjs`));
+  if (js === null) return null;
+  // The module names its sidecar only when it has one; the digest covers both alike.
+  const data = js.includes(`${DEFAULT_BASE_NAME}.data.bin`) ? readRegularFile(join(dir, `${DEFAULT_BASE_NAME}.data.bin`)) : null;
+  return isTrusted(moduleDigest(js, data), hash()) ? { js, data } : null;
+}
+
+/**
+ * Whether an imported module was generated for the IR of this hash and version by this
+ * generator: one written by another version (another runtime support, another matcher data
+ * format) is compiled afresh rather than loaded.
+ */
+export function generatedFor(mod: LoadedModule, hash: string, irVersion: number): boolean {
+  return mod.hash === hash && mod.irVersion === irVersion && mod.supportVersion === SUPPORT_VERSION;
+}
+
+/** The policy of a module's text and its data sidecar (null when the data is inline). */
+export async function policyFromModuleText(js: string, data: Uint8Array | null): Promise<CompiledModulePolicy> {
+  const mod = await importModuleText(js);
+  return data ? mod.createPolicy(compiledRuntime, data) : mod.createPolicy(compiledRuntime);
 }
 
 /** A file's bytes when it is a regular file (never through a symbolic link), else null. */
