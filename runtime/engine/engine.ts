@@ -265,7 +265,7 @@ export function mergeActionLists(lists: readonly (readonly IrAction[])[], at: nu
   return merge.result(at);
 }
 
-/** The state a policy may ask about while deciding one message; reused between messages. */
+/** The state a policy may ask about while deciding one message (reused between messages on a synchronous store). */
 class MessageState implements StateQueries {
   group = '';
   sender = '';
@@ -365,14 +365,19 @@ function decisionLogic(policy: CompiledPolicy, store: Store, prefetch: boolean, 
       trace.rules = [...policy.rulesForGroup(msg.group)];
       trace.keywords = traceKeywords?.(msg.group, msg.text) ?? [];
     }
-    state.reset(msg);
-    if (prefetch) yield* prefetchState(msg);
+    // On a synchronous store one state object serves every message (no allocation on the hot
+    // path). On an asynchronous store decisions interleave (a service decides concurrent
+    // requests on one engine): each message gets its own, or one message's prefetched flood
+    // counts would answer another's questions.
+    const st = prefetch ? new MessageState(store) : state;
+    st.reset(msg);
+    if (prefetch) yield* prefetchState(msg, st);
     let outcome: MessageOutcome | null;
     if (trace) {
       // `explain` keeps every firing with all its evidence, and every step of the merge.
-      trace.firings = policy.evaluateMessage(msg, state);
+      trace.firings = policy.evaluateMessage(msg, st);
       outcome = outcomeOfFirings(trace.firings);
-    } else outcome = policy.decideMessage(msg, state);
+    } else outcome = policy.decideMessage(msg, st);
     if (outcome === null) return ALLOWED();
     // What follows runs only for the messages that fire a rule; as a generator of its own it
     // keeps this one, which every message creates, small.
@@ -380,7 +385,7 @@ function decisionLogic(policy: CompiledPolicy, store: Store, prefetch: boolean, 
   }
 
   /** For an asynchronous store: fetches what the (synchronous) policy may ask before it runs. */
-  function* prefetchState(msg: MessageEvent): Steps<void> {
+  function* prefetchState(msg: MessageEvent, state: MessageState): Steps<void> {
     const sender = msg.sender.id;
     const counts = new Map<number, number>();
     const windows = policy.floodWindows(msg.group);
