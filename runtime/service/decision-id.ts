@@ -7,13 +7,22 @@ const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const POOL = new Uint8Array(4096);
 let used = POOL.length;
 
+/** The time part of the last id: a busy service makes many ids in one millisecond. */
+let lastMs = -1;
+let lastTime = '';
+
 export function decisionId(now: number = Date.now()): string {
-  let time = '';
-  let t = now;
-  for (let i = 0; i < 10; i++) {
-    time = ALPHABET[t % 32] + time;
-    t = Math.floor(t / 32);
+  if (now !== lastMs) {
+    let time = '';
+    let t = now;
+    for (let i = 0; i < 10; i++) {
+      time = ALPHABET[t % 32] + time;
+      t = Math.floor(t / 32);
+    }
+    lastMs = now;
+    lastTime = time;
   }
+  const time = lastTime;
   if (used + 16 > POOL.length) {
     randomFillSync(POOL);
     used = 0;
