@@ -15,7 +15,7 @@ function keywordsAsYaml11(keywords: string[]): unknown {
   return doc.rules[0];
 }
 
-const AMBIGUOUS = ['yes', 'No', 'on', 'OFF', 'y', 'n', '12:30:00', '1:20', '2026-01-01', '2026-01-01 10:00:00', '0777', '0b101', '1_000', '.inf', '-.5', '~', 'null', '<<', '='];
+const AMBIGUOUS = ['0:1', 'e0', '1e5', '-E12', 'yes', 'No', 'on', 'OFF', 'y', 'n', '12:30:00', '1:20', '2026-01-01', '2026-01-01 10:00:00', '0777', '0b101', '1_000', '.inf', '-.5', '~', 'null', '<<', '='];
 
 describe('YAML written for every reader', () => {
   it('quotes the strings a YAML 1.1 reader would type otherwise', () => {
