@@ -17,7 +17,8 @@ afterAll(() => {
 });
 
 /** Types `keystrokes` characters into the set's edited file; the best time and the chunks parsed per keystroke. */
-function type(set: BigSet, keystrokes: number): { best: number; parsed: number[] } {
+/** The set written to a temporary folder, and a workspace over it. */
+function workspaceOf(set: BigSet): { dir: string; ws: Workspace } {
   const dir = mkdtempSync(join(tmpdir(), 'hush-keystroke-'));
   dirs.push(dir);
   for (const [rel, text] of Object.entries(set.files)) {
@@ -26,6 +27,11 @@ function type(set: BigSet, keystrokes: number): { best: number; parsed: number[]
   }
   const ws = new Workspace();
   ws.folders = [dir];
+  return { dir, ws };
+}
+
+function type(set: BigSet, keystrokes: number): { best: number; parsed: number[] } {
+  const { dir, ws } = workspaceOf(set);
   const uri = uriOf(join(dir, set.edited));
   let doc = textDocument(uri, 1, set.files[set.edited]);
   const root = ws.update(doc);
@@ -70,14 +76,7 @@ describe('keystroke latency', () => {
 
   it('answers the outline and folding of an edited document from its parse, without checking the set', () => {
     const set = bigPolicy(40 * 1024);
-    const dir = mkdtempSync(join(tmpdir(), 'hush-keystroke-'));
-    dirs.push(dir);
-    for (const [rel, text] of Object.entries(set.files)) {
-      mkdirSync(dirname(join(dir, rel)), { recursive: true });
-      writeFileSync(join(dir, rel), text);
-    }
-    const ws = new Workspace();
-    ws.folders = [dir];
+    const { dir, ws } = workspaceOf(set);
     const uri = uriOf(join(dir, set.edited));
     const root = ws.update(textDocument(uri, 1, set.files[set.edited]));
     ws.state(root);

@@ -20,6 +20,7 @@ import { decisionId } from './decision-id.ts';
 import type { DecisionLogEntry, DecisionLogSink } from './decision-log.ts';
 import type { PolicyLoader, PolicyLoadResult } from './policy-holder.ts';
 import { createService, ServiceConfigError, type Service, type ServiceOptions } from './service.ts';
+import { failingStore } from './testing/failing-store.ts';
 
 const policyText = (keyword: string) => `enterprise "acme"
 limits "wecom-4.1.36"
@@ -436,22 +437,6 @@ describe('reload', () => {
   });
 });
 
-/** A memory store whose every operation fails while `failure` is set. */
-function failingStore(): { opened: OpenedStore; fail: (e: StoreError | null) => void } {
-  const inner = new MemoryStore();
-  let failure: StoreError | null = null;
-  const store = new Proxy(inner, {
-    get(target, prop, recv) {
-      const v = Reflect.get(target, prop, recv);
-      if (typeof v !== 'function' || prop === 'close') return v;
-      return (...args: unknown[]) => {
-        if (failure) throw failure;
-        return (v as (...a: unknown[]) => unknown).apply(target, args);
-      };
-    },
-  }) as Store;
-  return { opened: { kind: 'sync', store, where: 'memory' }, fail: (e) => (failure = e) };
-}
 
 describe('when the store fails', () => {
   it('answers 503 with the store code when the store is away, and decides again once it is back', async () => {

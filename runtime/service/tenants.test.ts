@@ -10,6 +10,7 @@ import { parseTokens } from './auth.ts';
 import type { PolicyLoader } from './policy-holder.ts';
 import { createService, type Service } from './service.ts';
 import { isTenantName, type TenantSource } from './tenants.ts';
+import { failingStore as failing } from './testing/failing-store.ts';
 
 const policy = (enterprise: string) => `enterprise "${enterprise}"
 limits "wecom-4.1.36"
@@ -28,22 +29,6 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((s) => s.close()));
 });
 
-/** A store whose every operation throws `failure` while it is set. */
-function failing(): { opened: OpenedStore; fail: (e: StoreError | null) => void } {
-  const inner = new MemoryStore();
-  let failure: StoreError | null = null;
-  const store = new Proxy(inner, {
-    get(target, prop, recv) {
-      const v = Reflect.get(target, prop, recv);
-      if (typeof v !== 'function' || prop === 'close') return v;
-      return (...args: unknown[]) => {
-        if (failure) throw failure;
-        return (v as (...a: unknown[]) => unknown).apply(target, args);
-      };
-    },
-  }) as Store;
-  return { opened: { kind: 'sync', store, where: 'memory' }, fail: (e) => (failure = e) };
-}
 
 function source(names: string[], stores: Record<string, () => Promise<OpenedStore>> = {}) {
   const loads: string[] = [];
