@@ -227,8 +227,8 @@ async function openLog(svc: ServiceModule, opts: ServeOptions, cwd: string, logg
   }
 }
 
-/** Watches the policy path; a change (outside hidden folders such as `.hush/`) reloads, debounced. */
-function watchPolicy(path: string, reload: () => void): FSWatcher | null {
+/** Watches the policy path; a change (outside hidden folders such as `.hush/`) reloads, debounced; `close` stops both. */
+export function watchPolicy(path: string, reload: () => void): { close(): void } | null {
   let timer: NodeJS.Timeout | null = null;
   const onChange = (_e: string, name: string | Buffer | null) => {
     const n = name === null ? '' : String(name);
@@ -241,9 +241,16 @@ function watchPolicy(path: string, reload: () => void): FSWatcher | null {
   };
   const dir = statSync(path).isDirectory();
   try {
-    const w = watchPath(path, { recursive: dir, persistent: false }, onChange);
+    const w: FSWatcher = watchPath(path, { recursive: dir, persistent: false }, onChange);
     w.on('error', () => undefined);
-    return w;
+    // Closing also drops a reload still waiting out its debounce: none may start after the stop.
+    return {
+      close: () => {
+        if (timer) clearTimeout(timer);
+        timer = null;
+        w.close();
+      },
+    };
   } catch {
     return null;
   }
