@@ -32,7 +32,7 @@ const UNSAFE_BUT_CRLF = unsafe('\\u0000-\\u0009\\u000b\\u000c\\u000e-\\u001f');
 
 const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
-/** `\n`, `\r`, `\t`, else `\uXXXX` (lower-case hex, as JSON writes it). */
+/** `\n`, `\r`, `\t`, else `\u` and four lower-case hex digits, as JSON writes it. */
 function visible(ch: string): string {
   return NAMED[ch] ?? `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`;
 }
