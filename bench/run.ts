@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const BENCHES = ['bench/check.bench.ts', 'bench/matcher.bench.ts', 'bench/engine.bench.ts', 'bench/lsp.bench.ts', 'bench/lsp-keystroke.bench.ts', 'bench/store.bench.ts', 'bench/service.bench.ts', 'bench/hostile.bench.ts'];
+const BENCHES = ['bench/check.bench.ts', 'bench/matcher.bench.ts', 'bench/engine.bench.ts', 'bench/lsp.bench.ts', 'bench/lsp-keystroke.bench.ts', 'bench/store.bench.ts', 'bench/service.bench.ts', 'bench/hostile.bench.ts', 'bench/redis-round-trips.bench.ts', 'bench/worker.bench.ts'];
 // `npm run bench -- service store`: only the benchmarks whose file name holds one of the words.
 const only = process.argv.slice(2);
 
