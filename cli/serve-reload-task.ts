@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parentPort } from 'node:worker_threads';
-import type { IrPolicySet } from '../runtime/index.ts';
+import { keywordRuleOf, policyFacts, type IrPolicySet } from '../runtime/index.ts';
 import type { ServiceDiagnostic } from '../runtime/service/index.ts';
 import { compileToModule } from '../compiler/codegen/ir-to-ts.ts';
 import { generatedFor, importModuleText, trustedWrittenModule } from '../compiler/codegen/load-module.ts';
@@ -51,12 +51,12 @@ async function loadFrom(paths: string[], cwd: string, engine: ReloadRequest['eng
   }
   const ir = r.ir;
   const revision = irHash(ir);
-  const common = { ok: true as const, ir: shareEqualLists(ir), revision, limits: await limitsUsage(ir), warnings: flat('warning') };
-  if (engine === 'interpreter') return { ...common, module: null };
+  const common = { ok: true as const, facts: policyFacts(ir), keywordRules: ir.rules.map(keywordRuleOf), revision, limits: await limitsUsage(ir), warnings: flat('warning') };
+  if (engine === 'interpreter') return { ...common, ir: shareEqualLists(ir), module: null };
   try {
-    return { ...common, module: (await writtenModule(ir, revision, r.check.model.root)) ?? freshModule(ir) };
+    return { ...common, ir: null, module: (await writtenModule(ir, revision, r.check.model.root)) ?? freshModule(ir) };
   } catch (e) {
-    return { ...common, module: null, moduleError: e instanceof Error ? e.message : String(e) };
+    return { ...common, ir: shareEqualLists(ir), module: null, moduleError: e instanceof Error ? e.message : String(e) };
   }
 }
 

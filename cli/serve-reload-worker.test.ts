@@ -125,13 +125,13 @@ parentPort.on('message', (m) => {
     );
     const dir = tempDir();
     writeFileSync(join(dir, 'p.policy'), policy('加微信'));
-    const { service, url } = await serve(dir, 'compiled', { entry: pathToFileURL(fixture), timeoutMs: 10_000 });
+    const { service, url } = await serve(dir, 'compiled', { entry: pathToFileURL(fixture), timeoutMs: 20_000 });
     const first = service.holder.current!.revision;
     writeFileSync(join(dir, 'p.policy'), policy('代理'));
     for (const [flag, message] of [
       ['EXIT', /the reload worker exited \(code 7\)/],
       ['THROW', /the reload worker failed: boom/],
-      ['HANG', /the reload took longer than 10 s/],
+      ['HANG', /the reload took longer than 20 s/],
     ] as const) {
       writeFileSync(join(dir, flag), '');
       const outcome = await service.reload('http');

@@ -7,8 +7,8 @@
 // crashes, exits or runs past the time limit fails that load with an error (the service then
 // keeps the policy it serves) and is replaced on the next load.
 import { Worker } from 'node:worker_threads';
-import type { IrPolicySet } from '../runtime/index.ts';
-import type { LimitUsage, PolicySource, ServiceDiagnostic } from '../runtime/service/index.ts';
+import type { IrKeywordRule, IrPolicySet } from '../runtime/index.ts';
+import type { LimitUsage, PolicyFacts, PolicySource, ServiceDiagnostic } from '../runtime/service/index.ts';
 import type { EngineChoice } from './load-policy.ts';
 
 /** One load asked of the worker. */
@@ -26,7 +26,15 @@ export type WorkerLoadResult =
   | { ok: false; diagnostics: ServiceDiagnostic[]; message: string; text?: string }
   | {
       ok: true;
-      ir: IrPolicySet;
+      /** What GET /v1/policy says of the set, and what the keyword trace of `explain` reads. */
+      facts: PolicyFacts;
+      keywordRules: IrKeywordRule[];
+      /**
+       * The IR, only when the serving thread must build the interpreter from it (`--engine
+       * interpreter`, or no module): for the largest set it is over a gigabyte of heap, which
+       * every full garbage collection of the serving thread would walk.
+       */
+      ir: IrPolicySet | null;
       revision: string;
       limits: LimitUsage[];
       warnings: ServiceDiagnostic[];

@@ -110,8 +110,9 @@ export async function tenantSource(dir: string, storeSpec: string, cwd: string, 
       // A set loaded for a tenant (its folder, or an upload) must be that enterprise's.
       return async (source) => {
         const r = await load(source);
-        if (r.ok && r.loaded.ir.enterprise !== name) {
-          return { ok: false, diagnostics: [], message: `the policy set declares enterprise ${JSON.stringify(r.loaded.ir.enterprise)}, not ${JSON.stringify(name)}` };
+        const enterprise = r.ok ? (r.loaded.facts ?? r.loaded.ir)?.enterprise : undefined;
+        if (r.ok && enterprise !== name) {
+          return { ok: false, diagnostics: [], message: `the policy set declares enterprise ${JSON.stringify(enterprise)}, not ${JSON.stringify(name)}` };
         }
         return r;
       };

@@ -1,7 +1,9 @@
 // `--store`: where the engine keeps its state (flood windows, mutes, ladders' strikes and
 // sanctions). `memory` (gone when the command ends), `sqlite` (the embedded default file
-// `.hush/state.db` under the working folder) or `sqlite:PATH`, and `redis://HOST:PORT[/DB]` (many
-// workers sharing state; `?prefix=hush:shop-1:` sets the key prefix). Opening a store can fail with a StoreError (a corrupt or newer file, an
+// `.hush/state.db` under the working folder) or `sqlite:PATH`, `redis://HOST:PORT[/DB]` (many
+// workers sharing state; `?prefix=hush:shop-1:` sets the key prefix), and
+// `redis+cluster://HOST:PORT[,HOST:PORT…][?prefix=P]` (the same on a Redis Cluster: any of its
+// nodes to start from; one event's keys share a hash slot, spec/deploy.md §3). Opening a store can fail with a StoreError (a corrupt or newer file, an
 // unreachable server): the command reports its code and exits 2, and the file is left as it was.
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -10,7 +12,7 @@ import { UsageError } from './io.ts';
 
 export type { OpenedStore };
 
-export const STORE_HELP = 'where state lives: memory, sqlite (.hush/state.db), sqlite:PATH or redis://HOST:PORT[/DB][?prefix=P]';
+export const STORE_HELP = 'where state lives: memory, sqlite (.hush/state.db), sqlite:PATH, redis://HOST:PORT[/DB][?prefix=P] or redis+cluster://HOST:PORT[,HOST:PORT…][?prefix=P]';
 
 /** The embedded default store's file, under the working folder. */
 export const DEFAULT_SQLITE = '.hush/state.db';

@@ -12,6 +12,7 @@ import { discoverFiles, type DiscoveredFile } from './load/discover-files.ts';
 import { ListFileReader } from './load/list-file.ts';
 import type { PolicySetModel } from './model/model.ts';
 import { passes } from './checks/passes.ts';
+import { applySuppressions } from './fixes/suppressions.ts';
 import { hushLimit } from './load/limits-profile.ts';
 import { countText } from './wording.ts';
 
@@ -129,7 +130,8 @@ export function checkParsed(parsed: ParsedFile[], lists: ListFileReader, root: s
   const built = astToModel(parsed, lists, root);
   diagnostics.push(...built.diagnostics);
   for (const d of diagnostics) {
-    if (d.severity !== 'error' || !d.code.startsWith('hush/syntax/')) continue;
+    // A missing `}` alone leaves the block whole: its statements are still checked.
+    if (d.severity !== 'error' || !d.code.startsWith('hush/syntax/') || d.code === 'hush/syntax/missing-brace') continue;
     const xs = built.model.syntaxErrors.get(d.file) ?? [];
     xs.push(d.range.start.offset);
     built.model.syntaxErrors.set(d.file, xs);
@@ -145,5 +147,9 @@ export function checkParsed(parsed: ParsedFile[], lists: ListFileReader, root: s
       );
     }
   }
+  // `# hush-ignore hush/lint/…` comments (compiler/fixes/suppressions.ts).
+  const kept = applySuppressions(parsed, diagnostics);
+  diagnostics.length = 0;
+  diagnostics.push(...kept);
   return built.model;
 }

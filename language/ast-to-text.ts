@@ -8,7 +8,8 @@
 // - strings are re-quoted (`quoteString`): the value is kept, escapes become canonical;
 //   durations and percentages are kept as written (`90s` stays `90s`, `05%` stays `05%`);
 //   numbers are written in decimal;
-// - blank lines: where the source had one or more blank lines between two lines, one is kept;
+// - blank lines: where the source had one or more blank lines between two lines, one is kept
+//   (the lines of a YAML source are not the text's: from the YAML form, only the forced ones);
 //   none after `{`, before `}` or at the start of the file; at the top level a block (`rule`,
 //   `ladder`, `quota`) is always set apart from its neighbours by one blank line (before its leading
 //   comments);
@@ -29,8 +30,8 @@ import { parsePolicy } from './text-to-ast.ts';
 
 const INDENT = '  ';
 
-type Item = A.Declaration | A.RuleStatement | A.LadderStatement | A.QuotaStatement;
-type Block = A.RuleDecl | A.LadderDecl | A.QuotaDecl;
+export type Item = A.Declaration | A.RuleStatement | A.LadderStatement | A.QuotaStatement;
+export type Block = A.RuleDecl | A.LadderDecl | A.QuotaDecl;
 
 function isBlock(item: Item): item is Block {
   return 'kind' in item && (item.kind === 'rule' || item.kind === 'ladder' || item.kind === 'quota');
@@ -43,7 +44,7 @@ interface Leading {
 }
 
 /** Where each comment goes, per item and per block. */
-interface Attached {
+export interface Attached {
   leading: Map<Item, Leading[]>;
   trailing: Map<Item, A.Comment>;
   /** A comment at the end of a block's header line (`rule "x" { # …`). */
@@ -102,6 +103,18 @@ function attach(items: readonly Item[], comments: readonly A.Comment[], at: Atta
   return rest;
 }
 
+/**
+ * Where the formatter puts each comment of a file: before an item (a declaration or statement),
+ * at the end of its line, at the end of a block's header line, before a block's `}`, or (`rest`)
+ * at the end of the file. The YAML form (ast-to-yaml.ts) puts each at the same place.
+ */
+export function attachComments(ast: A.PolicyFile): Attached & { rest: A.Comment[] } {
+  const comments = [...ast.comments].sort((a, b) => startOf(a) - startOf(b));
+  const at: Attached = { leading: new Map(), trailing: new Map(), headerTrailing: new Map(), dangling: new Map() };
+  const rest = attach(ast.declarations, comments, at);
+  return { ...at, rest };
+}
+
 /** One or more output lines with the source lines they came from, to keep blank lines. */
 interface Unit {
   lines: string[];
@@ -121,7 +134,11 @@ function withTrailing(line: string, c: A.Comment | undefined): string {
 }
 
 class Printer {
-  constructor(private readonly at: Attached) {}
+  /** `keepBlanks`: keep the source's blank lines (a `.policy` source; a YAML one's lines are not the text's). */
+  constructor(
+    private readonly at: Attached,
+    private readonly keepBlanks = true,
+  ) {}
 
   /** The units of a container: every item with its leading comments, then the dangling comments. */
   units(items: readonly Item[], dangling: readonly A.Comment[], indent: string): Unit[] {
@@ -151,7 +168,7 @@ class Printer {
       const prev = units[k - 1];
       if (prev) {
         const forced = top && prev.group !== u.group && (prev.block || u.block);
-        if (forced || u.first - prev.last > 1) out.push('');
+        if (forced || (this.keepBlanks && u.first - prev.last > 1)) out.push('');
       }
       out.push(...u.lines);
     });
@@ -308,10 +325,8 @@ function statement(s: Exclude<Item, Block>): string {
 
 /** The canonical text of a policy file, comments included; always ends with `\n` unless empty. */
 export function formatPolicy(ast: A.PolicyFile): string {
-  const comments = [...ast.comments].sort((a, b) => startOf(a) - startOf(b));
-  const at: Attached = { leading: new Map(), trailing: new Map(), headerTrailing: new Map(), dangling: new Map() };
-  const rest = attach(ast.declarations, comments, at);
-  const p = new Printer(at);
+  const { rest, ...at } = attachComments(ast);
+  const p = new Printer(at, ast.form !== 'yaml');
   const lines = p.join(p.units(ast.declarations, rest, ''), true);
   return lines.length ? `${lines.join('\n')}\n` : '';
 }

@@ -17,11 +17,15 @@
 //   `expire after`, `members` or `while linked blocked`, or a quota's second `daily`, `minimum`,
 //   `maximum` or `timezone`, cannot be written: `yamlConversionProblems` reports each (the checker reports
 //   them as duplicates in either form), and the first one is kept.
-// None of this changes the checked model. Comments are kept, each before the declaration or
-// statement that follows it in the source (a comment at the end of a line moves to the line
-// before the next statement); comments after the last statement end the document.
+// None of this changes the checked model. Comments are kept where `hush fmt` keeps them
+// (ast-to-text.ts `attachComments`): before their declaration or statement, at the end of its
+// line (on the line its YAML ends on), after a list entry on that entry's line (or before the
+// next entry, for a comment line between entries), after a block's
+// name (its header line), at the end of a block (a comment after a block's `}` too, since the
+// YAML form has no closing line), or at the end of the document.
 import { Document, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import type * as A from './ast.ts';
+import { attachComments } from './ast-to-text.ts';
 import { diagnostic, type Diagnostic, type Range } from './diagnostic.ts';
 import { ALWAYS_ESCAPED } from './string-literal.ts';
 
@@ -270,21 +274,59 @@ function flowIfShort<T extends YAMLMap | YAMLSeq>(node: T): T {
   return node;
 }
 
-class Renderer {
-  /** The YAML node that carries the comments before each declaration or statement. */
-  readonly anchors: { range: Range; node: Scalar | YAMLMap | YAMLSeq }[] = [];
+type YNode = Scalar | YAMLMap | YAMLSeq;
 
-  private anchor(n: A.Node, node: Scalar | YAMLMap | YAMLSeq): void {
-    this.anchors.push({ range: n.range, node });
+/** Where the comments of one declaration or statement go in the YAML document. */
+interface Anchor {
+  /** The node whose `commentBefore` holds the comments before the statement. */
+  before: YNode;
+  /** The node whose line the statement's YAML ends on (its end-of-line comment's home). */
+  end: YNode;
+}
+
+/** A block's YAML: its map (the comments before its end) and its name (the header line's comment). */
+interface BlockNodes {
+  map: YAMLMap;
+  header: Scalar;
+}
+
+/** The node on whose line a node's YAML text ends: the last item of a block collection, recursively. */
+function lastLine(n: YNode): YNode {
+  if (n instanceof Scalar || n.flow || n.items.length === 0) return n;
+  const last = n.items[n.items.length - 1] as unknown;
+  const tail = last instanceof Pair ? (last.value ?? last.key) : last;
+  return tail instanceof Scalar || tail instanceof YAMLMap || tail instanceof YAMLSeq ? lastLine(tail) : n;
+}
+
+class Renderer {
+  /** The YAML nodes of each declaration and statement. */
+  readonly anchors = new Map<A.Node, Anchor>();
+  readonly blocks = new Map<A.Node, BlockNodes>();
+  /** The scalar of each list entry, for a comment after an entry. */
+  readonly entries = new Map<A.Str, Scalar>();
+
+  private place(n: A.Node, before: YNode, end: YNode): void {
+    this.anchors.set(n, { before, end });
+  }
+
+  /** Places statements that share one key: the first from its key, each ending on its last item. */
+  private share(key: Scalar, value: YNode, parts: { node: A.Node; items: YNode[] }[]): void {
+    if (parts.length === 1) return this.place(parts[0].node, key, value);
+    parts.forEach(({ node, items }, i) => {
+      const first = items[0] ?? value;
+      this.place(node, i === 0 ? key : first, items[items.length - 1] ?? value);
+    });
+  }
+
+  private entry(s: A.Str): Scalar {
+    const node = str(s.value);
+    this.entries.set(s, node);
+    return node;
   }
 
   file(ast: A.PolicyFile): YAMLMap {
     const root = new YAMLMap();
-    for (const [key, ds] of group(ast.declarations, (d) => TOP_KEY[d.kind])) {
-      const p = this.declarations(key, ds);
-      root.items.push(p);
-      for (const d of ds) if (d.kind !== 'category' && d.kind !== 'rule' && d.kind !== 'ladder' && d.kind !== 'quota' && d.kind !== 'blacklist') this.anchor(d, p.key as Scalar);
-    }
+    for (const [key, ds] of group(ast.declarations, (d) => TOP_KEY[d.kind])) root.items.push(this.declarations(key, ds));
     // A blank line sets apart every key whose value is a block, and the key after it.
     root.items.forEach((p, i) => {
       const block = (q: Pair | undefined) => !!q && (q.value instanceof YAMLMap || q.value instanceof YAMLSeq) && !q.value.flow;
@@ -293,31 +335,39 @@ class Renderer {
     return root;
   }
 
+  /** A pair whose value is one statement's. */
+  private single(key: string, n: A.Node, value: YNode): Pair {
+    const p = pair(key, value);
+    this.place(n, p.key as Scalar, value);
+    return p;
+  }
+
+  /** A pair whose value holds the lists of several statements, each placed on its items. */
+  private listPair(key: string, xs: { node: A.Node; list: A.ListSource }[]): Pair {
+    const { value, items } = this.lists(xs.map((x) => x.list));
+    const p = pair(key, value);
+    this.share(p.key as Scalar, value, xs.map((x, i) => ({ node: x.node, items: items[i] })));
+    return p;
+  }
+
   private declarations(key: string, ds: A.Declaration[]): Pair {
     switch (key) {
       case 'enterprise':
-        return pair(key, str((ds[0] as A.EnterpriseDecl).name.value));
+        return this.single(key, ds[0], str((ds[0] as A.EnterpriseDecl).name.value));
       case 'limits':
-        return pair(key, str((ds[0] as A.LimitsDecl).profile.value));
+        return this.single(key, ds[0], str((ds[0] as A.LimitsDecl).profile.value));
       case 'normalize':
-        return pair(key, this.steps((ds[0] as A.NormalizeDecl).steps));
+        return this.single(key, ds[0], this.steps((ds[0] as A.NormalizeDecl).steps));
       case 'blacklist': {
         const m = map([]);
         for (const [scope, bs] of group(ds as A.BlacklistDecl[], (b) => b.scope)) {
-          if (scope === 'enterprise') {
-            const p = pair('enterprise', this.lists(bs.map((b) => b.list)));
-            for (const b of bs) this.anchor(b, p.key as Scalar);
-            m.items.push(p);
-          } else {
-            m.items.push(pair('personal', seq(bs.map((b) => this.personal(b)))));
-          }
+          if (scope === 'enterprise') m.items.push(this.listPair('enterprise', bs.map((b) => ({ node: b, list: b.list }))));
+          else m.items.push(pair('personal', seq(bs.map((b) => this.personal(b)))));
         }
         return pair(key, m);
       }
-      case 'exempt': {
-        const p = pair('customers', this.lists((ds as A.ExemptDecl[]).map((d) => d.list)));
-        return pair(key, map([p]));
-      }
+      case 'exempt':
+        return pair(key, map([this.listPair('customers', (ds as A.ExemptDecl[]).map((d) => ({ node: d, list: d.list })))]));
       case 'categories':
         return pair(key, seq((ds as A.CategoryDecl[]).map((c) => this.category(c))));
       case 'rules':
@@ -345,23 +395,30 @@ class Renderer {
     return map([pair('from', str(l.path.value))], flow);
   }
 
-  /** A list value: `{from: f}`, `[a, b]`, or a block list mixing entries and `- from: f`. */
-  private lists(lists: A.ListSource[]): YAMLMap | YAMLSeq {
-    if (lists.length === 1 && lists[0].kind === 'file') return this.fromFile(lists[0], true);
-    const items: unknown[] = [];
-    for (const l of lists) {
-      if (l.kind === 'inline') items.push(...l.items.map((i) => str(i.value)));
-      else items.push(this.fromFile(l, false));
+  /**
+   * A list value: `{from: f}`, `[a, b]`, or a block list mixing entries and `- from: f`; with
+   * the YAML items each list gave.
+   */
+  private lists(lists: A.ListSource[]): { value: YAMLMap | YAMLSeq; items: YNode[][] } {
+    if (lists.length === 1 && lists[0].kind === 'file') {
+      const value = this.fromFile(lists[0], true);
+      return { value, items: [[value]] };
     }
-    return flowIfShort(seq(items));
+    const all: YNode[] = [];
+    const items = lists.map((l) => {
+      const mine = l.kind === 'inline' ? l.items.map((i) => this.entry(i)) : [this.fromFile(l, false)];
+      all.push(...mine);
+      return mine;
+    });
+    return { value: flowIfShort(seq(all)), items };
   }
 
   private personal(b: A.BlacklistDecl): YAMLMap {
     const pairs = [pair('of', str(b.owner?.value ?? ''))];
     if (b.list.kind === 'file') pairs.push(pair('from', str(b.list.path.value)));
-    else pairs.push(pair('customers', flowIfShort(seq(b.list.items.map((i) => str(i.value))))));
+    else pairs.push(pair('customers', flowIfShort(seq(b.list.items.map((i) => this.entry(i))))));
     const m = map(pairs);
-    this.anchor(b, m);
+    this.place(b, m, m);
     return m;
   }
 
@@ -369,49 +426,52 @@ class Renderer {
     const pairs = [pair('category', str(c.name.name))];
     if (c.label) pairs.push(pair('label', str(c.label.value)));
     const m = map(pairs);
-    this.anchor(c, m);
+    this.place(c, m, m);
+    return m;
+  }
+
+  /** A block's map, its name first; its comments are placed on the map and on the name. */
+  private blockMap(b: A.RuleDecl | A.LadderDecl | A.QuotaDecl, key: string, name: string): YAMLMap {
+    const header = str(name);
+    const m = map([pair(key, header)]);
+    this.place(b, m, m);
+    this.blocks.set(b, { map: m, header });
     return m;
   }
 
   // --- rules ------------------------------------------------------------------------------
 
   private rule(r: A.RuleDecl): YAMLMap {
-    const m = map([pair('rule', str(r.name.value))]);
-    this.anchor(r, m);
-    for (const [key, xs] of group(r.body, (s) => RULE_KEY[s.kind])) {
-      const p = this.ruleKey(key, xs);
-      m.items.push(p);
-      for (const x of xs) if (x.kind !== 'when' && !(x.kind === 'owner' && xs.length > 1)) this.anchor(x, p.key as Scalar);
-    }
+    const m = this.blockMap(r, 'rule', r.name.value);
+    for (const [key, xs] of group(r.body, (s) => RULE_KEY[s.kind])) m.items.push(this.ruleKey(key, xs));
     return m;
   }
 
   private ruleKey(key: string, xs: A.RuleStatement[]): Pair {
     switch (key) {
       case 'owner': {
-        const owners = (xs as A.OwnerStmt[]).map((o) => {
-          const node = this.owner(o);
-          if (xs.length > 1) this.anchor(o, node);
-          return node;
-        });
-        return pair(key, owners.length === 1 ? owners[0] : seq(owners));
+        const owners = (xs as A.OwnerStmt[]).map((o) => this.owner(o));
+        if (owners.length === 1) return this.single(key, xs[0], owners[0]);
+        const p = pair(key, seq(owners));
+        this.share(p.key as Scalar, p.value as YAMLSeq, xs.map((x, i) => ({ node: x, items: [owners[i]] })));
+        return p;
       }
       case 'groups':
       case 'except':
-        return pair(key, this.lists((xs as (A.GroupsStmt | A.ExceptStmt)[]).map((s) => s.list)));
+        return this.listPair(key, (xs as (A.GroupsStmt | A.ExceptStmt)[]).map((s) => ({ node: s, list: s.list })));
       case 'keywords':
-        return pair(key, this.keywords(xs as A.KeywordsStmt[]));
+        return this.keywords(xs as A.KeywordsStmt[]);
       case 'allow': {
         const m = map([]);
-        for (const [target, ys] of group(xs as A.AllowStmt[], (s) => s.target)) m.items.push(pair(target, this.lists(ys.map((y) => y.list))));
+        for (const [target, ys] of group(xs as A.AllowStmt[], (s) => s.target)) m.items.push(this.listPair(target, ys.map((y) => ({ node: y, list: y.list }))));
         return pair(key, m);
       }
       case 'normalize':
-        return pair(key, this.steps((xs[0] as A.NormalizeStmt).steps));
+        return this.single(key, xs[0], this.steps((xs[0] as A.NormalizeStmt).steps));
       case 'configured-on':
-        return pair(key, str((xs[0] as A.ConfiguredStmt).version.value));
+        return this.single(key, xs[0], str((xs[0] as A.ConfiguredStmt).version.value));
       case 'announce':
-        return pair(key, str((xs[0] as A.AnnounceStmt).text.value));
+        return this.single(key, xs[0], str((xs[0] as A.AnnounceStmt).text.value));
       default:
         return pair(key, seq((xs as A.WhenStmt[]).map((w) => this.when(w))));
     }
@@ -424,22 +484,37 @@ class Renderer {
     return flowIfShort(map([pair('rule-manager', flowIfShort(map(inner)))]));
   }
 
-  private keywords(xs: A.KeywordsStmt[]): YAMLMap | YAMLSeq {
-    const wholeWord = (k: A.KeywordsStmt) => flowIfShort(map([pair('whole-word', this.lists([k.list]))]));
-    if (xs.length === 1 && xs[0].wholeWord) return wholeWord(xs[0]);
-    if (xs.length === 1 && xs[0].list.kind === 'file') return this.fromFile(xs[0].list, true);
-    const items: unknown[] = [];
-    for (const k of xs) {
-      if (k.wholeWord) items.push(wholeWord(k));
-      else if (k.list.kind === 'inline') items.push(...k.list.items.map((i) => str(i.value)));
-      else items.push(this.fromFile(k.list, false));
+  private keywords(xs: A.KeywordsStmt[]): Pair {
+    const wholeWord = (k: A.KeywordsStmt) => {
+      const { value, items } = this.lists([k.list]);
+      return { value: flowIfShort(map([pair('whole-word', value)])), items: items[0] };
+    };
+    if (xs.length === 1 && xs[0].wholeWord) {
+      const { value, items } = wholeWord(xs[0]);
+      const p = pair('keywords', value);
+      // The entries sit inside `whole-word:`; the statement ends where its last entry does.
+      this.place(xs[0], p.key as Scalar, value.flow ? value : (items[items.length - 1] ?? value));
+      return p;
     }
-    return flowIfShort(seq(items));
+    if (xs.length === 1 && xs[0].list.kind === 'file') return this.single('keywords', xs[0], this.fromFile(xs[0].list, true));
+    const all: YNode[] = [];
+    const parts = xs.map((k) => {
+      let mine: YNode[];
+      if (k.wholeWord) mine = [wholeWord(k).value];
+      else if (k.list.kind === 'inline') mine = k.list.items.map((i) => this.entry(i));
+      else mine = [this.fromFile(k.list, false)];
+      all.push(...mine);
+      return { node: k as A.Node, items: mine };
+    });
+    const value = flowIfShort(seq(all));
+    const p = pair('keywords', value);
+    this.share(p.key as Scalar, value, parts);
+    return p;
   }
 
   private when(w: A.WhenStmt): YAMLMap {
     const m = map([pair('trigger', this.trigger(w.trigger)), pair('then', flowIfShort(seq(w.actions.map((a) => this.action(a)))))]);
-    this.anchor(w, m);
+    this.place(w, m, m);
     return m;
   }
 
@@ -448,7 +523,7 @@ class Renderer {
       case 'flood':
         return map([pair('flood', map([pair('messages', new Scalar(t.count.value)), pair('within', str(t.window.text))], true))], true);
       case 'identity':
-        return flowIfShort(map([pair('identity', flowIfShort(seq(t.identities.map((i) => str(i.value)))))]));
+        return flowIfShort(map([pair('identity', flowIfShort(seq(t.identities.map((i) => this.entry(i)))))]));
       case 'new-member':
         return map([pair('new-member', map([pair('within', str(t.within.text))], true))], true);
       case 'length':
@@ -479,25 +554,21 @@ class Renderer {
   // --- ladders ----------------------------------------------------------------------------
 
   private ladder(l: A.LadderDecl): YAMLMap {
-    const m = map([pair('ladder', str(l.name.value))]);
-    this.anchor(l, m);
+    const m = this.blockMap(l, 'ladder', l.name.value);
     for (const [key, xs] of group(l.body, (s) => LADDER_KEY[s.kind])) {
-      let p: Pair;
-      if (key === 'counts') p = pair(key, this.steps((xs as A.CountsStmt[]).flatMap((c) => c.categories)));
-      else if (key === 'steps') p = pair(key, seq((xs as A.StepStmt[]).map((s) => this.step(s))));
-      else if (key === 'severe') p = pair(key, map(this.sanctions(xs[0] as A.SevereStmt)));
-      else if (key === 'members') p = pair(key, this.lists([(xs[0] as A.MembersStmt).list]));
-      else if (key === 'while-linked-blocked') p = pair(key, this.linked(xs[0] as A.LinkedStmt));
-      else p = pair(key, str((xs[0] as A.ExpireStmt).after.text));
-      m.items.push(p);
-      for (const x of xs) if (x.kind !== 'step') this.anchor(x, p.key as Scalar);
+      if (key === 'counts') m.items.push(this.single(key, xs[0], this.steps((xs as A.CountsStmt[]).flatMap((c) => c.categories))));
+      else if (key === 'steps') m.items.push(pair(key, seq((xs as A.StepStmt[]).map((s) => this.step(s)))));
+      else if (key === 'severe') m.items.push(this.single(key, xs[0], map(this.sanctions(xs[0] as A.SevereStmt))));
+      else if (key === 'members') m.items.push(this.listPair(key, [{ node: xs[0], list: (xs[0] as A.MembersStmt).list }]));
+      else if (key === 'while-linked-blocked') m.items.push(this.single(key, xs[0], this.linked(xs[0] as A.LinkedStmt)));
+      else m.items.push(this.single(key, xs[0], str((xs[0] as A.ExpireStmt).after.text)));
     }
     return m;
   }
 
   private step(s: A.StepStmt): YAMLMap {
     const m = map([pair('step', new Scalar(s.number.value)), ...this.sanctions(s)]);
-    this.anchor(s, m);
+    this.place(s, m, m);
     return m;
   }
 
@@ -524,16 +595,12 @@ class Renderer {
   // --- quotas -----------------------------------------------------------------------------
 
   private quota(q: A.QuotaDecl): YAMLMap {
-    const m = map([pair('quota', str(q.name.name))]);
-    this.anchor(q, m);
+    const m = this.blockMap(q, 'quota', q.name.name);
     for (const [key, xs] of group(q.body, (s) => QUOTA_KEY[s.kind])) {
-      let p: Pair;
-      if (key === 'adjust') p = pair(key, seq((xs as A.AdjustStmt[]).map((a) => this.adjustment(a))));
-      else if (key === 'timezone') p = pair(key, str((xs[0] as A.TimezoneStmt).offset.value));
-      else if (key === 'daily') p = pair(key, new Scalar((xs[0] as A.DailyStmt).count.value));
-      else p = pair(key, new Scalar((xs[0] as A.BoundStmt).value.value));
-      m.items.push(p);
-      for (const x of xs) if (x.kind !== 'adjust') this.anchor(x, p.key as Scalar);
+      if (key === 'adjust') m.items.push(pair(key, seq((xs as A.AdjustStmt[]).map((a) => this.adjustment(a)))));
+      else if (key === 'timezone') m.items.push(this.single(key, xs[0], str((xs[0] as A.TimezoneStmt).offset.value)));
+      else if (key === 'daily') m.items.push(this.single(key, xs[0], new Scalar((xs[0] as A.DailyStmt).count.value)));
+      else m.items.push(this.single(key, xs[0], new Scalar((xs[0] as A.BoundStmt).value.value)));
     }
     return m;
   }
@@ -542,23 +609,106 @@ class Renderer {
     const c = a.condition;
     const when = 'negated' in c ? new Scalar(c.negated ? `not ${c.factor}` : c.factor) : map([pair(c.factor, map([pair(c.op, str(c.threshold.text))], true))], true);
     const m = map([pair(a.direction, new Scalar(a.amount.value)), pair('when', when)], true);
-    this.anchor(a, m);
+    this.place(a, m, m);
     return m;
   }
 }
 
-/** Puts each comment before the declaration or statement that follows it. */
-function placeComments(doc: Document, r: Renderer, comments: readonly A.Comment[]): void {
-  const anchors = [...r.anchors].sort((a, b) => a.range.start.offset - b.range.start.offset);
-  const before = new Map<Scalar | YAMLMap | YAMLSeq, string[]>();
-  const trailing: string[] = [];
-  for (const c of comments) {
-    const next = anchors.find((a) => a.range.start.offset >= c.range.end.offset);
-    const text = c.text.replace(/\s+$/, '');
-    if (!next) trailing.push(text);
-    else before.set(next.node, [...(before.get(next.node) ?? []), text]);
+// --- comments -----------------------------------------------------------------------------
+
+const commentLine = (c: A.Comment) => c.text.replace(/[\r\n]+/g, ' ').replace(/\s+$/, '');
+
+function addBefore(n: YNode, text: string): void {
+  n.commentBefore = n.commentBefore ? `${n.commentBefore}\n${text}` : text;
+}
+
+function addAfter(n: YNode, text: string): void {
+  n.comment = n.comment ? `${n.comment}\n${text}` : text;
+}
+
+/** Writes the collections that hold `target` (and `target`'s own items) in block style, so that a comment inside can be written. */
+function unflow(root: unknown, target: YNode): boolean {
+  if (root === target) return true;
+  if (root instanceof Pair) return unflow(root.key, target) || unflow(root.value, target);
+  if (root instanceof YAMLMap || root instanceof YAMLSeq) {
+    for (const item of root.items) {
+      if (unflow(item, target)) {
+        root.flow = false;
+        return true;
+      }
+    }
   }
-  for (const [node, texts] of before) node.commentBefore = [node.commentBefore, ...texts].filter((x) => x !== undefined && x !== null).join('\n');
+  return false;
+}
+
+/**
+ * Puts each comment where the formatter puts it (ast-to-text.ts `attachComments`): the comments
+ * before a declaration or statement before its YAML; one at the end of a statement's line at the
+ * end of the line its YAML ends on; one after a list entry on that entry's line; one at the end of
+ * a block's header line after its name; the ones before a block's `}` (and one after it) at the
+ * end of the block's map; the rest at the end of the document.
+ */
+function placeComments(doc: Document, r: Renderer, ast: A.PolicyFile): void {
+  const at = attachComments(ast);
+  const ends: [YNode, string][] = [];
+  const lost: A.Comment[] = [...at.rest];
+  /** The list entry an interior comment goes with: after the entry on its line, or else before the next entry. */
+  const entryOf = (item: A.Node, c: A.Comment): { node: Scalar; after: boolean } | undefined => {
+    let after: Scalar | undefined;
+    let before: { node: Scalar; offset: number } | undefined;
+    for (const [s, node] of r.entries) {
+      if (s.range.start.offset < item.range.start.offset || s.range.end.offset > item.range.end.offset) continue;
+      if (s.range.end.offset <= c.range.start.offset && s.range.end.line === c.range.start.line) after = node;
+      if (s.range.start.offset >= c.range.end.offset && (!before || s.range.start.offset < before.offset)) before = { node, offset: s.range.start.offset };
+    }
+    if (after) return { node: after, after: true };
+    return before && { node: before.node, after: false };
+  };
+  for (const [item, cs] of at.leading) {
+    const a = r.anchors.get(item);
+    for (const { comment, interior } of cs) {
+      if (!a) {
+        lost.push(comment);
+        continue;
+      }
+      const entry = interior && !r.blocks.has(item) ? entryOf(item, comment) : undefined;
+      if (entry) {
+        unflow(doc.contents, entry.node);
+        if (entry.after) addAfter(entry.node, commentLine(comment));
+        else addBefore(entry.node, commentLine(comment));
+      } else addBefore(a.before, commentLine(comment));
+    }
+  }
+  for (const [block, c] of at.headerTrailing) {
+    const b = r.blocks.get(block);
+    if (b) addAfter(b.header, commentLine(c));
+    else lost.push(c);
+  }
+  for (const [block, cs] of at.dangling) {
+    const b = r.blocks.get(block);
+    if (b) for (const c of cs) addAfter(b.map, commentLine(c));
+    else lost.push(...cs);
+  }
+  for (const [item, c] of at.trailing) {
+    const b = r.blocks.get(item);
+    const a = r.anchors.get(item);
+    if (b) {
+      // A block's YAML has no closing line: after `}` is the end of its map, or its header line when it is empty.
+      if (b.map.items.length === 1 && !b.map.comment) addAfter(b.header, commentLine(c));
+      else addAfter(b.map, commentLine(c));
+    } else if (a) ends.push([a.end, commentLine(c)]);
+    else lost.push(c);
+  }
+  // End-of-line comments last: the collections they end on are in their final style by now.
+  for (const [n, text] of ends) addAfter(lastLine(n), text);
+  // What cannot be placed (a statement the YAML form cannot hold) goes before what follows it.
+  const order = [...r.anchors].sort((x, y) => x[0].range.start.offset - y[0].range.start.offset);
+  const trailing: string[] = [];
+  for (const c of lost.sort((x, y) => x.range.start.offset - y.range.start.offset)) {
+    const next = at.rest.includes(c) ? undefined : order.find(([n]) => n.range.start.offset >= c.range.end.offset);
+    if (next) addBefore(next[1].before, commentLine(c));
+    else trailing.push(commentLine(c));
+  }
   if (trailing.length) doc.comment = trailing.join('\n');
 }
 
@@ -566,8 +716,9 @@ function placeComments(doc: Document, r: Renderer, comments: readonly A.Comment[
 export function astToYaml(ast: A.PolicyFile): string {
   const r = new Renderer();
   const doc = new Document();
-  doc.contents = r.file(yamlNormalForm(ast));
-  placeComments(doc, r, ast.comments);
+  const normal = yamlNormalForm(ast);
+  doc.contents = r.file(normal);
+  placeComments(doc, r, normal);
   // Comment lines are written as `#` and the comment's own text, so `# x` reads back as ` x`.
   return escapeInvisible(doc.toString({ ...STRINGIFY, commentString: (s: string) => s.split('\n').map((l) => `#${l}`).join('\n') }));
 }

@@ -38,9 +38,10 @@ export const NORMALIZE_STEPS = {
   none: 'no normalisation: match the text exactly',
   case: 'case folding (A matches a)',
   width: 'full-width to half-width and NFKC (Ａ matches A)',
-  symbols: 'skip zero-width characters and symbols inserted between characters (加@微@信 matches 加微信)',
+  symbols: 'skip spaces, symbols and invisible or combining characters (U+FE0F, U+0301) inserted between characters (加@微@信 matches 加微信)',
   traditional: 'traditional to simplified Chinese (加微信 matches 加微信 written in traditional characters)',
   confusables: 'look-alike characters (Cyrillic а matches Latin a)',
+  variants: 'keywords also match as spammers respell them: homophones, pinyin, initials (加微信 matches 加V信, +vx, jia微信)',
 } as const;
 
 export type NormalizeStep = keyof typeof NORMALIZE_STEPS;

@@ -4,11 +4,11 @@
 // here and reported as diagnostics.
 import type { CstNode, IToken, TokenType } from 'chevrotain';
 import type * as A from './ast.ts';
-import { diagnostic, type Diagnostic, type Range } from './diagnostic.ts';
-import { checkDuration, checkNumber } from './literal-checks.ts';
+import { diagnostic, type Diagnostic, type DiagnosticFix, type Range } from './diagnostic.ts';
+import { checkDuration, checkNumber, checkSpacedDuration, type LiteralCheck } from './literal-checks.ts';
 import type { LineIndex } from './line-index.ts';
 import { unescapeString } from './string-literal.ts';
-import type { CstLabel, RuleName } from './tokens-to-cst.ts';
+import { MISPLACEABLE, type CstLabel, type RuleName } from './tokens-to-cst.ts';
 import type * as Tokens from './tokens.ts';
 import type { KeywordTokenName } from './tokens.ts';
 
@@ -89,8 +89,14 @@ class Builder {
     return this.lines.range(first.startOffset, last.startOffset + last.image.length);
   }
 
-  private error(code: string, message: string, range: Range, help?: string): void {
-    this.diagnostics.push(diagnostic(code, 'error', message, this.file, range, help ? { help } : {}));
+  private error(code: string, message: string, range: Range, help?: string, fix?: DiagnosticFix): void {
+    this.diagnostics.push(diagnostic(code, 'error', message, this.file, range, { ...(help ? { help } : {}), ...(fix ? { fixes: [fix] } : {}) }));
+  }
+
+  /** Reports a failed literal check at `range`, with its fix when the check knows what was meant. */
+  private literalError(c: LiteralCheck<unknown> & { ok: false }, range: Range): void {
+    const fix = c.replacement === undefined ? undefined : { title: `write \`${c.replacement}\``, edits: [{ range, newText: c.replacement }], safe: true };
+    this.error(c.code, c.message, range, c.help, fix);
   }
 
   // --- literals -------------------------------------------------------------------------
@@ -121,7 +127,7 @@ class Builder {
     const range = this.tokenRange(t);
     const c = checkNumber(Number(t.image), t.image);
     if (!c.ok) {
-      this.error(c.code, c.message, range);
+      this.literalError(c, range);
       return undefined;
     }
     return { value: c.value, range };
@@ -132,14 +138,26 @@ class Builder {
     const range = this.tokenRange(t);
     const c = checkDuration(t.image);
     if (!c.ok) {
-      this.error(c.code, c.message, range, c.help);
+      this.literalError(c, range);
       return undefined;
     }
     return { text: t.image, ms: c.value, range };
   }
 
+  /** `60 minutes`, `10 s`, `60`: reported with what to write instead; never a duration. */
+  private spacedDuration(node: CstNode): undefined {
+    const n = this.tok(node, 'IntLit');
+    const range = this.nodeRange(node);
+    if (!n || !range) return undefined;
+    const c = checkSpacedDuration(n.image, this.tok(node, 'Ident')?.image);
+    if (!c.ok) this.literalError(c, range);
+    return undefined;
+  }
+
   private duration(node: CstNode | undefined): A.Duration | undefined {
     if (!node) return undefined;
+    const spaced = this.sub(node, 'spacedDuration');
+    if (spaced) return this.spacedDuration(spaced);
     return this.durationToken(this.tok(node, 'DurationLit') ?? this.tok(node, 'Kw_forever'));
   }
 
@@ -232,6 +250,10 @@ class Builder {
       const stmt = this.ruleStatement(s);
       if (stmt) body.push(stmt);
     }
+    for (const m of this.nodes(node, 'misplacedDecl')) {
+      const r = this.nodeRange(m);
+      if (r) this.misplacedDecl(m, r);
+    }
     return { kind: 'rule', name, body, range };
   }
 
@@ -284,6 +306,22 @@ class Builder {
       default:
         return undefined;
     }
+  }
+
+  /** A declaration written inside a rule (`exempt members …`): said once, and left out. */
+  private misplacedDecl(node: CstNode, range: Range): undefined {
+    const word = MISPLACEABLE.find((w) => this.has(node, `Kw_${w}`));
+    if (!word) return undefined;
+    const first = this.tokenRange(this.tok(node, `Kw_${word}`)!);
+    const help: Record<(typeof MISPLACEABLE)[number], string> = {
+      exempt: '`exempt customers …` goes outside every rule and applies to the whole policy set; a rule has no exemption list of its own (to keep a phrase from matching, use `except`)',
+      blacklist: '`blacklist enterprise …` and `blacklist personal of …` go outside every rule; in a rule, blacklisting is an action: `when keyword then blacklist personal`',
+      enterprise: '`enterprise` goes outside every rule, at the top of the file',
+      limits: '`limits` goes outside every rule, at the top of the file',
+      category: '`category` goes outside every rule, with the other declarations',
+    };
+    this.error('hush/syntax/misplaced-declaration', `\`${word}\` is a declaration, not a rule statement`, { start: first.start, end: range.end }, help[word]);
+    return undefined;
   }
 
   private ownerStmt(node: CstNode, range: Range): A.OwnerStmt | undefined {
@@ -374,6 +412,8 @@ class Builder {
       const stmt = this.ladderStatement(s);
       if (stmt) body.push(stmt);
     }
+    // `1 step: …` is explained and left out.
+    for (const s of this.nodes(node, 'numberFirstStep')) this.stepFormOk(s);
     return { kind: 'ladder', name, body, range };
   }
 
@@ -393,6 +433,7 @@ class Builder {
       return list && { kind: 'members', list, range };
     }
     if (this.has(node, 'Kw_while')) return this.linkedStmt(node, range);
+    if (this.has(node, 'Kw_step') && !this.stepFormOk(node)) return undefined;
     const list = this.sanctionList(this.sub(node, 'sanctionList'));
     if (!list || !this.has(node, 'Colon')) return undefined;
     if (this.has(node, 'Kw_step')) {
@@ -408,6 +449,32 @@ class Builder {
       return s;
     }
     return undefined;
+  }
+
+  /**
+   * Whether a step is written `step N:`. `step: 4`, `1 step:`, `step 4` (no colon) and `step:`
+   * (no number) are each reported once, with the repair when the number is there.
+   */
+  private stepFormOk(node: CstNode): boolean {
+    const word = this.tok(node, 'Kw_step');
+    const colon = this.tok(node, 'Colon');
+    const n = this.tok(node, 'IntLit');
+    // A node the parser re-synced past: its syntax error is reported already.
+    if (!word || (node as CstNode).recoveredNode) return false;
+    if (n && colon && n.startOffset > word.startOffset && n.startOffset < colon.startOffset) return true;
+    const tokens = [word, colon, n].filter((t): t is IToken => t !== undefined);
+    const start = Math.min(...tokens.map((t) => t.startOffset));
+    const last = tokens.reduce((a, b) => (a.startOffset > b.startOffset ? a : b));
+    const range = this.lines.range(start, last.startOffset + last.image.length);
+    const help = 'a step is written `step N: SANCTION, …` (`step 1: suspend interop for 1h`)';
+    if (!n) {
+      this.error('hush/syntax/bad-step', 'this step has no number', range, help);
+      return false;
+    }
+    const fix: DiagnosticFix = { title: `write \`step ${n.image}:\``, edits: [{ range, newText: `step ${n.image}:` }], safe: true };
+    const message = !colon ? `missing \`:\` after \`step ${n.image}\`` : `the number of a step goes between \`step\` and \`:\``;
+    this.error('hush/syntax/bad-step', message, range, help, fix);
+    return false;
   }
 
   /** `while linked blocked: SANCTION, …, restore within D`. */
@@ -439,7 +506,8 @@ class Builder {
     const durNode = this.sub(item, 'sanctionDuration');
     let duration: A.Duration | undefined;
     if (durNode) {
-      duration = this.durationToken(this.tok(durNode, 'DurationLit') ?? this.tok(durNode, 'Kw_forever'));
+      const spaced = this.sub(durNode, 'spacedDuration');
+      duration = spaced ? this.spacedDuration(spaced) : this.durationToken(this.tok(durNode, 'DurationLit') ?? this.tok(durNode, 'Kw_forever'));
       if (!duration) return undefined;
     }
     if (this.has(item, 'Kw_suspend')) {

@@ -23,6 +23,23 @@ export interface RelatedInformation {
   message: string;
 }
 
+/** A replacement of `range` (in the diagnostic's own file) by `newText`. */
+export interface TextEdit {
+  range: Range;
+  newText: string;
+}
+
+/**
+ * A repair a diagnostic carries: the language server offers it as a quick fix, and
+ * `hush check --fix` applies it when it is `safe` (it keeps what the author evidently meant:
+ * `，` to `,`, `60 minutes` to `60m`; a guess such as `recal` to `recall` is not safe).
+ */
+export interface DiagnosticFix {
+  title: string;
+  edits: TextEdit[];
+  safe: boolean;
+}
+
 export interface Diagnostic {
   /** A stable code such as `hush/limit/keywords-per-rule`, catalogued in spec/diagnostics.md. */
   code: string;
@@ -35,6 +52,8 @@ export interface Diagnostic {
   /** A separate line of advice ("try `from \"file\"` for long lists"). */
   help?: string;
   related?: RelatedInformation[];
+  /** Repairs, when there is an obvious one (see `DiagnosticFix`). */
+  fixes?: DiagnosticFix[];
 }
 
 /** The range of a whole file that has no better anchor (a missing file, an empty file). */
@@ -49,11 +68,12 @@ export function diagnostic(
   message: string,
   file: string,
   range: Range,
-  extra: { help?: string; related?: RelatedInformation[] } = {},
+  extra: { help?: string; related?: RelatedInformation[]; fixes?: DiagnosticFix[] } = {},
 ): Diagnostic {
   const d: Diagnostic = { code, severity, message, file, range };
   if (extra.help !== undefined) d.help = extra.help;
   if (extra.related !== undefined && extra.related.length > 0) d.related = extra.related;
+  if (extra.fixes !== undefined && extra.fixes.length > 0) d.fixes = extra.fixes;
   return d;
 }
 

@@ -5,8 +5,42 @@ import { parseDuration } from './duration.ts';
 /** The largest number a policy may write. */
 export const MAX_NUMBER = 1_000_000_000;
 
-/** A literal's value, or the diagnostic (code, message, help) to report instead. */
-export type LiteralCheck<T> = { ok: true; value: T } | { ok: false; code: string; message: string; help?: string };
+/**
+ * A literal's value, or the diagnostic (code, message, help) to report instead; `replacement` is
+ * the text that was evidently meant (`60min` → `60m`), for a fix.
+ */
+export type LiteralCheck<T> = { ok: true; value: T } | { ok: false; code: string; message: string; help?: string; replacement?: string };
+
+/** Words people write for a duration unit, and the unit (`minutes` → `m`). Upper-case `M` is left out: months? */
+const UNIT_WORDS: Record<string, string> = {
+  s: 's', sec: 's', secs: 's', second: 's', seconds: 's', S: 's',
+  m: 'm', min: 'm', mins: 'm', minute: 'm', minutes: 'm',
+  h: 'h', hr: 'h', hrs: 'h', hour: 'h', hours: 'h', H: 'h',
+  d: 'd', day: 'd', days: 'd', D: 'd',
+  w: 'w', wk: 'w', wks: 'w', week: 'w', weeks: 'w', W: 'w',
+};
+
+/** The unit a word names (`minutes` → `m`, `Hours` → `h`), or undefined. */
+export function durationUnitWord(word: string): string | undefined {
+  if (Object.hasOwn(UNIT_WORDS, word)) return UNIT_WORDS[word];
+  const lower = word.toLowerCase();
+  return lower.length > 1 && Object.hasOwn(UNIT_WORDS, lower) ? UNIT_WORDS[lower] : undefined;
+}
+
+/**
+ * A number and a unit written apart (`60 minutes`, `10 s`) or a number alone (`60`): never a
+ * duration. The check says what to write instead; `unit` is the word after the number, if any.
+ */
+export function checkSpacedDuration(number: string, unit: string | undefined): LiteralCheck<never> {
+  const u = unit === undefined ? undefined : durationUnitWord(unit);
+  const written = unit === undefined ? number : `${number} ${unit}`;
+  if (u === undefined) {
+    const message = unit === undefined ? `\`${written}\` has no unit` : `\`${written}\` is not a duration`;
+    return { ok: false, code: 'hush/syntax/bad-duration', message, help: 'write a number and a unit with no space between: 10s, 30m, 1h, 7d, 2w' };
+  }
+  const meant = `${number}${u}`;
+  return { ok: false, code: 'hush/syntax/bad-duration', message: `\`${written}\` is not a duration`, help: `write \`${meant}\`: the number and its unit with no space between`, replacement: meant };
+}
 
 /** A whole number as written (`source` is its text, for the message): at most `MAX_NUMBER`. */
 export function checkNumber(value: number, source: string): LiteralCheck<number> {
@@ -20,5 +54,17 @@ export function checkNumber(value: number, source: string): LiteralCheck<number>
 export function checkDuration(text: string): LiteralCheck<number | null> {
   if (text === 'forever') return { ok: true, value: null };
   const p = parseDuration(text);
-  return p.ok ? { ok: true, value: p.ms } : { ok: false, code: 'hush/syntax/bad-duration', message: p.message, help: p.help };
+  if (p.ok) return { ok: true, value: p.ms };
+  // Written apart, as a YAML value may be (`mute: 60 minutes`): the same hint as in `.policy` text.
+  const apart = /^([0-9]+)[ \t]+([A-Za-z]+)$/.exec(text);
+  if (apart) return checkSpacedDuration(apart[1], apart[2]);
+  // A unit written as a word (`60min`, `2hours`, `10S`): say which unit was meant.
+  const m = /^([0-9]+)([A-Za-z]+)$/.exec(text);
+  const u = m && durationUnitWord(m[2]);
+  if (m && u && u !== m[2]) {
+    const meant = `${m[1]}${u}`;
+    const again = parseDuration(meant);
+    if (again.ok) return { ok: false, code: 'hush/syntax/bad-duration', message: p.message, help: `did you mean \`${meant}\`?`, replacement: meant };
+  }
+  return { ok: false, code: 'hush/syntax/bad-duration', message: p.message, help: p.help };
 }

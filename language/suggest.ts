@@ -1,6 +1,6 @@
 // "Did you mean": the one place that decides which known word a misspelt one was meant to be.
-// The YAML schema errors and the compiler's name checks both use it, each with its own
-// tolerance (kept as they were, so their messages do not change).
+// The YAML schema errors, the `.policy` parser's messages and the compiler's name checks all use
+// it, each with its own tolerance (kept as they were, so their messages do not change).
 
 /**
  * Edit distance between two words: insertions, deletions and substitutions, and, when
@@ -29,11 +29,18 @@ export interface Tolerance {
   maxLengthGap?: number;
 }
 
-/** The YAML schema's tolerance: a third of the suggested word's length, at least one edit. */
-export const YAML_TOLERANCE: Tolerance = {
+/**
+ * The tolerance for the language's own words, in both forms: YAML keys and values, and the
+ * keywords of `.policy` text (`recal` → `recall`): a third of the suggested word's length, at
+ * least one edit.
+ */
+export const WORD_TOLERANCE: Tolerance = {
   ignoreCase: true,
   maxDistance: (_word, nearest) => Math.max(1, Math.floor(nearest.length / 3)),
 };
+
+/** The YAML schema's tolerance: the language words' one. */
+export const YAML_TOLERANCE: Tolerance = WORD_TOLERANCE;
 
 /** The compiler's tolerance for names: a third of the written name's length, at least two edits. */
 export const NAME_TOLERANCE: Tolerance = {

@@ -84,15 +84,27 @@ export function parsePolicy(whole: string, file: string, options: ParseOptions =
   const text = cut < 0 ? whole : whole.slice(0, cut);
   const lines = new LineIndex(text);
   const lexed = textToTokens(text, file, lines);
-  const { cst, errors, missing: missingOf } = tokensToCst(lexed.tokens);
+  const { cst, errors, missing: missingOf, suggestions } = tokensToCst(lexed.tokens);
   const diagnostics: Diagnostic[] = [...lexed.diagnostics];
-  const seen = new Set<number>();
+  // One error per place; a missing `}` is a separate mistake from what else is missing there.
+  const seen = new Set<string>();
   let syntaxErrors = 0;
-  const report = (code: string, message: string, start: number, end: number, dedupe = true) => {
-    if (dedupe && seen.has(start)) return;
-    seen.add(start);
+  const report = (code: string, message: string, start: number, end: number, dedupe = true, meant?: string) => {
+    const key = `${code === 'hush/syntax/missing-brace' ? 'brace' : 'other'}:${start}`;
+    if (dedupe && seen.has(key)) return;
+    seen.add(key);
     if (++syntaxErrors > MAX_SYNTAX_ERRORS) return;
-    diagnostics.push(diagnostic(code, 'error', message, file, lines.range(start, end)));
+    const range = lines.range(start, end);
+    if (code === 'hush/syntax/missing-brace') {
+      // Where the parser found the block's end; the author may have meant it later, so not safe.
+      const fix = { title: 'close the block here', edits: [{ range, newText: '\n}' }], safe: false };
+      diagnostics.push(diagnostic(code, 'error', message, file, range, { fixes: [fix] }));
+      return;
+    }
+    // A misspelt language word: say which, and offer the change (a guess, so safe only when the
+    // word differs in case alone: `Recall`).
+    const extra = meant === undefined ? {} : { help: `did you mean \`${meant}\`?`, fixes: [{ title: `change to \`${meant}\``, edits: [{ range, newText: meant }], safe: meant.toLowerCase() === text.slice(start, end).toLowerCase() }] };
+    diagnostics.push(diagnostic(code, 'error', message, file, range, extra));
   };
   for (const e of errors) {
     const t = e.token;
@@ -105,19 +117,23 @@ export function parsePolicy(whole: string, file: string, options: ParseOptions =
     // which is usually fine. A token that cannot start a line is itself the mistake.
     const prev = tokenBefore(lexed.tokens, start);
     const missing = missingOf.get(e);
+    let code = codes[e.name] ?? 'hush/syntax/unexpected-token';
     if (prev && missing && (atEnd || LINE_STARTERS.has(t.tokenType))) {
       const prevEnd = prev.startOffset + prev.image.length;
       if (lines.position(prevEnd).line < lines.position(start).line) {
         start = end = prevEnd;
         message = `missing ${missing} at the end of the line`;
+        // Only the `}` is missing: the block's statements are all there (the checker still checks it).
+        if (missing === '`}`') code = 'hush/syntax/missing-brace';
       }
     }
-    report(codes[e.name] ?? 'hush/syntax/unexpected-token', message, start, end);
+    const meant = start === t.startOffset ? suggestions.get(e) : undefined;
+    report(code, message, start, end, true, meant);
   }
   for (const b of abandonedBlocks(cst, errors, text.length)) {
     const last = tokenBefore(lexed.tokens, b.to);
     const end = last ? last.startOffset + last.image.length : b.to;
-    report('hush/syntax/expected-token', `missing \`}\` to close this ${b.kind}`, end, end, false);
+    report('hush/syntax/missing-brace', `missing \`}\` to close this ${b.kind}`, end, end, false);
   }
   if (syntaxErrors > MAX_SYNTAX_ERRORS) {
     diagnostics.push(

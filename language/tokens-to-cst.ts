@@ -6,8 +6,11 @@ import {
   CstParser, EOF, type CstNode, type IParserErrorMessageProvider, type IRecognitionException, type IToken, type ParserMethod, type TokenType,
 } from 'chevrotain';
 import {
-  allTokens, Colon, Comma, DurationLit, Ident, IntLit, kw, LCurly, PercentLit, RCurly, StringLit, UnterminatedString,
+  allTokens, Colon, Comma, DECLARATION_STARTERS, DurationLit, Ident, IntLit, KEYWORDS, kw, LCurly, PercentLit, RCurly, StringLit, UnterminatedString,
+  type Keyword,
 } from './tokens.ts';
+import { closest, WORD_TOLERANCE } from './suggest.ts';
+import { durationUnitWord } from './literal-checks.ts';
 
 /** What a token looks like in a message: its label for a kind of token, its text otherwise. */
 export function describeToken(t: IToken): string {
@@ -37,13 +40,38 @@ function expectedList(paths: TokenType[][][]): string {
 export interface MissingRecord {
   token: IToken;
   message: string;
-  missing: string;
+  /** What is missing, when the message names one thing. */
+  missing: string | null;
+  /** The language word the found word was probably meant to be (`recal` → `recall`). */
+  suggestion?: string;
 }
 
-/** `unexpected FOUND, expected WANTED`, recording what is missing for that message, if anything. */
-function unexpected(records: MissingRecord[], actual: IToken, wanted: string, missing: string | null = wanted): string {
+/** Declaration words that are no rule statement and open no block: explained when found inside a rule. */
+export const MISPLACEABLE = ['enterprise', 'limits', 'blacklist', 'exempt', 'category'] as const satisfies readonly Keyword[];
+
+const misplaceable = new Set<TokenType>(MISPLACEABLE.map((w) => kw[w]));
+
+/** The language word of each keyword token. */
+const wordOf = new Map<TokenType, Keyword>(KEYWORDS.map((w) => [kw[w], w]));
+
+/** The words that may start a statement in each block, for "did you mean" (`keyword` → `keywords`). */
+const blockStarters: Record<string, readonly Keyword[]> = {
+  ruleDecl: ['owner', 'groups', 'keywords', 'except', 'allow', 'normalize', 'configured', 'announce', 'when'],
+  ladderDecl: ['counts', 'step', 'severe', 'expire', 'members', 'while'],
+  quotaDecl: ['daily', 'raise', 'lower', 'minimum', 'maximum', 'timezone'],
+};
+
+/** The expected word nearest a found word that is not itself expected, if near enough to be a typo. */
+function suggestionFor(actual: IToken, expected: readonly string[]): string | undefined {
+  if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(actual.image) || expected.includes(actual.image)) return undefined;
+  return closest(actual.image, expected, WORD_TOLERANCE);
+}
+
+/** `unexpected FOUND, expected WANTED`, recording what is missing for that message, and what was meant. */
+function unexpected(records: MissingRecord[], actual: IToken, wanted: string, missing: string | null = wanted, words: readonly string[] = []): string {
   const message = `unexpected ${describeToken(actual)}, expected ${wanted}`;
-  if (missing !== null) records.push({ token: actual, message, missing });
+  const suggestion = suggestionFor(actual, words);
+  if (missing !== null || suggestion !== undefined) records.push(suggestion ? { token: actual, message, missing, suggestion } : { token: actual, message, missing });
   return message;
 }
 
@@ -54,18 +82,27 @@ const blockContents: Record<string, string> = {
   quotaDecl: 'a quota statement or `}`',
 };
 
+/** The language words among the first tokens of the expected paths. */
+function wordsOf(paths: TokenType[][][]): Keyword[] {
+  const out: Keyword[] = [];
+  for (const alt of paths) for (const path of alt) if (path[0] && wordOf.has(path[0])) out.push(wordOf.get(path[0])!);
+  return out;
+}
+
 /** Messages in Hush's style: lower case, no trailing period, saying what was expected. */
 function messages(records: MissingRecord[]): IParserErrorMessageProvider {
   return {
     buildMismatchTokenMessage: ({ expected, actual, ruleName }) =>
       expected === EOF
-        ? unexpected(records, actual, 'a declaration', null)
+        ? unexpected(records, actual, 'a declaration', null, DECLARATION_STARTERS)
         : expected === RCurly && ruleName in blockContents
-          ? unexpected(records, actual, blockContents[ruleName], label(expected))
-          : unexpected(records, actual, label(expected)),
-    buildNotAllInputParsedMessage: ({ firstRedundant }) => unexpected(records, firstRedundant, 'a declaration', null),
-    buildNoViableAltMessage: ({ expectedPathsPerAlt, actual }) => unexpected(records, actual[0], expectedList(expectedPathsPerAlt)),
-    buildEarlyExitMessage: ({ expectedIterationPaths, actual }) => unexpected(records, actual[0], expectedList([expectedIterationPaths])),
+          ? unexpected(records, actual, blockContents[ruleName], label(expected), blockStarters[ruleName])
+          : unexpected(records, actual, label(expected), label(expected), wordOf.has(expected) ? [wordOf.get(expected)!] : []),
+    buildNotAllInputParsedMessage: ({ firstRedundant }) => unexpected(records, firstRedundant, 'a declaration', null, DECLARATION_STARTERS),
+    buildNoViableAltMessage: ({ expectedPathsPerAlt, actual }) =>
+      unexpected(records, actual[0], expectedList(expectedPathsPerAlt), expectedList(expectedPathsPerAlt), wordsOf(expectedPathsPerAlt)),
+    buildEarlyExitMessage: ({ expectedIterationPaths, actual }) =>
+      unexpected(records, actual[0], expectedList([expectedIterationPaths]), expectedList([expectedIterationPaths]), wordsOf([expectedIterationPaths])),
   };
 }
 
@@ -161,7 +198,12 @@ class PolicyParser extends CstParser {
     this.CONSUME(kw.rule);
     this.SUBRULE(this.str);
     this.CONSUME(LCurly);
-    this.MANY(() => this.SUBRULE(this.ruleStatement));
+    // An indented declaration word inside a rule (`exempt members …`) is a mistake explained by
+    // cst-to-ast.ts, not the end of the rule (at column 1 it is: a `}` was forgotten).
+    this.MANY({
+      GATE: () => !misplaceable.has(this.LA(1).tokenType) || (this.LA(1).startColumn ?? 0) > 1,
+      DEF: () => this.OR([{ ALT: () => this.SUBRULE(this.ruleStatement) }, { ALT: () => this.SUBRULE(this.misplacedDecl) }]),
+    });
     this.CONSUME(RCurly);
   });
 
@@ -177,6 +219,25 @@ class PolicyParser extends CstParser {
       { ALT: () => this.SUBRULE(this.announceStmt) },
       { ALT: () => this.SUBRULE(this.whenStmt) },
     ]);
+  });
+
+  /** A declaration word and the rest of its line, inside a rule. */
+  misplacedDecl = this.RULE('misplacedDecl', () => {
+    this.OR(MISPLACEABLE.map((w) => ({ ALT: () => this.CONSUME(kw[w]) })));
+    this.MANY({
+      GATE: () => this.LA(1).startLine === this.LA(0).endLine,
+      DEF: () =>
+        this.OR2([
+          { ALT: () => this.CONSUME(Ident) },
+          { ALT: () => this.CONSUME(StringLit) },
+          { ALT: () => this.CONSUME(UnterminatedString) },
+          { ALT: () => this.CONSUME(Comma) },
+          { ALT: () => this.CONSUME(Colon) },
+          { ALT: () => this.CONSUME(IntLit) },
+          { ALT: () => this.CONSUME(DurationLit) },
+          { ALT: () => this.CONSUME(PercentLit) },
+        ]),
+    });
   });
 
   ownerStmt = this.RULE('ownerStmt', () => {
@@ -328,17 +389,49 @@ class PolicyParser extends CstParser {
     ]);
   });
 
-  /** `10s`, `30m`, `1h`, `7d`, or `forever`. */
+  /** `10s`, `30m`, `1h`, `7d`, or `forever`; `60 minutes` and `10 s` are parsed to be explained. */
   duration = this.RULE('duration', () => {
-    this.OR([{ ALT: () => this.CONSUME(DurationLit) }, { ALT: () => this.CONSUME(kw.forever) }]);
+    this.OR([
+      { ALT: () => this.CONSUME(DurationLit) },
+      { ALT: () => this.CONSUME(kw.forever) },
+      { ALT: () => this.SUBRULE(this.spacedDuration) },
+    ]);
+  });
+
+  /**
+   * A number, then maybe a unit word after a space (`60 minutes`, `10 s`): not a duration, but
+   * read as one so that cst-to-ast.ts says what to write instead and nothing after it breaks.
+   * Only a word that names a unit, or a plain name on the same line, is taken (`then` after
+   * `flood 5 in 10` is not: it is a language word).
+   */
+  spacedDuration = this.RULE('spacedDuration', () => {
+    this.CONSUME(IntLit);
+    // A unit word, or any other plain name right after the number on its line (`10 q`).
+    this.OPTION({
+      GATE: () =>
+        durationUnitWord(this.LA(1).image) !== undefined || (this.LA(1).tokenType === Ident && this.LA(1).startLine === this.LA(0).endLine),
+      DEF: () => this.CONSUME(Ident),
+    });
   });
 
   ladderDecl = this.RULE('ladderDecl', () => {
     this.CONSUME(kw.ladder);
     this.SUBRULE(this.str);
     this.CONSUME(LCurly);
-    this.MANY(() => this.SUBRULE(this.ladderStatement));
+    // A number starts a statement only as `1 step: …` (after `counts a,` it is a stray token).
+    this.MANY({
+      GATE: () => this.LA(1).tokenType !== IntLit || this.LA(2).tokenType === kw.step,
+      DEF: () => this.OR([{ ALT: () => this.SUBRULE(this.ladderStatement) }, { ALT: () => this.SUBRULE(this.numberFirstStep) }]),
+    });
     this.CONSUME(RCurly);
+  });
+
+  /** `1 step: …`: the number before the word, explained by cst-to-ast.ts. */
+  numberFirstStep = this.RULE('numberFirstStep', () => {
+    this.CONSUME(IntLit);
+    this.CONSUME(kw.step);
+    this.OPTION(() => this.CONSUME(Colon));
+    this.SUBRULE(this.sanctionList);
   });
 
   ladderStatement = this.RULE('ladderStatement', () => {
@@ -350,13 +443,17 @@ class PolicyParser extends CstParser {
         },
       },
       {
+        // `step N: …`; the number and the colon are optional here, and a number after the colon
+        // (`step: 4 ban admin`) is parsed too, so that cst-to-ast.ts explains the step once.
         ALT: () => {
           this.CONSUME(kw.step);
-          this.CONSUME(IntLit);
-          this.CONSUME(Colon);
+          this.OPTION(() => this.CONSUME(IntLit));
+          this.OPTION2(() => this.CONSUME(Colon));
+          this.OPTION3(() => this.CONSUME2(IntLit));
           this.SUBRULE(this.sanctionList);
         },
       },
+
       {
         ALT: () => {
           this.CONSUME(kw.severe);
@@ -527,7 +624,7 @@ class PolicyParser extends CstParser {
       {
         ALT: () => {
           this.CONSUME(kw.for);
-          this.CONSUME(DurationLit);
+          this.OR2([{ ALT: () => this.CONSUME(DurationLit) }, { ALT: () => this.SUBRULE(this.spacedDuration) }]);
         },
       },
       { ALT: () => this.CONSUME(kw.forever) },
@@ -553,6 +650,8 @@ export interface CstResult {
   errors: IRecognitionException[];
   /** For the errors whose message names one thing that was expected: that thing (`` `}` ``, `a string`). */
   missing: ReadonlyMap<IRecognitionException, string>;
+  /** For the errors at a misspelt word: the language word it was probably meant to be. */
+  suggestions: ReadonlyMap<IRecognitionException, string>;
 }
 
 /**
@@ -560,7 +659,11 @@ export interface CstResult {
  * The records are indexed by token first, so this is linear (scanning every record for every
  * error was quadratic in the number of errors: `rule rule rule …`).
  */
-export function matchMissing(errors: readonly IRecognitionException[], records: readonly MissingRecord[]): Map<IRecognitionException, string> {
+export function matchMissing(
+  errors: readonly IRecognitionException[],
+  records: readonly MissingRecord[],
+  suggestions?: Map<IRecognitionException, string>,
+): Map<IRecognitionException, string> {
   const byToken = new Map<IToken, MissingRecord[]>();
   for (const r of records) {
     const same = byToken.get(r.token);
@@ -572,7 +675,8 @@ export function matchMissing(errors: readonly IRecognitionException[], records: 
     const same = byToken.get(e.token) ?? [];
     for (let i = same.length - 1; i >= 0; i--) {
       if (same[i].message === e.message) {
-        missing.set(e, same[i].missing);
+        if (same[i].missing !== null) missing.set(e, same[i].missing!);
+        if (same[i].suggestion !== undefined) suggestions?.set(e, same[i].suggestion!);
         break;
       }
     }
@@ -586,9 +690,10 @@ export function tokensToCst(tokens: IToken[]): CstResult {
   parser.input = tokens;
   const cst = parser.file();
   const errors = [...parser.errors];
-  const missing = matchMissing(errors, records);
+  const suggestions = new Map<IRecognitionException, string>();
+  const missing = matchMissing(errors, records, suggestions);
   records.length = 0;
-  return { cst, errors, missing };
+  return { cst, errors, missing, suggestions };
 }
 
 export { EOF };

@@ -358,18 +358,18 @@ describe('round trips over random ASTs', () => {
     ]);
     const back = clean(astToYaml(ast));
     expect(formatPolicy(back)).toBe(
-      'ladder "l" {\n  members "a"\n  while linked blocked: suspend interop, restore within 1h\n}\n\nquota contact-add {\n  daily 1\n\n  raise 1 when complete\n  raise 2 when compliant\n}\n',
+      'ladder "l" {\n  members "a"\n  while linked blocked: suspend interop, restore within 1h\n}\n\nquota contact-add {\n  daily 1\n  raise 1 when complete\n  raise 2 when compliant\n}\n',
     );
   });
 });
 
 describe('comments', () => {
-  it('stay before the statement they preceded', () => {
+  it('stay before the statement they preceded, or at the end of its line', () => {
     const text = '# head\nenterprise "a"\nrule "r" {\n  # the groups\n  groups "g"\n  when link then recall # end of line\n}\n# tail\n';
     const yaml = astToYaml(parsePolicy(text, 't.policy').ast);
     expect(yaml).toContain('# head\nenterprise: a');
     expect(yaml).toMatch(/# the groups\n\s+groups: \[g\]/);
-    expect(yaml).toMatch(/# end of line\n# tail\n$/);
+    expect(yaml).toMatch(/then: \[recall\] # end of line\n\n# tail\n$/);
     expect(clean(yaml).comments.map((c) => c.text)).toEqual([' head', ' the groups', ' end of line', ' tail']);
   });
 });

@@ -82,7 +82,36 @@ function parse(text: string, file: string, lines: LineIndex): ParseResult {
   if (!syntaxErrors) for (const p of problems) diagnostics.push(schemaDiagnostic(p, src, file));
   const builder = new Builder(src, problems, file, diagnostics);
   ast.declarations = builder.declarations(doc.contents);
+  blocksOverComments(ast, text);
   return { ast, diagnostics: sortDiagnostics(diagnostics) };
+}
+
+/**
+ * A block (`rule`, `ladder`, `quota`) also covers the comment lines after its last key that are
+ * indented as its keys are: they are its closing comments, as the ones before a `}` in the
+ * `.policy` form (which the formatter keeps inside the block).
+ */
+function blocksOverComments(ast: A.PolicyFile, text: string): void {
+  for (const d of ast.declarations) {
+    if (d.kind !== 'rule' && d.kind !== 'ladder' && d.kind !== 'quota') continue;
+    let end = d.range.end;
+    // The comment at the end of the block's last line is its last statement's; on the header line
+    // of a block without statements, it is the block's own, covered only when a comment line follows.
+    let from = end.offset;
+    for (const c of ast.comments) {
+      if (c.range.start.offset < from) continue;
+      if (text.slice(from, c.range.start.offset).trim() !== '') break;
+      if (c.range.start.line === d.range.end.line) {
+        from = c.range.end.offset;
+        if (d.body.length > 0) end = c.range.end;
+        continue;
+      }
+      if (c.range.start.column < d.range.start.column) break;
+      end = c.range.end;
+      from = end.offset;
+    }
+    d.range = { start: d.range.start, end };
+  }
 }
 
 /** The first line of a `yaml` message, lower case, without its position suffix. */
@@ -107,7 +136,8 @@ function yamlComments(tokens: readonly unknown[], text: string, lines: LineIndex
       found.set(o.offset, o.source);
       return;
     }
-    if (o.type === 'scalar' || o.type === 'space' || o.type === 'newline') return;
+    // A scalar's end-of-line comment is in its `end` tokens, so scalars are walked too.
+    if (o.type === 'space' || o.type === 'newline') return;
     for (const k in o) {
       const x = (o as Record<string, unknown>)[k];
       if (x && typeof x === 'object') walk(x, depth + 1);

@@ -10,7 +10,11 @@
 //   triggers to the first rule, so nothing fires twice. Groups: every new rule is a full copy
 //   for its share of the groups; a group list file is split into new list files. Whitelists are
 //   never split: a link allowed by one half would still fire the other half.
+// - any diagnostic that carries its own fixes (`Diagnostic.fixes`: IME punctuation, `60 minutes`,
+//   a misspelt word, a step written `step: 4`, …): those edits, as they are.
 // Fixes are computed on the current texts and returned as offset edits; the server converts them.
+// A fix marked `safe` keeps what the author evidently meant; `hush check --fix` applies those
+// (cli/commands/check-fix.ts), through this same function, so both apply the same edits.
 import { existsSync } from 'node:fs';
 import { dirname, join, posix, resolve } from 'node:path';
 import type * as A from '../language/ast.ts';
@@ -34,6 +38,8 @@ export interface Fix {
   /** Files to create with their text, before the edits apply. */
   creates?: { path: string; text: string }[];
   preferred?: boolean;
+  /** Applied by `hush check --fix`: it changes nothing but what is evidently a slip. */
+  safe?: boolean;
 }
 
 /** A diagnostic the client sent back, reduced to what the fixes need. */
@@ -75,11 +81,11 @@ function statementSpan(text: string, n: A.Node): { start: number; end: number } 
 }
 
 /** Removes one item of a comma-separated list (its comma too), or its statement when it is alone. */
-function removeItem(ctx: FixContext, req: FixRequest, what: string): Fix | undefined {
+function removeItem(ctx: FixContext, req: FixRequest, what: string, safe = false): Fix | undefined {
   if (!ctx.file) {
     // A list file: the entry is its whole line.
     const ls = lineStartOf(ctx.text, req.start);
-    return { title: `remove the ${what}`, edits: [{ path: ctx.path, start: ls, end: lineEndOf(ctx.text, ls), newText: '' }], preferred: true };
+    return { title: `remove the ${what}`, edits: [{ path: ctx.path, start: ls, end: lineEndOf(ctx.text, ls), newText: '' }], preferred: true, safe };
   }
   const path = nodesAt(ctx.file.ast, req.start);
   const { step, parent, grand } = innermost(path);
@@ -95,7 +101,7 @@ function removeItem(ctx: FixContext, req: FixRequest, what: string): Fix | undef
     span = statementSpan(ctx.text, stmt);
   } else if (i > 0) span = { start: siblings[i - 1].range.end.offset, end: siblings[i].range.end.offset };
   else span = { start: siblings[0].range.start.offset, end: siblings[1].range.start.offset };
-  return { title: `remove the ${what}`, edits: [{ path: ctx.path, ...span, newText: '' }], preferred: true };
+  return { title: `remove the ${what}`, edits: [{ path: ctx.path, ...span, newText: '' }], preferred: true, safe };
 }
 
 function declareCategory(ctx: FixContext, req: FixRequest): Fix[] {
@@ -259,17 +265,43 @@ function splitRule(ctx: FixContext, req: FixRequest, which: 'keywords' | 'groups
   return which === 'keywords' ? splitKeywords(ctx, block, limit.max) : splitGroups(ctx, block, model, limit.max);
 }
 
+/** The fixes the diagnostic itself carries, found among the set's diagnostics by code and span. */
+function carriedFixes(ctx: FixContext, req: FixRequest): Fix[] {
+  const out: Fix[] = [];
+  for (const d of ctx.set.diagnostics) {
+    if (!d.fixes || d.code !== req.code || d.range.start.offset !== req.start || d.range.end.offset !== req.end) continue;
+    if (ctx.set.absolute(d.file) !== ctx.path) continue;
+    for (const f of d.fixes) {
+      out.push({
+        title: f.title,
+        edits: f.edits.map((e) => ({ path: ctx.path, start: e.range.start.offset, end: e.range.end.offset, newText: e.newText })),
+        preferred: out.length === 0,
+        safe: f.safe,
+      });
+    }
+    break;
+  }
+  return out;
+}
+
 export function quickFixes(ctx: FixContext, req: FixRequest): Fix[] {
+  const carried = carriedFixes(ctx, req);
+  return carried.length > 0 ? carried : computedFixes(ctx, req);
+}
+
+function computedFixes(ctx: FixContext, req: FixRequest): Fix[] {
   const one = (f: Fix | undefined) => (f ? [f] : []);
   switch (req.code) {
+    // Removing a repeat changes nothing a policy decides: safe. A redundant keyword still shows
+    // in a decision's evidence, so removing it is left to the author.
     case 'hush/lint/duplicate-keyword':
-      return one(removeItem(ctx, req, 'repeated keyword'));
+      return one(removeItem(ctx, req, 'repeated keyword', true));
     case 'hush/lint/redundant-keyword':
       return one(removeItem(ctx, req, 'redundant keyword'));
     case 'hush/lint/duplicate-entry':
-      return one(removeItem(ctx, req, 'repeated entry'));
+      return one(removeItem(ctx, req, 'repeated entry', true));
     case 'hush/lint/duplicate-action':
-      return one(removeItem(ctx, req, 'repeated action'));
+      return one(removeItem(ctx, req, 'repeated action', true));
     case 'hush/semantic/unknown-category':
       return declareCategory(ctx, req);
     case 'hush/limit/keywords-per-rule':

@@ -71,3 +71,30 @@ describe('decision cases on Redis (asynchronous engine)', () => {
     });
   }
 });
+
+// The same on a Redis Cluster (REDIS_CLUSTER_URL; scripts/redis-cluster.sh start, which .ci/run
+// does): one keyspace for every case, its state deleted after each. Skipped, and said so, without.
+const REDIS_CLUSTER_URL = process.env.REDIS_CLUSTER_URL || undefined;
+if (!REDIS_CLUSTER_URL) console.warn('REDIS_CLUSTER_URL is not set: the decision cases on a Redis Cluster are skipped (scripts/redis-cluster.sh start)');
+describe.skipIf(!REDIS_CLUSTER_URL)('decision cases on a Redis Cluster (asynchronous engine)', () => {
+  for (const c of decisionCases) {
+    it(c, async () => {
+      const { policy, lines, want } = loadCase(c);
+      const store = await RedisStore.connect(REDIS_CLUSTER_URL!, { prefix: `hush:test:decisions-cluster:${run}:` });
+      try {
+        const engine = createAsyncEngine(policy, { store, clock: CLOCK });
+        const got: string[] = [];
+        for (let i = 0; i < lines.length; i++) got.push(await decideLineAsync(engine, lines[i], i + 1, CLOCK));
+        compare(c, got, lines, want);
+      } finally {
+        await store.deleteAll(true);
+        await store.close();
+      }
+    });
+  }
+  afterAll(async () => {
+    const store = new RedisStore(REDIS_CLUSTER_URL!, { prefix: `hush:test:decisions-cluster:${run}:` });
+    await store.deleteAll();
+    await store.close();
+  });
+});

@@ -1,8 +1,8 @@
 // `hush check [paths…]`: checks a policy set (files and folders, both forms mixed; default: the
 // current folder) and prints its diagnostics in one of four formats (cli/render/). Exit status:
 // 0 when there is no error (and no more warnings than `--max-warnings`), 1 otherwise, 2 for bad
-// usage: an unknown format, a path that does not exist, no policy file at all. spec/cli.md
-// documents it all.
+// usage: an unknown format, a path that does not exist, no policy file at all. `--fix` first
+// applies the safe quick fixes (check-fix.ts) and reports what is left. spec/cli.md documents it.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InvalidArgumentError, Option } from 'commander';
@@ -10,6 +10,7 @@ import type { Diagnostic } from '../../language/diagnostic.ts';
 import { readCatalogue } from '../diagnostics-catalogue.ts';
 import { EXIT, UsageError, type CliIO } from '../io.ts';
 import { FORMATS, renderDiagnostics, type Format } from '../render/index.ts';
+import { terminalText } from '../render/escape.ts';
 import type { RegisterCommand } from './index.ts';
 
 export interface CheckCommandOptions {
@@ -18,6 +19,8 @@ export interface CheckCommandOptions {
   quiet?: boolean;
   /** true: `--color`, false: `--no-color`, undefined: colour when stdout is a terminal. */
   color?: boolean;
+  /** Apply the safe quick fixes first (check-fix.ts), then report what is left. */
+  fix?: boolean;
 }
 
 function toolVersion(): string | undefined {
@@ -64,9 +67,19 @@ export async function runCheck(paths: string[], opts: CheckCommandOptions, io: C
   }
   // Loaded here, not at the top, so that the other commands start without the whole checker.
   const { checkPolicySet } = await import('../../compiler/check.ts');
-  const result = checkPolicySet(given, { cwd: io.cwd });
+  let result = checkPolicySet(given, { cwd: io.cwd });
   if (result.files.length === 0 && result.diagnostics.length === 0) {
     throw new UsageError(`no policy files (.policy, .policy.yaml) in ${given.join(', ')}`);
+  }
+  if (opts.fix) {
+    const { fixPolicySet } = await import('./check-fix.ts');
+    const fixed = fixPolicySet(result, io.cwd, () => checkPolicySet(given, { cwd: io.cwd }));
+    result = fixed.result;
+    // What changed goes where the report does not: stdout for the human format, else stderr.
+    const say = (opts.format ?? 'human') === 'human' ? io.stdout : io.stderr;
+    for (const a of fixed.applied) say(`fixed ${terminalText(a.file)}:${a.line}:${a.column}: ${terminalText(a.title)} [${a.code}]\n`);
+    for (const f of fixed.failed) io.stderr(`hush: cannot write ${terminalText(f.file)}: ${f.reason}\n`);
+    if (fixed.applied.length > 0) say(`${fixed.applied.length} ${fixed.applied.length === 1 ? 'fix' : 'fixes'} applied\n\n`);
   }
 
   const all: Diagnostic[] = result.diagnostics;
@@ -107,6 +120,7 @@ export const registerCheck: RegisterCommand = (program, io, setStatus) => {
     .option('-q, --quiet', 'report errors only')
     .option('--color', 'colour the human format even when stdout is not a terminal')
     .option('--no-color', 'never colour the output')
+    .option('--fix', 'apply the safe quick fixes (full-width punctuation, `60 minutes`, repeated keywords), then report what is left')
     .action(async (paths: string[], opts: CheckCommandOptions) => {
       setStatus(await runCheck(paths, opts, io));
     });

@@ -1,7 +1,7 @@
 // `hush convert`: the sketch through the real binary to YAML and back, in-process runs for the
 // options, files with errors, and bad usage.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -50,10 +50,48 @@ describe('hush convert', () => {
   });
 
   it('writes to a file with -o, and converts to the same form with --to', async () => {
-    expect((await hush('retail.policy', '-o', 'out.policy.yaml')).status).toBe(0);
-    const yaml = readFileSync(join(dir, 'out.policy.yaml'), 'utf8');
-    const again = await hush('out.policy.yaml', '--to', 'yaml');
+    mkdirSync(join(dir, 'out'));
+    expect((await hush('retail.policy', '-o', 'out/retail.policy.yaml')).status).toBe(0);
+    const yaml = readFileSync(join(dir, 'out/retail.policy.yaml'), 'utf8');
+    const again = await hush('out/retail.policy.yaml', '--to', 'yaml');
     expect(again).toEqual({ status: 0, stdout: yaml, stderr: '' });
+    // The same form in place: the canonical layout, nothing duplicated.
+    expect((await hush('out/retail.policy.yaml', '--to', 'yaml', '-o', 'out/retail.policy.yaml')).status).toBe(0);
+  });
+
+  it('refuses to write a second form of a policy beside the first, unless --replace', async () => {
+    const source = readFileSync(join(dir, 'retail.policy'), 'utf8');
+    const refused = await hush('retail.policy', '-o', 'retail.policy.yaml');
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain('hush/convert/would-duplicate');
+    expect(refused.stderr).toContain('--replace');
+    expect(readdirSync(dir).sort()).toEqual(['retail.policy']);
+    // Another name in the same folder is the same policy twice too.
+    expect((await hush('retail.policy', '-o', 'copy.policy.yaml')).status).toBe(2);
+    expect(readdirSync(dir).sort()).toEqual(['retail.policy']);
+
+    const replaced = await hush('retail.policy', '-o', 'retail.policy.yaml', '--replace');
+    expect(replaced, replaced.stderr).toMatchObject({ status: 0, stderr: '' });
+    expect(readdirSync(dir).sort()).toEqual(['retail.policy.yaml']);
+    expect(declarations((await hush('retail.policy.yaml')).stdout)).toEqual(declarations(source));
+
+    // A file of the output's name in another form, beside an input from elsewhere.
+    mkdirSync(join(dir, 'in'));
+    writeFileSync(join(dir, 'in/retail.policy'), source);
+    expect((await hush('in/retail.policy', '-o', 'retail.policy.yaml', '--to', 'yaml')).status).toBe(0);
+    writeFileSync(join(dir, 'retail.policy'), source);
+    expect((await hush('in/retail.policy', '-o', 'retail.policy.yaml')).status).toBe(2);
+    expect((await hush('retail.policy.yaml', '--to', 'yaml', '-o', 'in/retail.policy.yaml')).status).toBe(2);
+    expect(readFileSync(join(dir, 'in/retail.policy'), 'utf8')).toBe(source);
+  });
+
+  it('keeps an end-of-line comment on its statement, to YAML and back', async () => {
+    writeFileSync(join(dir, 'c.policy'), 'rule "r" {\n  keywords "加微信", "代购" # ads seen in 2026\n  when keyword then recall\n}\n');
+    const yaml = await hush('c.policy');
+    expect(yaml.stdout).toContain('keywords: [加微信, 代购] # ads seen in 2026\n');
+    writeFileSync(join(dir, 'c.policy.yaml'), yaml.stdout);
+    const back = await hush('c.policy.yaml');
+    expect(back.stdout).toBe(readFileSync(join(dir, 'c.policy'), 'utf8'));
   });
 
   it('prints the diagnostics of a file with errors and exits 1', async () => {

@@ -11,6 +11,7 @@ export const registerConvert: RegisterCommand = (program, io, setStatus) => {
     .argument('<file>', 'a .policy file, or a .policy.yaml / .yaml file')
     .addOption(new Option('--to <form>', 'the form to write (default: the other form)').choices(['policy', 'yaml']))
     .option('-o, --output <out>', 'write to this file instead of stdout')
+    .option('--replace', 'with -o: remove the other form of the policy beside the output (refused without it)')
     .action(async (file: string, opts: ConvertOptions) => {
       const { runConvert } = await import('./convert-run.ts');
       setStatus(runConvert(file, opts, io));

@@ -227,7 +227,7 @@ describe('hush sanctions shows hostile subjects, ladders and ids as text', () =>
     expect(await runRun('ladder.policy', { store: 'sqlite:state.db' }, run, Readable.from([`${JSON.stringify(event)}\n`]))).toBe(0);
     expect(run.out.join('')).toContain('"step":1');
     const x = io();
-    expect(await runSanctions([subject], { store: 'sqlite:state.db', all: true, at: '2026-11-01T00:30:00Z', format: 'human' }, x)).toBe(0);
+    expect(await runSanctions([subject], { store: 'sqlite:state.db', history: true, at: '2026-11-01T00:30:00Z', format: 'human' }, x)).toBe(0);
     const out = x.out.join('');
     expectSafe(out);
     expect(out).toContain('m\\n# forged <img src=x onerror=alert(1)> \\u001b[2J');

@@ -54,10 +54,21 @@ describe('hush run --store sqlite', () => {
     const got = JSON.parse(listed.stdout);
     expect(got.sanctions['m-1']).toMatchObject([{ ladder: 'interop-abuse', step: 2, until: '2026-11-03T00:00:00.000Z', appealable: false }]);
     expect(got.sanctions['m-2']).toEqual([]);
-    const human = await hush(['sanctions', 'm-1', '--all', '--at', '2026-11-02T01:00:00Z'], dir);
+    const human = await hush(['sanctions', 'm-1', '--history', '--at', '2026-11-02T01:00:00Z'], dir);
     expect(human.stdout).toContain('2 sanctions');
     expect(human.stdout).toMatch(/step 1 .*\[ended\]/);
     expect(human.stdout).toMatch(/step 2 .*\[in force\]/);
+    // --all: every subject with a sanction in force, judged at --at.
+    const all = await hush(['sanctions', '--all', '--at', '2026-11-02T01:00:00Z', '--format', 'json'], dir);
+    expect(all.status, all.stderr).toBe(0);
+    expect(Object.keys(JSON.parse(all.stdout).sanctions)).toEqual(['m-1']);
+    expect(JSON.parse(all.stdout).sanctions['m-1']).toMatchObject([{ step: 2 }]);
+    const later = await hush(['sanctions', '--all', '--at', '2026-11-04T00:00:00Z'], dir);
+    expect(later.stdout).toBe('no sanction in force at 2026-11-04T00:00:00.000Z\n');
+    const history = await hush(['sanctions', '--all', '--history', '--at', '2026-11-04T00:00:00Z'], dir);
+    expect(history.stdout).toMatch(/^m-1: 2 sanctions\n/);
+    expect((await hush(['sanctions', 'm-1', '--all'], dir)).status).toBe(2);
+    expect((await hush(['sanctions'], dir)).status).toBe(2);
   });
 
   it('refuses a corrupt state file with its code, and leaves it as it was', async () => {
@@ -80,6 +91,14 @@ describe('hush run --store sqlite', () => {
   });
 });
 
+describe('hush sanctions --store memory', () => {
+  it('is an empty store: --all lists nothing in force, and says why', async () => {
+    const r = await hush(['sanctions', '--all', '--store', 'memory', '--at', '2026-11-02T01:00:00Z'], dir);
+    expect(r).toMatchObject({ status: 0, stdout: 'no sanction in force at 2026-11-02T01:00:00.000Z\n' });
+    expect(r.stderr).toContain('holds nothing between commands');
+  });
+});
+
 describe('hush run --store redis://', () => {
   const prefix = `hush:test:cli:${process.pid}-${Date.now()}:`;
   afterAll(async () => {
@@ -96,6 +115,9 @@ describe('hush run --store redis://', () => {
     expect([...steps(a.stdout), ...steps(b.stdout)]).toEqual([1, 2]);
     const listed = await hush(['sanctions', 'm-1', '--store', url, '--at', '2026-11-02T01:00:00Z', '--format', 'json'], dir);
     expect(JSON.parse(listed.stdout).sanctions['m-1']).toMatchObject([{ step: 2 }]);
+    const all = await hush(['sanctions', '--all', '--store', url, '--at', '2026-11-02T01:00:00Z', '--format', 'json'], dir);
+    expect(all.status, all.stderr).toBe(0);
+    expect(Object.keys(JSON.parse(all.stdout).sanctions)).toEqual(['m-1']);
   });
 
   it('says which server it cannot reach', async () => {

@@ -1,8 +1,20 @@
-// `hush sanctions SUBJECT… --store STORE`: the sanctions in force for subjects, read from a
-// persistent store (the SQLite file or Redis that `hush run --store` wrote), with their steps and
-// end times, as the runtime judges them (runtime/engine/sanctions-query.ts); `--all` lists ended and lifted ones too. It reads state only: nothing is changed.
+// `hush sanctions SUBJECT… --store STORE` or `hush sanctions --all --store STORE`: the sanctions
+// in force for some subjects, or for every subject that has one, read from a store (the SQLite
+// file or Redis that `hush run --store` wrote), with their steps and end times, as the runtime
+// judges them (runtime/engine/sanctions-query.ts); `--history` lists ended and lifted ones too.
+// It reads state only: nothing is changed. `--store memory` is an empty store (it holds nothing
+// between commands): the command says so and lists nothing.
 import { Option } from 'commander';
-import { parseTime, sanctionsOf, sanctionsOfAsync, type SanctionView } from '../../runtime/index.ts';
+import {
+  parseTime,
+  sanctionedSubjectsOf,
+  sanctionedSubjectsOfAsync,
+  sanctionsOf,
+  sanctionsOfAsync,
+  MemoryStore,
+  type SanctionView,
+  type SubjectSanctions,
+} from '../../runtime/index.ts';
 import { EXIT, UsageError, type CliIO } from '../io.ts';
 import { DEFAULT_SQLITE, openStore, STORE_HELP } from '../store-option.ts';
 import { terminalText } from '../render/escape.ts';
@@ -11,7 +23,10 @@ import type { RegisterCommand } from './index.ts';
 export interface SanctionsOptions {
   store: string;
   at?: string;
+  /** Every subject with a sanction in force (or, with `history`, recorded). */
   all?: boolean;
+  /** Ended and lifted sanctions too. */
+  history?: boolean;
   format: 'human' | 'json';
 }
 
@@ -31,26 +46,41 @@ function line(s: SanctionView, at: number): string {
   return `  ${s.sanction.padEnd(16)} ${`${s.ladder} ${step}`.padEnd(28)} from ${s.from} ${end}${s.appealable ? ', appealable' : ''}  [${state}]  ${s.id}`;
 }
 
-export async function runSanctions(subjects: string[], opts: SanctionsOptions, io: CliIO): Promise<number> {
-  const at = when(opts);
-  if (opts.store === 'memory') throw new UsageError('`--store memory` holds nothing between commands: name the SQLite file or Redis that `hush run --store` wrote');
+/** The subjects asked about, or every sanctioned one (`--all`), with their sanctions. */
+async function query(subjects: string[], opts: SanctionsOptions, at: number, io: CliIO): Promise<SubjectSanctions[]> {
+  const q = { at, all: opts.history };
+  if (opts.store === 'memory') {
+    io.stderr('note: `--store memory` holds nothing between commands; name the SQLite file or Redis that `hush run --store` wrote\n');
+    const store = new MemoryStore();
+    return opts.all ? sanctionedSubjectsOf(store, q) : subjects.map((subject) => ({ subject, sanctions: sanctionsOf(store, subject, q) }));
+  }
   const opened = await openStore(opts.store, io.cwd, { mustExist: true });
-  const result: Record<string, SanctionView[]> = {};
   try {
-    for (const subject of subjects) {
-      const q = { at, all: opts.all };
-      result[subject] = opened.kind === 'sync' ? sanctionsOf(opened.store, subject, q) : await sanctionsOfAsync(opened.store, subject, q);
+    if (opened.kind === 'sync') {
+      return opts.all ? sanctionedSubjectsOf(opened.store, q) : subjects.map((subject) => ({ subject, sanctions: sanctionsOf(opened.store, subject, q) }));
     }
+    if (opts.all) return await sanctionedSubjectsOfAsync(opened.store, q);
+    const out: SubjectSanctions[] = [];
+    for (const subject of subjects) out.push({ subject, sanctions: await sanctionsOfAsync(opened.store, subject, q) });
+    return out;
   } finally {
     await opened.store.close();
   }
+}
+
+export async function runSanctions(subjects: string[], opts: SanctionsOptions, io: CliIO): Promise<number> {
+  if (opts.all && subjects.length > 0) throw new UsageError('give subjects or `--all`, not both');
+  if (!opts.all && subjects.length === 0) throw new UsageError('name the subjects (member ids), or give `--all` for every subject with a sanction in force');
+  const at = when(opts);
+  const result = await query(subjects, opts, at, io);
   if (opts.format === 'json') {
-    io.stdout(JSON.stringify({ at: new Date(at).toISOString(), sanctions: result }) + '\n');
+    io.stdout(JSON.stringify({ at: new Date(at).toISOString(), sanctions: Object.fromEntries(result.map((r) => [r.subject, r.sanctions])) }) + '\n');
     return EXIT.ok;
   }
-  for (const subject of subjects) {
-    const xs = result[subject];
-    io.stdout(`${terminalText(subject)}: ${xs.length === 0 ? `no sanction ${opts.all ? 'recorded' : 'in force'}` : `${xs.length} sanction${xs.length > 1 ? 's' : ''}${opts.all ? '' : ` in force at ${new Date(at).toISOString()}`}`}\n`);
+  const inForce = opts.history ? 'recorded' : `in force at ${new Date(at).toISOString()}`;
+  if (opts.all && result.length === 0) io.stdout(`no sanction ${inForce}\n`);
+  for (const { subject, sanctions: xs } of result) {
+    io.stdout(`${terminalText(subject)}: ${xs.length === 0 ? `no sanction ${opts.history ? 'recorded' : 'in force'}` : `${xs.length} sanction${xs.length > 1 ? 's' : ''}${opts.history ? '' : ` ${inForce}`}`}\n`);
     // Ids, ladders and reasons come from events: one line of terminal text each.
     for (const s of xs) io.stdout(terminalText(line(s, at)) + '\n');
   }
@@ -60,11 +90,12 @@ export async function runSanctions(subjects: string[], opts: SanctionsOptions, i
 export const registerSanctions: RegisterCommand = (program, io, setStatus) => {
   program
     .command('sanctions')
-    .description('list the sanctions of subjects from a persistent store (what `hush run --store` recorded)')
-    .argument('<subject...>', 'member ids')
+    .description('list the sanctions of subjects, or of every sanctioned subject (--all), from a store (what `hush run --store` recorded)')
+    .argument('[subject...]', 'member ids (or --all)')
     .option('--store <store>', `${STORE_HELP}; default: sqlite (${DEFAULT_SQLITE})`, 'sqlite')
     .option('--at <time>', 'the time to judge "in force" at (ISO 8601 or epoch ms; default: now)')
-    .option('--all', 'list ended and lifted sanctions too')
+    .option('--all', 'every subject with a sanction in force (with --history: with a sanction recorded)')
+    .option('--history', 'list ended and lifted sanctions too')
     .addOption(new Option('--format <format>', 'output format').choices(['human', 'json']).default('human'))
     .action(async (subjects: string[], opts: SanctionsOptions) => {
       setStatus(await runSanctions(subjects, opts, io));

@@ -11,7 +11,7 @@ import { existsSync, readFileSync, statSync, watch as watchPath, type FSWatcher 
 import { resolve } from 'node:path';
 import { Option } from 'commander';
 import type { Logger } from 'pino';
-import { interpretIr, type InterpretedPolicy, type IrPolicySet } from '../../runtime/index.ts';
+import { interpretIr, loadWorker, type InterpretedPolicy, type IrPolicySet } from '../../runtime/index.ts';
 // The service (fastify, pino, prom-client) is loaded only by this command: every other command
 // starts without it.
 import type {
@@ -29,6 +29,8 @@ import { ENGINES, type EngineChoice } from '../load-policy.ts';
 import { ReloadWorker, type WorkerLoadResult } from '../serve-reload-worker.ts';
 import { openStore, STORE_HELP } from '../store-option.ts';
 import type { RegisterCommand } from './index.ts';
+import { loadArchiveOptions, WECOM_OWNERS_HELP, WECOM_SENDERS_HELP } from './run.ts';
+import { parseWecomCallbackConfig, WecomConfigError, type WecomCallbackConfig } from '../../runtime/index.ts';
 
 export interface ServeOptions {
   listen?: string;
@@ -50,6 +52,15 @@ export interface ServeOptions {
   decisionLogMode?: string;
   decisionLogMask?: string;
   decisionLogQueue?: string;
+  /** `--enqueue redis://…/STREAM`: queue validated events for `hush worker` instead of deciding them. */
+  enqueue?: string;
+  enqueueMax?: string;
+  /** POST /v1/wecom/archive: the senders and owners lists (spec/wecom.md §1). */
+  wecomSenders?: string;
+  wecomOwners?: string;
+  /** GET|POST /v1/wecom/callback: WeCom's callback settings, a JSON file or an environment variable (spec/wecom.md §2). */
+  wecomCallback?: string;
+  wecomCallbackEnv?: string;
 }
 
 export const DEFAULT_LISTEN = '127.0.0.1:8080';
@@ -91,6 +102,36 @@ function readTokens(svc: ServiceModule, opts: ServeOptions, cwd: string): TokenE
     throw e;
   }
   return out;
+}
+
+/**
+ * WeCom's callback settings (`--wecom-callback FILE` or `--wecom-callback-env NAME`: one JSON
+ * object with token, encoding_aes_key, corp_id): none without either option. A file or variable
+ * that cannot be read or is malformed is bad usage; the message names the field, never a secret.
+ */
+function readWecomCallback(opts: ServeOptions, cwd: string): WecomCallbackConfig | undefined {
+  if (opts.wecomCallback !== undefined && opts.wecomCallbackEnv !== undefined) throw new UsageError('give --wecom-callback FILE or --wecom-callback-env NAME, not both');
+  let text: string;
+  let source: string;
+  if (opts.wecomCallback !== undefined) {
+    source = opts.wecomCallback;
+    try {
+      text = readFileSync(resolve(cwd, opts.wecomCallback), 'utf8');
+    } catch (e) {
+      throw new UsageError(`cannot read the WeCom callback settings ${opts.wecomCallback} (${(e as NodeJS.ErrnoException).code ?? 'unreadable'})`);
+    }
+  } else if (opts.wecomCallbackEnv !== undefined) {
+    source = `$${opts.wecomCallbackEnv}`;
+    const v = process.env[opts.wecomCallbackEnv];
+    if (v === undefined) throw new UsageError(`the environment variable ${opts.wecomCallbackEnv} is not set`);
+    text = v;
+  } else return undefined;
+  try {
+    return parseWecomCallbackConfig(text, source);
+  } catch (e) {
+    if (e instanceof WecomConfigError) throw new UsageError(e.message);
+    throw e;
+  }
 }
 
 function readTls(opts: ServeOptions, cwd: string): { cert: Buffer; key: Buffer } | undefined {
@@ -154,35 +195,24 @@ export function policyLoader(policyPath: string, cwd: string, engine: EngineChoi
 
 async function finishLoad(r: WorkerLoadResult, engine: EngineChoice | undefined): Promise<PolicyLoadResult> {
   if (!r.ok) return r;
-  const { ir } = r;
-  const common = { ir, revision: r.revision, limits: r.limits, warnings: r.warnings };
-  const interpreted = (): PolicyLoadResult => {
-    const interpreter = interpretIr(ir);
+  const common = { facts: r.facts, keywordRules: r.keywordRules, revision: r.revision, limits: r.limits, warnings: r.warnings };
+  const interpreted = (cause?: unknown): PolicyLoadResult => {
+    // The worker sends the IR only when the interpreter is wanted or there is no module.
+    if (!r.ir) throw cause ?? new Error('no IR to interpret');
+    const interpreter = interpretIr(r.ir);
     return { ok: true, loaded: { ...common, interpreter, policy: interpreter, engine: 'interpreter' } };
   };
   if (engine === 'interpreter') return interpreted();
   try {
     if (!r.module) throw new Error(r.moduleError ?? 'no generated module');
     const { policyFromModuleText } = await import('../../compiler/codegen/load-module.ts');
-    // The interpreter only gives `explain` its keyword trace: built on the first explanation,
-    // not here (for the largest set it takes seconds of this thread).
-    return { ok: true, loaded: { ...common, interpreter: lazyInterpreter(ir), policy: await policyFromModuleText(r.module.js, r.module.data), engine: 'compiled' } };
+    // `explain` takes its keyword trace from the keyword rules (runtime keywordTracer), not
+    // from an interpreter: neither it nor the IR is held by the serving thread.
+    return { ok: true, loaded: { ...common, policy: await policyFromModuleText(r.module.js, r.module.data), engine: 'compiled' } };
   } catch (e) {
     if (engine === 'compiled') throw e;
-    return interpreted();
+    return interpreted(e);
   }
-}
-
-/** The interpreter of an IR, built when first used. */
-function lazyInterpreter(ir: IrPolicySet): InterpretedPolicy {
-  let built: InterpretedPolicy | undefined;
-  const real = () => (built ??= interpretIr(ir));
-  return new Proxy({} as InterpretedPolicy, {
-    get: (_t, key) => {
-      const v: unknown = Reflect.get(real(), key);
-      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(real()) : v;
-    },
-  });
 }
 
 /** JSON lines on stderr (fd 2, written synchronously: nothing is lost when the process exits). */
@@ -223,6 +253,27 @@ async function openLog(svc: ServiceModule, opts: ServeOptions, cwd: string, logg
     });
   } catch (e) {
     if (e instanceof svc.DecisionLogOpenError) throw new UsageError(`${e.code}: ${e.message}`);
+    throw e;
+  }
+}
+
+/**
+ * The queue `--enqueue redis://HOST[:PORT][/DB]/STREAM` names (spec/deploy.md §4), opened at
+ * start: a bad URL, a server that cannot be reached or a key that is not a stream is exit 2 with
+ * its `hush/worker/*` code. `--enqueue-max` bounds the stream's length (default 1,000,000).
+ */
+async function openQueue(opts: ServeOptions) {
+  if (opts.enqueue === undefined) {
+    if (opts.enqueueMax !== undefined) throw new UsageError('--enqueue-max needs --enqueue');
+    return undefined;
+  }
+  if (opts.tenants !== undefined) throw new UsageError('--enqueue queues events for `hush worker`, which decides with one policy: it cannot be combined with --tenants');
+  const maxLength = positiveInt('--enqueue-max', opts.enqueueMax);
+  const w = await loadWorker();
+  try {
+    return await w.StreamQueue.open(w.streamTarget(opts.enqueue), { maxLength });
+  } catch (e) {
+    if (e instanceof w.WorkerError) throw new UsageError(`${e.code}: ${e.message}`);
     throw e;
   }
 }
@@ -279,8 +330,14 @@ export async function startServe(policy: string, opts: ServeOptions, io: CliIO, 
     batchEvents: positiveInt('--max-batch-events', opts.maxBatchEvents),
   };
   if (opts.tenants !== undefined && policy !== '.') throw new UsageError('give a POLICY or --tenants DIR, not both');
+  const wecomArchive = loadArchiveOptions({ senders: opts.wecomSenders, owners: opts.wecomOwners }, io);
+  if (!wecomArchive) return null;
+  const wecomCallback = readWecomCallback(opts, io.cwd);
+  if (wecomCallback && opts.tenants !== undefined) throw new UsageError('--wecom-callback serves one enterprise: it cannot be combined with --tenants');
   const policyPath = resolve(io.cwd, opts.tenants ?? policy);
   if (!existsSync(policyPath)) throw new UsageError(`no such file or folder: ${opts.tenants ?? policy}`);
+  // Opened first: a queue that cannot be used is exit 2 before anything else is started.
+  const queue = await openQueue(opts);
   const logger = await makeLogger(opts.logLevel ?? 'info');
   // One reload worker for every load of this service (and of all its tenants), stopped with it.
   const reloads = new ReloadWorker();
@@ -289,12 +346,19 @@ export async function startServe(policy: string, opts: ServeOptions, io: CliIO, 
     opts.tenants === undefined
       ? undefined
       : await (await import('../serve-tenants.ts')).tenantSource(policyPath, opts.store ?? 'sqlite', io.cwd, (folder) => policyLoader(folder, io.cwd, opts.engine, reloads), (m) => logger.warn({ event: 'tenant-skipped' }, m));
-  const decisionLog = await openLog(svc, opts, io.cwd, logger);
+  let decisionLog: Awaited<ReturnType<typeof openLog>>;
+  try {
+    decisionLog = await openLog(svc, opts, io.cwd, logger);
+  } catch (e) {
+    await queue?.close();
+    throw e;
+  }
   let opened: Awaited<ReturnType<typeof openStore>>;
   try {
     opened = await openStore(tenants ? 'memory' : (opts.store ?? 'sqlite'), io.cwd);
   } catch (e) {
     await decisionLog?.close();
+    await queue?.close();
     throw e;
   }
   let service: Service;
@@ -309,9 +373,13 @@ export async function startServe(policy: string, opts: ServeOptions, io: CliIO, 
       https,
       limits: Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== undefined)),
       decisionLog,
+      enqueue: queue,
+      wecomArchive,
+      ...(wecomCallback ? { wecomCallback: { config: wecomCallback } } : {}),
     });
   } catch (e) {
     await decisionLog?.close();
+    await queue?.close();
     await reloads.close();
     if (e instanceof svc.ServiceStartError) {
       if (e.outcome.text) io.stderr(e.outcome.text);
@@ -398,6 +466,12 @@ export const registerServe: RegisterCommand = (program, io, setStatus) => {
     .addOption(new Option('--decision-log-mode <mode>', 'durable: each line is synced before its answer (default for a file); buffered: a bounded queue, never waits (default for -)').choices(['durable', 'buffered']))
     .addOption(new Option('--decision-log-mask <field>', "replace each message's text in the decision log by its length and a hash").choices(['text']))
     .option('--decision-log-queue <n>', 'the capacity of a buffered decision log, in lines (default 10000; a full queue drops and counts)')
+    .option('--enqueue <stream>', 'queue validated events on a Redis Stream for `hush worker` instead of deciding them (202): redis://HOST[:PORT][/DB]/STREAM')
+    .option('--enqueue-max <n>', 'the most entries the queue stream may hold; past it events are refused with 503, never dropped (default 1000000)')
+    .option('--wecom-senders <file>', WECOM_SENDERS_HELP)
+    .option('--wecom-owners <file>', WECOM_OWNERS_HELP)
+    .option('--wecom-callback <file>', "serve WeCom's callback on /v1/wecom/callback: a JSON file with token, encoding_aes_key and corp_id")
+    .option('--wecom-callback-env <name>', 'the same JSON in an environment variable')
     .addOption(new Option('--log-level <level>', 'the least severe log lines written').choices(['debug', 'info', 'warn', 'error']).default('info'))
     .action(async (policy: string, opts: ServeOptions) => {
       setStatus(await runServe(policy, opts, io));

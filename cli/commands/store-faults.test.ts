@@ -140,7 +140,7 @@ describe('a store that fails mid-stream', () => {
     const h = new Hush(['run', 'p.policy', '--store', `${url}/0?prefix=${prefix}`], dir);
     expect(JSON.parse(await h.send(ev(1))).allowed).toBe(true);
     const raw = new Redis(url);
-    await raw.del(`${prefix}version`, `${prefix}epoch`);
+    await raw.del(`${prefix}{-}version`, `${prefix}{-}epoch`);
     await new Promise((d) => setTimeout(d, 1100));
     const second = JSON.parse(await h.send(ev(2)));
     expect(second.error).toMatchObject({ line: 2, code: 'hush/store/lost' });
@@ -148,7 +148,7 @@ describe('a store that fails mid-stream', () => {
     expect(h.stderr).toContain('stopped at line 2, no later event was applied');
     expect(h.lines).toHaveLength(2);
     // Nothing was written into the vanished keyspace.
-    expect(await raw.exists(`${prefix}version`, `${prefix}epoch`)).toBe(0);
+    expect(await raw.exists(`${prefix}{-}version`, `${prefix}{-}epoch`)).toBe(0);
     const left = await raw.keys(`${prefix}*`);
     if (left.length > 0) await raw.del(...left);
     await raw.quit();

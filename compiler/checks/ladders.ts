@@ -66,17 +66,30 @@ function checkLadder(l: LadderModel, incomplete: boolean, accept: Accept): void 
     accept(at(locOf(file, l.expireAfter), 'hush/semantic/bad-duration', 'error', 'strikes that expire `forever` never expire', { help: 'remove the line, or give a duration' }));
   }
 
-  // Step numbers: 1, 2, 3… in order.
+  // Step numbers: 1, 2, 3… in order. Steps written out of order are said once, at the first
+  // one out of place (not once per step: swapping two steps is one mistake); gaps are then
+  // judged on the numbers in order.
   const byNumber = new Map<number, A.StepStmt>();
-  let expected = 1;
+  const unique: A.StepStmt[] = [];
   for (const s of l.steps) {
-    const k = s.number.value;
-    const prev = byNumber.get(k);
+    const prev = byNumber.get(s.number.value);
     if (prev) {
-      accept(at(locOf(file, s.number), 'hush/semantic/duplicate-step', 'error', `step ${k} is defined twice`, { related: [{ ...locOf(file, prev), message: 'first defined here' }] }));
+      accept(at(locOf(file, s.number), 'hush/semantic/duplicate-step', 'error', `step ${s.number.value} is defined twice`, { related: [{ ...locOf(file, prev), message: 'first defined here' }] }));
       continue;
     }
-    byNumber.set(k, s);
+    byNumber.set(s.number.value, s);
+    unique.push(s);
+  }
+  const inOrder = [...unique].sort((a, b) => a.number.value - b.number.value);
+  const firstOut = unique.findIndex((s, i) => s !== inOrder[i]);
+  if (firstOut >= 0) {
+    missing(at(locOf(file, unique[firstOut].number), 'hush/semantic/step-order', 'error', `the steps are out of order: ${unique.map((s) => s.number.value).join(', ')}`, {
+      help: 'write the steps in the order of their numbers, step 1 first',
+    }));
+  }
+  let expected = 1;
+  for (const s of inOrder) {
+    const k = s.number.value;
     if (k !== expected) {
       missing(at(locOf(file, s.number), 'hush/semantic/step-order', 'error', `step ${k} comes where step ${expected} was expected`, {
         help: 'number the steps 1, 2, 3… in order, without gaps',

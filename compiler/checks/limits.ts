@@ -30,18 +30,23 @@ export const checkLimits: Check = (model, accept) => {
   const limit = (id: LimitId) => model.profile.byId.get(id)!;
   const profileName = model.profile.profile;
 
-  const sizeCheck = (id: LimitId, lists: LoadedList[], what: string) => {
+  const sizeCheck = (id: LimitId, lists: LoadedList[], what: string, advice = '') => {
     const l = limit(id);
     const { count, over } = countDistinct(lists, l.max);
     if (over && l.max !== null) {
       accept(at(over.loc, limitCode(id), 'error', `${what} has ${n(count)} ${l.unit}, the limit is ${n(l.max)}`, {
-        help: `${l.summary}: at most ${n(l.max)} in ${profileName} (seed: ${l.cite})`,
+        help: `${advice}${l.summary}: at most ${n(l.max)} in ${profileName} (seed: ${l.cite})`,
       }));
     }
   };
 
   for (const r of model.rules) {
-    sizeCheck('keywords-per-rule', r.keywords.map((k) => k.list), `rule \`${r.name}\``);
+    // The language server's quick fix does the split (lsp/code-actions.ts, `splitKeywords`).
+    const parts = Math.ceil(countDistinct(r.keywords.map((k) => k.list), null).count / Math.max(1, limit('keywords-per-rule').max ?? 1));
+    sizeCheck('keywords-per-rule', r.keywords.map((k) => k.list), `rule \`${r.name}\``, `split the rule into ${parts} rules with the same settings and a share of the keywords each (the editor's quick fix does it); `);
+  }
+
+  for (const r of model.rules) {
     sizeCheck('links-per-rule', r.allow.links, `the link whitelist of rule \`${r.name}\``);
     sizeCheck('miniprograms-per-rule', r.allow.miniprograms, `the mini-program whitelist of rule \`${r.name}\``);
     checkGroups(model, r, accept);

@@ -56,7 +56,7 @@ export function diffKeywords(c: Ctx): Change[] {
   const bk = byText(base);
   const hk = byText(head);
   const d = diffLists(base.keywords.map((k) => k.text), head.keywords.map((k) => k.text));
-  const useCoverage = sameNorm && base.exceptions.length === 0 && head.exceptions.length === 0;
+  const useCoverage = sameNorm && !base.normalize.includes('variants') && base.exceptions.length === 0 && head.exceptions.length === 0;
   // Normalising every keyword of a thousand rules costs seconds: only for rules whose keywords changed.
   let coverHead: { raw: string; norm: string }[] | undefined;
   let coverBase: { raw: string; norm: string }[] | undefined;

@@ -19,7 +19,8 @@ import type { SectionArray } from '../../runtime/policy/generated/data-blob.ts';
 import { encodeStrings } from '../../runtime/policy/generated/data-blob.ts';
 import type { IrNormalizeStep, IrPolicySet, IrRule } from '../../runtime/ir.ts';
 import { prepareLinkPattern } from '../../runtime/text/links.ts';
-import { buildMatcher, type KeywordSpec } from '../../runtime/matcher/index.ts';
+import { buildMatcher, keywordCore, normalizeKeyword, type KeywordSpec } from '../../runtime/matcher/index.ts';
+import { exceptionVariants, keywordVariants } from '../../runtime/text/variants.ts';
 import { matcherSections } from '../../runtime/policy/generated/matcher-sections.ts';
 import { buildStringTable } from '../../runtime/policy/generated/string-table.ts';
 import * as L from '../../runtime/policy/generated/blob-layout.ts';
@@ -181,14 +182,23 @@ export function irToData(ir: IrPolicySet): PolicyData {
     ir.rules.forEach((r, ri) => {
       if (plans[ri].profile !== pi) return;
       r.keywords.forEach((k, ki) => {
-        specs.push({ text: k.text, wholeWord: k.wholeWord, group: ri });
-        rules.push(ri);
-        keywords.push(base[ri] + ki);
+        // One pattern per spelling under `variants` (runtime/text/variants.ts), as the interpreter.
+        const seen = new Set<string>();
+        for (const v of keywordVariants(k.text, k.wholeWord, steps, normalizeKeyword)) {
+          const key = `${normalizeKeyword(keywordCore(v.text).core, steps)}:${+v.wholeWord}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          specs.push({ text: v.text, wholeWord: v.wholeWord, group: ri });
+          rules.push(ri);
+          keywords.push(base[ri] + ki);
+        }
       });
       for (const e of r.exceptions) {
-        specs.push({ text: e, exception: true, group: ri });
-        rules.push(ri);
-        keywords.push(-1);
+        for (const v of exceptionVariants(e, steps)) {
+          specs.push({ text: v, exception: true, group: ri });
+          rules.push(ri);
+          keywords.push(-1);
+        }
       }
     });
     patternCounts.push(specs.length);

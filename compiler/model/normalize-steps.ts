@@ -17,6 +17,7 @@ export const NORMALIZE_STEP_TO_RUNTIME = {
   symbols: 'symbols',
   traditional: 'traditional',
   confusables: 'confusables',
+  variants: 'variants',
 } as const satisfies { readonly [S in NormalizeStep]: S & RuntimeNormalizeStep };
 type StepsCovered = Exclude<RuntimeNormalizeStep, (typeof NORMALIZE_STEP_TO_RUNTIME)[NormalizeStep]> extends never ? true : false;
 const stepsCovered: StepsCovered = true;

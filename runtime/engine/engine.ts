@@ -11,7 +11,8 @@
 // Violations, linked-account status changes, appeals and contact-add attempts go to the ladders.
 // The logic is written once as store computations (runtime/engine/steps.ts): `createEngine` runs it on a
 // synchronous store (memory, SQLite), `createAsyncEngine` on an asynchronous one (Redis), where
-// the flood counts and join time a policy may ask for are fetched before the policy runs.
+// everything a message's decision reads (action-made blacklists, mute, flood counts, join time)
+// comes in one store operation before the policy runs (`admitMessage`: one round trip).
 //
 // Time is event time: the same events with the same starting state give the same decisions.
 import type { CompiledPolicy, Match, MessageOutcome, RuleFiring, StateQueries } from '../policy/compiled-policy.ts';
@@ -22,7 +23,7 @@ import { activeSanctions, appeal, contactAdd, linkedStatus, recordViolation, typ
 import { MemoryStore } from '../store/memory-store.ts';
 import { outcomeOfFirings } from '../policy/outcome.ts';
 import { runAsync, runSync, type Steps } from './steps.ts';
-import type { ActionBlacklist, AsyncStore, BlacklistScope, Store } from '../store/store.ts';
+import type { ActionBlacklist, AsyncStore, BlacklistScope, MessageAdmitted, Store } from '../store/store.ts';
 import { isoTime } from './time.ts';
 
 export type { SanctionView } from './ladders.ts';
@@ -311,6 +312,13 @@ function blockedByAction(b: ActionBlacklist): Blocked {
   return { list: b.scope, by: 'action', ...(b.scope === 'personal' ? { owner: b.key } : {}), since: iso(b.at) };
 }
 
+/** Each flood window once, in the policy's order. */
+function distinctWindows(windows: readonly number[]): number[] {
+  const out: number[] = [];
+  for (const w of windows) if (!out.includes(w)) out.push(w);
+  return out;
+}
+
 const ALLOWED: () => Decision = () => ({ allowed: true, actions: [], matches: [] });
 
 /** The decision logic over a store, as store computations; `prefetch` is set for asynchronous stores. */
@@ -332,6 +340,7 @@ function decisionLogic(policy: CompiledPolicy, store: Store, prefetch: boolean, 
     let blocked: Blocked | undefined;
     if (policy.isEnterpriseBlacklisted(sender)) blocked = { list: 'enterprise', by: 'policy' };
     else if (msg.owner !== null && policy.isPersonalBlacklisted(msg.owner, sender)) blocked = { list: 'personal', by: 'policy', owner: msg.owner };
+    else if (prefetch) return yield* decideAdmitted(msg, trace);
     else {
       // The first action-made blacklist that stops the sender here: enterprise, owner's, group's.
       let op: unknown = store.blacklistEntry('enterprise', '', sender);
@@ -366,12 +375,11 @@ function decisionLogic(policy: CompiledPolicy, store: Store, prefetch: boolean, 
       trace.keywords = traceKeywords?.(msg.group, msg.text) ?? [];
     }
     // On a synchronous store one state object serves every message (no allocation on the hot
-    // path). On an asynchronous store decisions interleave (a service decides concurrent
-    // requests on one engine): each message gets its own, or one message's prefetched flood
-    // counts would answer another's questions.
-    const st = prefetch ? new MessageState(store) : state;
+    // path). On an asynchronous store (`decideAdmitted`) decisions interleave (a service decides
+    // concurrent requests on one engine): each message gets its own there, or one message's
+    // fetched flood counts would answer another's questions.
+    const st = state;
     st.reset(msg);
-    if (prefetch) yield* prefetchState(msg, st);
     let outcome: MessageOutcome | null;
     if (trace) {
       // `explain` keeps every firing with all its evidence, and every step of the merge.
@@ -384,19 +392,44 @@ function decisionLogic(policy: CompiledPolicy, store: Store, prefetch: boolean, 
     return yield* applyOutcome(msg, outcome, trace);
   }
 
-  /** For an asynchronous store: fetches what the (synchronous) policy may ask before it runs. */
-  function* prefetchState(msg: MessageEvent, state: MessageState): Steps<void> {
+  /**
+   * For an asynchronous store, a message not on a policy blacklist: every read of its decision
+   * and its flood record in one store operation (`admitMessage`: one round trip on Redis), then
+   * the same steps as `decideMessage` on the answers.
+   */
+  function* decideAdmitted(msg: MessageEvent, trace?: DecisionTrace): Steps<Decision> {
     const sender = msg.sender.id;
-    const counts = new Map<number, number>();
-    const windows = policy.floodWindows(msg.group);
-    for (let i = 0; i < windows.length; i++) {
-      const w = windows[i];
-      if (counts.has(w)) continue;
-      const op = counts.size === 0 ? store.recordMessage(msg.group, sender, msg.at, w, msg.id) : store.countMessages(msg.group, sender, msg.at, w);
-      counts.set(w, (yield op) as number);
+    const windows = distinctWindows(policy.floodWindows(msg.group));
+    const exempt = policy.isExempt(sender);
+    const a = (yield store.admitMessage({ group: msg.group, sender, owner: msg.owner, at: msg.at, ...(msg.id !== undefined ? { id: msg.id } : {}), windows, exempt })) as MessageAdmitted;
+    if (a.blacklisted) {
+      if (trace) trace.path = 'blocked';
+      return { allowed: false, actions: [], matches: [], blocked: blockedByAction(a.blacklisted) };
     }
-    state.counts = counts;
-    state.joined = (yield store.joinedAt(msg.group, sender)) as number | null;
+    if (a.mutedUntil !== null && msg.at < a.mutedUntil) {
+      if (trace) trace.path = 'muted';
+      return { allowed: false, actions: [], matches: [], muted: { until: iso(a.mutedUntil) } };
+    }
+    if (exempt) {
+      if (trace) trace.path = 'exempt';
+      return { allowed: true, actions: [], matches: [], exempt: true };
+    }
+    if (trace) {
+      trace.path = 'rules';
+      trace.rules = [...policy.rulesForGroup(msg.group)];
+      trace.keywords = traceKeywords?.(msg.group, msg.text) ?? [];
+    }
+    const st = new MessageState(store);
+    st.reset(msg);
+    st.counts = new Map(windows.map((w, i) => [w, a.counts[i]]));
+    st.joined = a.joinedAt;
+    let outcome: MessageOutcome | null;
+    if (trace) {
+      trace.firings = policy.evaluateMessage(msg, st);
+      outcome = outcomeOfFirings(trace.firings);
+    } else outcome = policy.decideMessage(msg, st);
+    if (outcome === null) return ALLOWED();
+    return yield* applyOutcome(msg, outcome, trace);
   }
 
   /** The decision on a message that fired rules: actions merged, state changed, ladders climbed. */
@@ -405,6 +438,10 @@ function decisionLogic(policy: CompiledPolicy, store: Store, prefetch: boolean, 
     const actions = trace ? mergeActions(trace.firings, msg.at, trace.merge) : mergeActionLists(outcome.actions, msg.at);
     let allowed = true;
     const recorded: string[] = [];
+    // The mute and the blacklist entry are independent writes, each atomic and idempotent (the
+    // later end is kept; the first entry is kept): on an asynchronous store both are sent before
+    // either reply is awaited, one round trip for the two.
+    const writes: unknown[] = [];
     for (const a of actions) {
       switch (a.type) {
         case 'recall':
@@ -413,20 +450,21 @@ function decisionLogic(policy: CompiledPolicy, store: Store, prefetch: boolean, 
           break;
         case 'mute':
           allowed = false;
-          yield store.mute(msg.group, sender, msg.at + a.ms);
+          writes.push(store.mute(msg.group, sender, msg.at + a.ms));
           break;
         case 'blacklist':
           allowed = false;
-          if (a.scope === 'enterprise') yield store.blacklist('enterprise', '', sender, msg.at);
-          else if (a.scope === 'personal' && msg.owner !== null) yield store.blacklist('personal', msg.owner, sender, msg.at);
+          if (a.scope === 'enterprise') writes.push(store.blacklist('enterprise', '', sender, msg.at));
+          else if (a.scope === 'personal' && msg.owner !== null) writes.push(store.blacklist('personal', msg.owner, sender, msg.at));
           // A personal blacklist needs the group's owner; without one, the group's list stands in.
-          else yield store.blacklist('group', msg.group, sender, msg.at);
+          else writes.push(store.blacklist('group', msg.group, sender, msg.at));
           break;
         case 'record':
           recorded.push(a.category);
           break;
       }
     }
+    if (prefetch && writes.length > 0) yield Promise.all(writes);
     const d: Decision = { allowed, actions, matches: outcome.matches };
     if (recorded.length > 0) {
       d.recorded = recorded;
@@ -445,12 +483,10 @@ function decisionLogic(policy: CompiledPolicy, store: Store, prefetch: boolean, 
   function* decideJoin(e: JoinEvent, trace?: DecisionTrace): Steps<Decision> {
     if (trace) trace.path = 'join';
     // `blacklist group` keeps a sender out of the group: a join is refused, and not recorded.
-    const b = (yield store.blacklistEntry('group', e.group, e.member)) as ActionBlacklist | null;
-    if (b) return { allowed: false, actions: [], matches: [], blocked: blockedByAction(b) };
     // The latest join (by event time) counts: an older join arriving late, or a join replayed,
-    // changes nothing.
-    const joined = (yield store.joinedAt(e.group, e.member)) as number | null;
-    if (joined === null || e.at > joined) yield store.recordJoin(e.group, e.member, e.at);
+    // changes nothing. One store operation (`admitJoin`: one round trip on Redis).
+    const b = (yield store.admitJoin(e.group, e.member, e.at)) as ActionBlacklist | null;
+    if (b) return { allowed: false, actions: [], matches: [], blocked: blockedByAction(b) };
     return ALLOWED();
   }
 

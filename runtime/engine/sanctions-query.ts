@@ -21,3 +21,30 @@ export function sanctionsOf(store: Store, subject: string, q: SanctionsQuery): S
 export function sanctionsOfAsync(store: AsyncStore, subject: string, q: SanctionsQuery): Promise<SanctionView[]> {
   return runAsync(activeSanctions(store as unknown as Store, subject, q.at, q.all));
 }
+
+/** One subject and its sanctions in force. */
+export interface SubjectSanctions {
+  subject: string;
+  sanctions: SanctionView[];
+}
+
+/**
+ * Every subject with a sanction in force at `q.at` (with `q.all`, every subject with a sanction
+ * recorded), in the store's subject order, with those sanctions: `hush sanctions --all`.
+ */
+export function sanctionedSubjectsOf(store: Store, q: SanctionsQuery): SubjectSanctions[] {
+  return store
+    .sanctionedSubjects()
+    .map((subject) => ({ subject, sanctions: sanctionsOf(store, subject, q) }))
+    .filter((x) => x.sanctions.length > 0);
+}
+
+/** `sanctionedSubjectsOf` on an asynchronous store (Redis). */
+export async function sanctionedSubjectsOfAsync(store: AsyncStore, q: SanctionsQuery): Promise<SubjectSanctions[]> {
+  const out: SubjectSanctions[] = [];
+  for (const subject of await store.sanctionedSubjects()) {
+    const sanctions = await sanctionsOfAsync(store, subject, q);
+    if (sanctions.length > 0) out.push({ subject, sanctions });
+  }
+  return out;
+}

@@ -1,7 +1,7 @@
 // How the matcher's fast path feeds a code unit of the attention class (CLASS_ATTENTION) to the
 // automaton: a surrogate pair that normalises to itself as its two units, a lone high surrogate
-// as itself, a pair or a combining mark that normalises to nothing (with its whole unit) as
-// nothing. Anything else (an expansion, a mark that changes its unit) needs the slow path, which
+// as itself (as nothing under `symbols`, and so a lone low surrogate), a pair or a combining mark
+// that normalises to nothing (with its whole unit) as nothing. Anything else (an expansion, a mark that changes its unit) needs the slow path, which
 // normalises the text with an offset map first.
 import { isMark, PairKind, unitEnd, unitNormalizer, unitTable, type NormalizeStep } from './normalize.ts';
 import { codePointBefore, isHighSurrogate as isHigh, isLowSurrogate as isLow, pairCodePoint } from '../text/utf16.ts';
@@ -15,9 +15,18 @@ export interface Feeder {
   feed(text: string, pos: number, out: Int32Array): number;
 }
 
+/**
+ * Whether a lone high surrogate normalises to nothing under these steps (`symbols` skips every
+ * lone surrogate). The steps treat every lone high surrogate alike, so one stands for all.
+ */
+export function loneHighSurrogateSkipped(steps: readonly NormalizeStep[]): boolean {
+  return unitNormalizer(steps).normalizeUnit('\ud800') === '';
+}
+
 /** `rawClass`: the class of each normalised unit (0 outside the keyword alphabet). */
 export function createFeeder(steps: readonly NormalizeStep[], rawClass: Uint16Array): Feeder {
   const normalizer = unitNormalizer(steps);
+  const loneHighSkipped = loneHighSurrogateSkipped(steps);
   // Units made of a base and marks, by whether they normalise to nothing (bounded memo).
   const emptyUnits = new Map<string, boolean>();
   const unitIsEmpty = (unit: string): boolean => {
@@ -35,8 +44,10 @@ export function createFeeder(steps: readonly NormalizeStep[], rawClass: Uint16Ar
       if (isHigh(u)) {
         const v = pos + 1 < text.length ? text.charCodeAt(pos + 1) : 0;
         if (!isLow(v)) {
-          out[0] = rawClass[u];
+          // A lone high surrogate stands for itself, or for nothing when the steps skip it.
           out[2] = pos + 1;
+          if (loneHighSkipped) return 0;
+          out[0] = rawClass[u];
           return 1;
         }
         const kind = normalizer.pairKind(pairCodePoint(u, v));
@@ -51,6 +62,15 @@ export function createFeeder(steps: readonly NormalizeStep[], rawClass: Uint16Ar
           return 0;
         }
         if (!isMark(text.slice(pos, pos + 2))) return -1;
+      } else if (isLow(u)) {
+        // Under `symbols` (UnitKind.Low): the second half of a pair whose first half was fed
+        // (a trie walk that went on from inside the pair) feeds itself; a lone one, nothing.
+        out[2] = pos + 1;
+        if (pos > 0 && isHigh(text.charCodeAt(pos - 1))) {
+          out[0] = rawClass[u];
+          return 1;
+        }
+        return 0;
       } else if (!isMark(text[pos])) return -1;
       // A mark: find its unit (back over marks to the base, or to the start of the text).
       let q = pos;

@@ -58,6 +58,8 @@ const PIECES = [
   '加', '微', '信', '口', '交', '路', '通', '們', '個', '来', '們',
   '\u200b', '\u0301', 'é', 'e\u0301', 'ﬁ', 'İ', 'ⅲ', '㎏', '①',
   '😀', '❤\ufe0f', '🅰', '𝐚', '𠀀', '\ud83d', '\ude00', '\n',
+  // Ignorables `symbols` skips even after a letter (spec/language.md §10).
+  '\ufe0f', '\u{e0100}', '\u034f', '\u3164', '\uffa0', '\u20e3', '\udc00',
 ];
 const textArb = (maxPieces: number) => fc.array(fc.constantFrom(...PIECES), { maxLength: maxPieces }).map((xs) => xs.join(''));
 const keywordArb = fc.record({

@@ -10,7 +10,7 @@
 // map and its hits are found by walking the trie from every position. A text longer than the
 // kernel's buffer is walked the same way, over the units the fast path would feed.
 import { isWholeWord } from '../text/text-semantics.ts';
-import { createFeeder } from './feed.ts';
+import { createFeeder, loneHighSurrogateSkipped } from './feed.ts';
 import { denseKernel, hybridKernel, pairsKernel, type Attention } from './kernels.ts';
 import { layoutView } from './layout-view.ts';
 import { CLASS_ATTENTION, CLASS_SKIP, FLAG_EXCEPTION, FLAG_OPEN_END, FLAG_OPEN_START, FLAG_WHOLE_WORD, MATCHER_FORMAT, type MatcherData } from './matcher-data.ts';
@@ -108,6 +108,7 @@ export function createMatcher(data: MatcherData, options: MatcherOptions = {}): 
   const rawClass = new Uint16Array(65536);
   for (let i = 0; i < data.alphabet.length; i++) rawClass[data.alphabet[i]] = data.alphabetClass[i];
   const feeder = createFeeder(data.steps, rawClass);
+  const loneHighSkipped = loneHighSurrogateSkipped(data.steps);
   const fed = new Int32Array(3);
   const cap = Math.max(64, options.bufferUnits ?? 8192);
   // A byte-sized class map where the classes fit: half the cache lines.
@@ -250,9 +251,9 @@ export function createMatcher(data: MatcherData, options: MatcherOptions = {}): 
       pos -= 1;
       const c = classMap[u];
       if (c === CLASS_SKIP) continue;
-      // Of the attention class, only lone high surrogates stand for a unit on the fast path
-      // (marks there are ones that normalise to nothing).
-      if (c === CLASS_ATTENTION && !isHigh(u)) continue;
+      // Of the attention class, only lone high surrogates stand for a unit on the fast path, and
+      // only when the steps keep them (marks there are ones that normalise to nothing).
+      if (c === CLASS_ATTENTION && (!isHigh(u) || loneHighSkipped)) continue;
       remaining -= 1;
     }
     return pos;

@@ -129,6 +129,11 @@ export const UnitKind = {
   Multi: 3,
   /** A high surrogate: what it becomes depends on the low surrogate after it. */
   High: 4,
+  /**
+   * A low surrogate under `symbols`: read with the high surrogate before it, it is half of a
+   * pair; lone, it becomes nothing. (Without `symbols` a lone low surrogate is `One`, itself.)
+   */
+  Low: 5,
 } as const;
 
 /** Per-code-unit behaviour of one set of steps, for the BMP. */
@@ -169,10 +174,14 @@ export function unitTable(steps: readonly NormalizeStep[]): UnitTable {
       kind[cp] = UnitKind.Mark;
       continue;
     }
-    if (identity || isLowSurrogate(cp)) {
-      // A lone low surrogate normalises to itself under every step.
+    if (identity || (isLowSurrogate(cp) && !f.symbols)) {
+      // A lone low surrogate normalises to itself under every step but `symbols`, which skips it.
       kind[cp] = UnitKind.One;
       unit[cp] = cp;
+      continue;
+    }
+    if (isLowSurrogate(cp)) {
+      kind[cp] = UnitKind.Low;
       continue;
     }
     const out = normalizeUnitWith(String.fromCharCode(cp), f);

@@ -11,6 +11,7 @@ import type { IrKeyword, IrPolicySet, IrRule } from '../ir.ts';
 import { isLinkAllowed, prepareLinkPattern, type LinkMatcher } from '../text/links.ts';
 import { normalizeKeyword, normalizeText } from '../text/normalize-reference.ts';
 import { isWholeWord, keywordCore, linksInText, textLength } from '../text/text-semantics.ts';
+import { exceptionVariants, keywordVariants } from '../text/variants.ts';
 import { outcomeOfFirings } from './outcome.ts';
 
 /** A keyword prepared for matching. */
@@ -29,6 +30,23 @@ export interface PreparedKeyword {
 export function prepareKeyword(k: IrKeyword, steps: IrRule['normalize']): PreparedKeyword {
   const { core, openStart, openEnd } = keywordCore(k.text);
   return { raw: k.text, norm: normalizeKeyword(core, steps), wholeWord: k.wholeWord, openStart, openEnd };
+}
+
+/**
+ * Every pattern a keyword stands for (more than one under `variants`: runtime/text/variants.ts),
+ * prepared, each with the keyword's position in the rule; spellings that normalise alike once.
+ */
+function prepareKeywordVariants(k: IrKeyword, steps: IrRule['normalize'], index: number): (PreparedKeyword & { index: number })[] {
+  const seen = new Set<string>();
+  const out: (PreparedKeyword & { index: number })[] = [];
+  for (const v of keywordVariants(k.text, k.wholeWord, steps, normalizeKeyword)) {
+    const p = prepareKeyword({ ...k, text: v.text, wholeWord: v.wholeWord }, steps);
+    const key = `${p.norm}:${+p.wholeWord}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ ...p, raw: k.text, index });
+  }
+  return out;
 }
 
 /** One occurrence of a keyword, before and after the filters, for `explain`. */
@@ -55,7 +73,8 @@ export interface KeywordTrace {
 
 interface PreparedRule {
   ir: IrRule;
-  keywords: PreparedKeyword[];
+  /** Every pattern of every keyword; `index` is the keyword's position in the rule. */
+  keywords: (PreparedKeyword & { index?: number })[];
   exceptions: { raw: string; norm: string }[];
   links: LinkMatcher[];
   miniprograms: Set<string>;
@@ -70,7 +89,10 @@ function allOccurrences(haystack: string, needle: string): number[] {
 }
 
 /** Every keyword occurrence of a rule in a text, fired or not, in text order. */
-function keywordHits(rule: PreparedRule, text: string): KeywordTrace {
+/** What the keyword trace reads of a rule: its name, normalisation, keywords and exceptions. */
+type KeywordRule = Pick<PreparedRule, 'keywords' | 'exceptions'> & { ir: Pick<IrRule, 'name' | 'normalize'> };
+
+function keywordHits(rule: KeywordRule, text: string): KeywordTrace {
   const n = normalizeText(text, rule.ir.normalize);
   const exceptionSpans: { start: number; end: number; raw: string }[] = [];
   for (const e of rule.exceptions) {
@@ -78,13 +100,15 @@ function keywordHits(rule: PreparedRule, text: string): KeywordTrace {
   }
   const hits: (KeywordHit & { order: number })[] = [];
   const seen = new Set<string>();
-  rule.keywords.forEach((k, order) => {
+  rule.keywords.forEach((k, spelling) => {
+    // The keyword's position in the rule orders evidence; each spelling drops its own repeats.
+    const order = k.index ?? spelling;
     for (const i of allOccurrences(n.text, k.norm)) {
       const j = i + k.norm.length;
       const start = n.starts[i];
       const end = n.ends[j - 1];
       // Two normalised positions can map to one original span (NFKC expands `ⅲ` to `iii`).
-      const key = `${order}:${start}:${end}`;
+      const key = `${spelling}:${start}:${end}`;
       if (seen.has(key)) continue;
       seen.add(key);
       const hit: KeywordHit & { order: number } = { keyword: k.raw, start, end, text: text.slice(start, end), normStart: i, normEnd: j, order };
@@ -181,11 +205,47 @@ export interface InterpretedPolicy extends CompiledPolicy {
   traceKeywords(group: string, text: string): KeywordTrace[];
 }
 
+/** The part of a rule the keyword trace needs (a few kB a rule, where the IR holds its groups). */
+export type IrKeywordRule = Pick<IrRule, 'name' | 'normalize' | 'keywords' | 'exceptions'>;
+
+export function keywordRuleOf(r: IrRule): IrKeywordRule {
+  return { name: r.name, normalize: r.normalize, keywords: r.keywords, exceptions: r.exceptions };
+}
+
+function prepareKeywordRule(r: IrKeywordRule): KeywordRule {
+  return {
+    ir: { name: r.name, normalize: r.normalize },
+    keywords: r.keywords.flatMap((k, i) => prepareKeywordVariants(k, r.normalize, i)),
+    exceptions: r.exceptions
+      .flatMap((raw) => exceptionVariants(raw, r.normalize).map((v) => ({ raw, norm: normalizeKeyword(v, r.normalize) })))
+      .filter((e) => e.norm !== ''),
+  };
+}
+
+/**
+ * The keyword trace of `explain` for a compiled policy, without the interpreter: the rules that
+ * apply to a group come from the compiled policy, their keywords from these few fields of the IR.
+ * A service keeps this and not the IR, which for the largest set is over a gigabyte of heap.
+ */
+export function keywordTracer(rules: readonly IrKeywordRule[], rulesForGroup: (group: string) => readonly string[]): (group: string, text: string) => KeywordTrace[] {
+  const byName = new Map<string, KeywordRule>();
+  for (const r of rules) if (r.keywords.length > 0) byName.set(r.name, prepareKeywordRule(r));
+  return (group, text) => {
+    const out: KeywordTrace[] = [];
+    for (const name of rulesForGroup(group)) {
+      const r = byName.get(name);
+      if (r) out.push(keywordHits(r, text));
+    }
+    return out;
+  };
+}
+
 function prepareRule(r: IrRule): PreparedRule {
+  const { keywords, exceptions } = prepareKeywordRule(r);
   return {
     ir: r,
-    keywords: r.keywords.map((k) => prepareKeyword(k, r.normalize)),
-    exceptions: r.exceptions.map((raw) => ({ raw, norm: normalizeKeyword(raw, r.normalize) })).filter((e) => e.norm !== ''),
+    keywords,
+    exceptions,
     links: r.links.map(prepareLinkPattern),
     miniprograms: new Set(r.miniprograms),
     cards: new Set(r.cards),

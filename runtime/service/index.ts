@@ -7,3 +7,4 @@ export { DECISION_LOG_MASKS, DECISION_LOG_MODES, DecisionLogOpenError, DEFAULT_D
 export { PolicyHolder, type LimitUsage, type LoadedPolicySet, type PolicyLoader, type PolicyLoadResult, type PolicySnapshot, type PolicySource, type ReloadOutcome, type ReloadTrigger, type ServiceDiagnostic } from './policy-holder.ts';
 export { ServiceMetrics } from './metrics.ts';
 export { isTenantName, TENANT_NAME, TenantRegistry, type TenantSource } from './tenants.ts';
+export { policyFacts, type PolicyFacts } from '../index.ts';

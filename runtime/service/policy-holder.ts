@@ -1,10 +1,11 @@
-// The policy a tenant's requests are decided with: one immutable snapshot (policy, IR, revision,
+// The policy a tenant's requests are decided with: one immutable snapshot (policy, its facts, revision,
 // and the engine that runs it on the service's store), swapped atomically. A request reads the
 // snapshot once, when it starts, and finishes on it whatever happens meanwhile. `reload()` runs
 // the injected loader (the CLI's: check, lower, generate; the service never imports the
 // compiler), and swaps only when the new set loaded without an error; otherwise the old snapshot
 // keeps serving and the diagnostics come back. Reloads run one at a time, in the order asked.
-import type { AsyncEngine, CompiledPolicy, Engine, InterpretedPolicy, IrPolicySet } from '../index.ts';
+import type { AsyncEngine, CompiledPolicy, Engine, InterpretedPolicy, IrKeywordRule, IrPolicySet, KeywordTrace } from '../index.ts';
+import type { PolicyFacts } from '../index.ts';
 
 /** A diagnostic as the service reports it (the compiler's `Diagnostic`, flattened to data). */
 export interface ServiceDiagnostic {
@@ -26,11 +27,18 @@ export interface LimitUsage {
 }
 
 export interface LoadedPolicySet {
-  ir: IrPolicySet;
+  /**
+   * The IR. The service reads its facts (GET /v1/policy) and its keywords (the trace of
+   * `explain`) from it and keeps only those; a loader may give `facts` and `keywordRules`
+   * instead, as the reload worker does, so that the IR never reaches the serving thread.
+   */
+  ir?: IrPolicySet;
+  facts?: PolicyFacts;
+  keywordRules?: IrKeywordRule[];
   policy: CompiledPolicy;
-  /** The reference interpreter of the same IR: explanations take their keyword trace from it. */
+  /** The reference interpreter of the same IR: when given, explanations take their keyword trace from it. */
   interpreter?: InterpretedPolicy;
-  /** A content hash of the IR; the service computes one when the loader gives none. */
+  /** A content hash of the IR; the service computes one from the IR when the loader gives none. */
   revision?: string;
   /** `compiled` or `interpreter`. */
   engine?: string;
@@ -62,9 +70,11 @@ export type ServiceEngine = Engine | AsyncEngine;
 
 export interface PolicySnapshot {
   readonly revision: string;
-  readonly ir: IrPolicySet;
+  /** What GET /v1/policy says of the set (the IR itself is not kept). */
+  readonly facts: PolicyFacts;
   readonly policy: CompiledPolicy;
-  readonly interpreter?: InterpretedPolicy;
+  /** The keyword trace `explain` shows. */
+  readonly traceKeywords: (group: string, text: string) => KeywordTrace[];
   readonly engineKind: string;
   readonly limits: readonly LimitUsage[];
   readonly warnings: readonly ServiceDiagnostic[];

@@ -10,30 +10,12 @@ import type { PolicySnapshot, ReloadOutcome } from './policy-holder.ts';
 import type { ServiceContext } from './service.ts';
 
 export function policySummary(snap: PolicySnapshot, tenant: string) {
-  const ir = snap.ir;
   return {
     revision: snap.revision,
     tenant,
     loaded_at: new Date(snap.loadedAt).toISOString(),
     engine: snap.engineKind,
-    enterprise: ir.enterprise,
-    profile: ir.profile,
-    rules: ir.rules.map((r) => ({
-      name: r.name,
-      groups: r.groups.length,
-      keywords: r.keywords.length,
-      links: r.links.length,
-      miniprograms: r.miniprograms.length,
-      cards: r.cards.length,
-      triggers: r.triggers.map((t) => t.type),
-    })),
-    ladders: ir.ladders.map((l) => ({ name: l.name, counts: l.counts, steps: l.steps.length, severe: l.severe !== null, linked: l.linked !== null })),
-    lists: {
-      enterprise_blacklist: ir.enterpriseBlacklist.length,
-      personal_blacklists: ir.personalBlacklists.map((p) => ({ owner: p.owner, customers: p.customers.length })),
-      exempt: ir.exempt.length,
-    },
-    contact_quota: ir.contactQuota !== null,
+    ...snap.facts,
     limits: snap.limits,
     warnings: snap.warnings.length,
   };

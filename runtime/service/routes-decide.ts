@@ -110,7 +110,13 @@ function bodyText(body: unknown): string {
   return typeof body === 'string' ? body : '';
 }
 
-export function registerDecideRoutes(app: FastifyInstance, ctx: ServiceContext): void {
+/** `decide: false`: POST /v1/decide and /v1/decide/batch are another module's (routes-enqueue.ts). */
+export function registerDecideRoutes(app: FastifyInstance, ctx: ServiceContext, routes: { decide?: boolean } = {}): void {
+  if (routes.decide !== false) registerDecide(app, ctx);
+  registerExplain(app, ctx);
+}
+
+function registerDecide(app: FastifyInstance, ctx: ServiceContext): void {
   app.post('/v1/decide', { config: { scope: 'decide', name: 'decide' } }, async (req, reply) => {
     const tenant = ctx.tenantFor(req);
     const snap = tenant.holder.current;
@@ -175,7 +181,9 @@ export function registerDecideRoutes(app: FastifyInstance, ctx: ServiceContext):
     // client checking only the status still learns that some events were not decided.
     return reply.code(storeFailed ? 503 : 200).type(JSON_TYPE).send(jsonArray(out));
   });
+}
 
+function registerExplain(app: FastifyInstance, ctx: ServiceContext): void {
   // An explanation decides the event on an empty memory store by default (nothing is recorded:
   // GET must be safe); `?state=live` (POST only) decides it on the service's store, state
   // changes included, like the library's `engine.explain`.

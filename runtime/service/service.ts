@@ -7,15 +7,20 @@
 // compiler: the CLI injects the loader that turns a policy folder into a policy.
 import { createHash } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { createAsyncEngine, createEngine, MAX_LINE_BYTES, MemoryStore, type AsyncStore, type IrPolicySet, type OpenedStore, type Store } from '../index.ts';
+import { createAsyncEngine, createEngine, keywordRuleOf, keywordTracer, MAX_LINE_BYTES, MemoryStore, type AsyncStore, type IrPolicySet, type OpenedStore, type Store } from '../index.ts';
 import { Authenticator, type Scope, type TokenEntry } from './auth.ts';
 import { noDecisionLog, type DecisionLogSink } from './decision-log.ts';
 import { CODES, errorBody } from './errors.ts';
 import { ServiceMetrics } from './metrics.ts';
 import { PolicyHolder, type LoadedPolicySet, type PolicyLoader, type PolicySnapshot, type PolicySource, type ReloadOutcome, type ReloadTrigger } from './policy-holder.ts';
+import { policyFacts } from '../index.ts';
 import { registerAdminRoutes } from './routes-admin.ts';
 import { registerDecideRoutes } from './routes-decide.ts';
+import { registerEnqueueRoutes, type EventQueue } from './routes-enqueue.ts';
 import { registerHealthRoutes } from './routes-health.ts';
+import { registerWecomCallbackRoutes, type WecomCallbackOptions } from './routes-wecom-callback.ts';
+import { registerWecomArchiveRoutes } from './routes-wecom-archive.ts';
+import type { ArchiveOptions } from '../index.ts';
 import { StoreWatch } from './store-watch.ts';
 import { registerTenantRoutes, TenantMetrics, TenantRegistry, TenantStoreWatch, type Tenant, type TenantSource } from './tenants.ts';
 
@@ -55,6 +60,12 @@ export interface ServiceOptions {
   drainTimeoutMs?: number;
   /** Process metrics (CPU, memory, event loop) in /metrics; default true. */
   defaultMetrics?: boolean;
+  /** `--enqueue`: the decide routes queue validated events for `hush worker` instead of deciding them (routes-enqueue.ts). */
+  enqueue?: EventQueue;
+  /** WeCom's callback protocol on /v1/wecom/callback (spec/wecom.md §2); none: the route answers 404 `hush/wecom/not-configured`. */
+  wecomCallback?: WecomCallbackOptions;
+  /** POST /v1/wecom/archive: the senders and owners lists of archive records (spec/wecom.md §1). */
+  wecomArchive?: ArchiveOptions;
 }
 
 export type { Tenant } from './tenants.ts';
@@ -138,6 +149,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   const metrics = new ServiceMetrics(() => sink, { defaultMetrics: options.defaultMetrics });
   sink.attach?.({ written: (seconds) => metrics.logWritten(seconds) });
   if (!options.tenants && (!options.loader || !options.store)) throw new ServiceConfigError('a service needs a loader and a store, or tenants');
+  if (options.tenants && options.enqueue) throw new ServiceConfigError('a multi-tenant service cannot queue events for workers (--enqueue): a worker decides with one policy');
   // A multi-tenant service has no store of its own (each tenant opens its own): an unused one.
   const watch = new StoreWatch(options.store ?? { kind: 'sync', store: new MemoryStore(), where: 'memory' }, metrics);
   const auth = new Authenticator(options.tokens ?? []);
@@ -167,17 +179,21 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   const log: FastifyBaseLogger = options.logger ?? silentLogger();
 
   const buildOn = (w: StoreWatch) => (loaded: LoadedPolicySet): PolicySnapshot => {
-    const interpreter = loaded.interpreter;
-    const traceKeywords = interpreter ? (group: string, text: string) => interpreter.traceKeywords(group, text) : undefined;
+    const { ir, interpreter, policy } = loaded;
+    const facts = loaded.facts ?? (ir ? policyFacts(ir) : null);
+    const revision = loaded.revision ?? (ir ? irRevision(ir) : null);
+    const keywordRules = loaded.keywordRules ?? ir?.rules.map(keywordRuleOf);
+    if (!facts || revision === null || (!interpreter && !keywordRules)) throw new Error('the loader gave neither the IR nor its facts, revision and keywords');
+    const traceKeywords = interpreter ? (group: string, text: string) => interpreter.traceKeywords(group, text) : keywordTracer(keywordRules!, (g) => policy.rulesForGroup(g));
     const engine =
       w.kind === 'sync'
-        ? createEngine(loaded.policy, { store: w.store as Store, clock, traceKeywords })
-        : createAsyncEngine(loaded.policy, { store: w.store as AsyncStore, clock, traceKeywords });
+        ? createEngine(policy, { store: w.store as Store, clock, traceKeywords })
+        : createAsyncEngine(policy, { store: w.store as AsyncStore, clock, traceKeywords });
     return {
-      revision: loaded.revision ?? irRevision(loaded.ir),
-      ir: loaded.ir,
-      policy: loaded.policy,
-      interpreter,
+      revision,
+      facts,
+      policy,
+      traceKeywords,
       engineKind: loaded.engine ?? 'compiled',
       limits: loaded.limits ?? [],
       warnings: loaded.warnings ?? [],
@@ -242,10 +258,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     closing: () => closing,
     readinessTimeoutMs: options.readinessTimeoutMs ?? 1000,
     reload: (trigger, source) => holder.reload(trigger, source),
-    statelessEngine: (snap) => {
-      const interpreter = snap.interpreter;
-      return createEngine(snap.policy, { clock, traceKeywords: interpreter ? (g, t) => interpreter.traceKeywords(g, t) : undefined });
-    },
+    statelessEngine: (snap) => createEngine(snap.policy, { clock, traceKeywords: snap.traceKeywords }),
   };
 
   // Bodies are read as text: events are validated from their text (a repeated key is refused,
@@ -295,9 +308,12 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     return reply.code(500).send(errorBody(CODES.internal, 'internal error'));
   });
 
-  registerDecideRoutes(app, ctx);
+  if (options.enqueue) registerEnqueueRoutes(app, ctx, options.enqueue);
+  registerDecideRoutes(app, ctx, { decide: !options.enqueue });
   registerAdminRoutes(app, ctx);
   registerHealthRoutes(app, ctx);
+  registerWecomCallbackRoutes(app, ctx, options.wecomCallback);
+  registerWecomArchiveRoutes(app, ctx, options.wecomArchive);
 
   const first = registry ? null : await holder.reload('start');
   if (first && !first.ok) {
@@ -324,6 +340,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       await sink.flush();
       await sink.close();
       await registry?.close();
+      await options.enqueue?.close();
       await watch.close();
       log.info({ event: 'stopped' }, 'stopped');
     })());

@@ -11,7 +11,7 @@ import type { ServiceMetrics } from './metrics.ts';
 const OPERATIONS = [
   'recordMessage', 'countMessages', 'recordJoin', 'joinedAt', 'mute', 'mutedUntil', 'blacklist', 'blacklistEntry',
   'addStrike', 'strikesOf', 'putSanction', 'sanctionsOf', 'liftSanction', 'endSanction', 'setLinkedBlocked',
-  'recordAppeal', 'appealsOf', 'addContact',
+  'recordAppeal', 'appealsOf', 'addContact', 'admitMessage', 'admitJoin',
 ] as const;
 
 /**

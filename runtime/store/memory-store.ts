@@ -13,16 +13,20 @@
 // clock (`now`), never by another key's event time.
 import {
   compareSanctions,
+  compareStrings,
   FLOOD_IDLE_SLACK_MS as IDLE_SLACK_MS,
   type ActionBlacklist,
   type AppealRecord,
   type BlacklistScope,
   type ContactResult,
+  type MessageAdmission,
+  type MessageAdmitted,
   type SanctionRecord,
   type Store,
   type StrikeRecord,
   type StrikeResult,
 } from './store.ts';
+import { admitJoinOn, admitMessageOn } from './admit.ts';
 
 const SEP = '\u0000';
 
@@ -222,6 +226,14 @@ export class MemoryStore implements Store {
     }
   }
 
+  admitMessage(q: MessageAdmission): MessageAdmitted {
+    return admitMessageOn(this, q);
+  }
+
+  admitJoin(group: string, member: string, at: number): ActionBlacklist | null {
+    return admitJoinOn(this, group, member, at);
+  }
+
   recordJoin(group: string, member: string, at: number): void {
     this.joins.set(member, group, at);
   }
@@ -287,6 +299,10 @@ export class MemoryStore implements Store {
   sanctionsOf(subject: string): SanctionRecord[] {
     const list = (this.sanctionsBySubject.get(subject) ?? []).map((x) => ({ ...x }));
     return list.sort(compareSanctions);
+  }
+
+  sanctionedSubjects(): string[] {
+    return [...this.sanctionsBySubject.keys()].sort(compareStrings);
   }
 
   liftSanction(id: string, at: number, reason: string): SanctionRecord | null {

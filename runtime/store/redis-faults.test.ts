@@ -61,9 +61,9 @@ describe('a Redis store specification the server cannot honour', () => {
     await s.mute('g', 'c', T0);
     await s.close();
     const raw = new Redis(server.url, { db: 3 });
-    expect(await raw.get('p:mute:["g","c"]')).toBe(String(T0));
+    expect(await raw.get('p:{u:c}mute:["g","c"]')).toBe(String(T0));
     await raw.select(0);
-    expect(await raw.get('p:mute:["g","c"]')).toBeNull();
+    expect(await raw.get('p:{u:c}mute:["g","c"]')).toBeNull();
     await raw.quit();
   });
 });
@@ -100,12 +100,12 @@ describe('a keyspace lost mid-stream', () => {
     const s = await RedisStore.connect(url, { prefix: p, epochCheckMs: 0 });
     expect((await s.addStrike('L', 'm', 'v1', T0, null, true)).ordinal).toBe(1);
     const raw = new Redis(url);
-    await raw.del(`${p}version`, `${p}epoch`);
+    await raw.del(`${p}{-}version`, `${p}{-}epoch`);
     const e = await failure(s.addStrike('L', 'm', 'v2', T0 + 1, null, true));
     expect(e.code).toBe('hush/store/lost');
     expect(e.message).toContain('stopping rather than deciding without state');
     // Nothing was written after the loss was seen, and no later operation runs.
-    expect(await raw.exists(`${p}version`)).toBe(0);
+    expect(await raw.exists(`${p}{-}version`)).toBe(0);
     expect((await failure(s.mutedUntil('g', 'c'))).code).toBe('hush/store/lost');
     await raw.quit();
     await s.close();
@@ -116,7 +116,7 @@ describe('a keyspace lost mid-stream', () => {
     const a = await RedisStore.connect(url, { prefix: p, epochCheckMs: 0 });
     await a.mute('g', 'c', T0);
     const raw = new Redis(url);
-    await raw.del(`${p}version`, `${p}epoch`);
+    await raw.del(`${p}{-}version`, `${p}{-}epoch`);
     await raw.quit();
     const b = await RedisStore.connect(url, { prefix: p });
     expect((await failure(a.mutedUntil('g', 'c'))).code).toBe('hush/store/lost');

@@ -28,8 +28,8 @@ it('names members by id (":" + id) or by sequence number, and keeps the edge in 
     await s.recordMessage('g', 'c', T0, 1000);
     await s.recordMessage('g', 'c', T0 + 1, 1000, '1');
     await s.recordMessage('g', 'c', T0 + 1, 1000, '1');
-    const z = `${prefix}a:flood:["g","c"]`;
-    const meta = `${prefix}a:flood-meta:["g","c"]`;
+    const z = `${prefix}a:{u:c}flood:["g","c"]`;
+    const meta = `${prefix}a:{u:c}flood-meta:["g","c"]`;
     expect(await redis.zrange(z, 0, -1)).toEqual(['1', ':1']);
     expect(await redis.hget(meta, 'edge')).toBe(String(T0 + 1 - 1000));
     expect(await redis.hget(meta, 'seq')).toBe('1');
@@ -43,8 +43,8 @@ it('reads a flood key written before edges, and gives it one on its next message
   const s = await RedisStore.connect(url, { prefix: `${prefix}b:` });
   const redis = new Redis(url);
   try {
-    const z = `${prefix}b:flood:["g","c"]`;
-    const meta = `${prefix}b:flood-meta:["g","c"]`;
+    const z = `${prefix}b:{u:c}flood:["g","c"]`;
+    const meta = `${prefix}b:{u:c}flood-meta:["g","c"]`;
     await redis.zadd(z, T0, '1', T0 + 5, '2');
     await redis.hset(meta, 'max', '100', 'seq', '2');
     expect(await s.countMessages('g', 'c', T0 + 5, 100)).toBe(2);

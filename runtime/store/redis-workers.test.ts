@@ -3,7 +3,8 @@
 // on each ladder are numbered exactly 1..N (N = the violations sent that the ladder counts), the
 // decisions printed gave out each number once, and each step was applied once, by the violation
 // whose strike reached it (the last step once per strike past it): no increment lost, no step
-// applied twice. Needs a Redis at REDIS_URL (default redis://127.0.0.1:6379) and fails without.
+// applied twice. Needs a Redis at REDIS_URL (default redis://127.0.0.1:6379) and fails without;
+// runs again on the Redis Cluster at REDIS_CLUSTER_URL when set (scripts/redis-cluster.sh start).
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +15,7 @@ import { irFromText } from '../../spec/testing/ir-from-text.ts';
 import type { Decision } from '../engine/engine.ts';
 import { RedisStore } from './redis-store.ts';
 import { ladderPolicy } from '../testing/ladder-policy.ts';
-import { redisUrl, requireRedis } from './testing/redis.ts';
+import { redisClusterUrl, redisUrl, requireRedis } from './testing/redis.ts';
 import { spawnWorker, type Worker } from '../testing/spawn-worker.ts';
 
 const WORKERS = 8;
@@ -26,6 +27,8 @@ const LADDERS = ['abuse', 'spam'] as const;
 
 const url = redisUrl();
 const prefix = `hush:test:${randomBytes(6).toString('hex')}:workers:`;
+const clusterUrl = redisClusterUrl();
+const clusterPrefix = `hush:test:${randomBytes(6).toString('hex')}:workers-cluster:`;
 const dir = mkdtempSync(join(tmpdir(), 'hush-redis-workers-'));
 
 beforeAll(async () => {
@@ -36,6 +39,11 @@ afterAll(async () => {
   const s = new RedisStore(url, { prefix });
   await s.deleteAll().catch(() => undefined);
   await s.close();
+  if (clusterUrl) {
+    const c = new RedisStore(clusterUrl, { prefix: clusterPrefix });
+    await c.deleteAll().catch(() => undefined);
+    await c.close();
+  }
 });
 
 interface Violation {
@@ -59,7 +67,15 @@ function stream(w: number): Violation[] {
 }
 
 describe('RedisStore under concurrent worker processes', () => {
-  it('loses no increment and applies no step twice', async () => {
+  it('loses no increment and applies no step twice', () => workersAgree(url, prefix));
+});
+
+describe.skipIf(!clusterUrl)(`the same on a Redis Cluster (REDIS_CLUSTER_URL${clusterUrl ? '' : ' is not set: scripts/redis-cluster.sh start'})`, () => {
+  it('loses no increment and applies no step twice', () => workersAgree(clusterUrl!, clusterPrefix));
+});
+
+async function workersAgree(url: string, prefix: string): Promise<void> {
+  {
     const irPath = join(dir, 'ir.json');
     writeFileSync(irPath, JSON.stringify(irFromText(ladderPolicy(STEPS))));
     const streams = Array.from({ length: WORKERS }, (_, w) => stream(w));
@@ -124,5 +140,5 @@ describe('RedisStore under concurrent worker processes', () => {
       await s.close();
     }
     expect(problems.slice(0, 20)).toEqual([]);
-  });
-});
+  }
+}

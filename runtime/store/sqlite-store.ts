@@ -29,18 +29,22 @@ import { existsSync, linkSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import {
   compareSanctions,
+  compareStrings,
   FLOOD_IDLE_SLACK_MS as IDLE_SLACK_MS,
   StoreError,
   type ActionBlacklist,
   type AppealRecord,
   type BlacklistScope,
   type ContactResult,
+  type MessageAdmission,
+  type MessageAdmitted,
   type SanctionKind,
   type SanctionRecord,
   type Store,
   type StrikeRecord,
   type StrikeResult,
 } from './store.ts';
+import { admitJoinOn, admitMessageOn } from './admit.ts';
 
 /** 'HUSH' in ASCII: marks a SQLite file as Hush's state. */
 export const APPLICATION_ID = 0x48555348;
@@ -407,6 +411,14 @@ export class SqliteStore implements Store {
     return this.guard(() => this.txCountMessages(group, sender, at, windowMs));
   }
 
+  admitMessage(q: MessageAdmission): MessageAdmitted {
+    return admitMessageOn(this, q);
+  }
+
+  admitJoin(group: string, member: string, at: number): ActionBlacklist | null {
+    return admitJoinOn(this, group, member, at);
+  }
+
   recordJoin(group: string, member: string, at: number): void {
     this.guard(() => this.sJoinPut.run(group, member, at));
   }
@@ -450,6 +462,11 @@ export class SqliteStore implements Store {
 
   sanctionsOf(subject: string): SanctionRecord[] {
     return this.guard(() => (this.sSanctionsOf.all(subject) as SanctionRow[]).map(sanctionOf).sort(compareSanctions));
+  }
+
+  sanctionedSubjects(): string[] {
+    // SQLite orders TEXT by UTF-8 bytes; the interface's order is JavaScript's, so sort here.
+    return this.guard(() => this.db.prepare(`SELECT DISTINCT subject FROM sanction`).pluck(true).all() as string[]).sort(compareStrings);
   }
 
   liftSanction(id: string, at: number, reason: string): SanctionRecord | null {

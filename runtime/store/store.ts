@@ -74,6 +74,11 @@ export interface SanctionRecord {
  * The order of a subject's sanctions, everywhere they are listed: by `from`, then by `id` in
  * JavaScript string order (UTF-16 code units; SQLite's own is UTF-8 bytes, so stores sort here).
  */
+/** JavaScript string order (UTF-16 code units), for lists of ids and subjects. */
+export function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 export function compareSanctions(a: SanctionRecord, b: SanctionRecord): number {
   return a.from - b.from || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
@@ -95,6 +100,36 @@ export interface ContactResult {
   used: number;
   /** The contact was already added that day: allowed, not counted again. */
   duplicate: boolean;
+}
+
+/**
+ * What deciding one message needs from the store, asked in one operation (`admitMessage`): on
+ * Redis one script, one round trip (spec/runtime.md §7, "Redis specifics").
+ */
+export interface MessageAdmission {
+  group: string;
+  sender: string;
+  /** The group's owner, whose personal blacklist applies; null when the group has none. */
+  owner: string | null;
+  at: number;
+  /** The message's id (a replay is not counted twice), when it has one. */
+  id?: string;
+  /** The distinct flood windows the group's rules ask about: the first records the message, the others count. */
+  windows: readonly number[];
+  /** The sender is an exempt customer (the policy says so): nothing is recorded. */
+  exempt: boolean;
+}
+
+/** The answer to `admitMessage`. */
+export interface MessageAdmitted {
+  /** The first action-made blacklist entry that stops the sender: enterprise, owner's, group's. */
+  blacklisted: ActionBlacklist | null;
+  /** The end of the sender's mute in the group (asked only when not blacklisted). */
+  mutedUntil: number | null;
+  /** The flood counts, one per window of the query; empty when the message stops before the rules. */
+  counts: number[];
+  /** When the sender joined the group (asked only when the message reaches the rules). */
+  joinedAt: number | null;
 }
 
 export interface Store {
@@ -143,6 +178,11 @@ export interface Store {
   /** Every sanction of the subject, ended and lifted ones too, ordered by (from, id). */
   sanctionsOf(subject: string): SanctionRecord[];
   /**
+   * Every subject with at least one sanction recorded (ended and lifted ones too), each once, in
+   * JavaScript string order: what `hush sanctions --all` asks before judging which are in force.
+   */
+  sanctionedSubjects(): string[];
+  /**
    * Lifts a sanction, atomically: when it exists and is not lifted yet, sets `liftedAt` and
    * `liftReason` and returns the updated record; otherwise returns null and changes nothing.
    */
@@ -164,6 +204,21 @@ export interface Store {
    * were added that day, and refused (not counted) when `limit` is reached.
    */
   addContact(subject: string, day: number, contact: string, limit: number): ContactResult;
+  /**
+   * Everything a message's decision reads, and the flood record it makes, in one atomic step:
+   * the action-made blacklists in order (enterprise, the owner's, the group's; the first entry
+   * found stops the look-up), then the mute; a sender blacklisted, muted at `at` (`at < until`)
+   * or exempt stops there. Otherwise the message is recorded in its flood window (the first of
+   * `windows`, as `recordMessage`), counted in the others (`countMessages`), and the sender's
+   * join time is read. Exactly the answers of those operations asked one after another.
+   */
+  admitMessage(q: MessageAdmission): MessageAdmitted;
+  /**
+   * A join, in one atomic step: refused (the entry comes back, nothing recorded) when the member
+   * is on the group's action-made blacklist; otherwise recorded unless a join at or after `at`
+   * is recorded already (a late or replayed join changes nothing), and null comes back.
+   */
+  admitJoin(group: string, member: string, at: number): ActionBlacklist | null;
   /** Releases the store's resources (files, connections). */
   close(): void;
 }

@@ -54,10 +54,8 @@ if (storeSpec.startsWith('sqlite:')) {
   for (let i = 0; i < events.length; i++) out(JSON.stringify({ i, decision: engine.evaluate(events[i]) }));
   store.close();
 } else {
-  const url = new URL(storeSpec);
-  const prefix = url.searchParams.get('prefix') ?? undefined;
-  url.search = '';
-  const store = await RedisStore.connect(url.href, { prefix });
+  // redis://…?prefix=P or redis+cluster://…?prefix=P: the store reads either.
+  const store = await RedisStore.connect(storeSpec);
   const engine = createAsyncEngine(policy, { store });
   if (flag === '--wait-go') await waitForGo();
   for (let i = 0; i < events.length; i++) out(JSON.stringify({ i, decision: await engine.evaluate(events[i]) }));

@@ -5,8 +5,10 @@
 //
 // The text is read one *unit* at a time: a code point with the combining marks that follow it
 // (so `e` + U+0301 and `é` normalise alike). Each unit goes through the steps in a fixed order,
-// whatever order the policy lists them in: width (NFKC), case, traditional, confusables, then
-// symbols drops what is left of symbols, spaces, punctuation and invisible characters. Every
+// whatever order the policy lists them in: width (NFKC), case, traditional, confusables, the
+// symbols `variants` reads as words (`+` is 加), then symbols drops what is left of symbols,
+// spaces, punctuation and invisible characters (ignorables: variation selectors, combining marks,
+// fillers, lone surrogates). Every
 // code point a unit yields maps to the unit's whole span, so a span never splits a surrogate
 // pair or a base character from its marks.
 import { Converter } from 'opencc-js/t2cn';
@@ -69,7 +71,7 @@ const UNIT_CACHE_LIMIT = 200_000;
 /** Normalises a text and maps each unit of the result back to its span in `text`. */
 export function normalizeText(text: string, steps: readonly NormalizeStep[]): NormalizedText {
   const s = stepFlags(steps);
-  if (!s.width && !s.case && !s.traditional && !s.confusables && !s.symbols) {
+  if (!s.width && !s.case && !s.traditional && !s.confusables && !s.variants && !s.symbols) {
     const starts = new Int32Array(text.length);
     const ends = new Int32Array(text.length);
     forEachUnit(text, (a, b) => {
@@ -80,7 +82,7 @@ export function normalizeText(text: string, steps: readonly NormalizeStep[]): No
     });
     return { text, starts, ends };
   }
-  const key = `${+s.width}${+s.case}${+s.traditional}${+s.confusables}${+s.symbols}`;
+  const key = `${+s.width}${+s.case}${+s.traditional}${+s.confusables}${+s.variants}${+s.symbols}`;
   let cache = unitCaches.get(key);
   if (!cache) unitCaches.set(key, (cache = new Map()));
   let out = '';

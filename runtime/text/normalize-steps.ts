@@ -7,9 +7,15 @@
 // The grammar keeps its own list of step names (language/builtins.ts: language/ imports nothing
 // of ours); compiler/lower/model-to-ir.ts maps one onto the other with a typed table, and a test
 // holds the two lists equal.
+import { VARIANTS_TABLE } from './variants-table.ts';
 
-/** Every step, in the order the pipeline applies them, whatever order a policy lists them in. */
-export const NORMALIZE_STEP_ORDER = ['width', 'case', 'traditional', 'confusables', 'symbols'] as const;
+/**
+ * Every step, in the order the pipeline applies them, whatever order a policy lists them in.
+ * `variants` acts mostly on keywords: a keyword stands for several patterns (runtime/text/
+ * variants.ts), each normalised with the other steps. On text (and keywords) it only reads a few
+ * symbols as words (VARIANT_SYMBOLS: `+` is 加), after `confusables` and before `symbols`.
+ */
+export const NORMALIZE_STEP_ORDER = ['width', 'case', 'traditional', 'confusables', 'variants', 'symbols'] as const;
 
 /** A step that changes text. */
 export type ActiveNormalizeStep = (typeof NORMALIZE_STEP_ORDER)[number];
@@ -30,7 +36,14 @@ export type StepFlags = Record<ActiveNormalizeStep, boolean>;
 
 export function stepFlags(steps: readonly NormalizeStep[]): StepFlags {
   const has = (s: NormalizeStep) => steps.includes(s);
-  return { width: has('width'), case: has('case'), traditional: has('traditional'), confusables: has('confusables'), symbols: has('symbols') };
+  return {
+    width: has('width'),
+    case: has('case'),
+    traditional: has('traditional'),
+    confusables: has('confusables'),
+    symbols: has('symbols'),
+    variants: has('variants'),
+  };
 }
 
 /** A normalised text with a map from each of its UTF-16 units back to the original text. */
@@ -45,12 +58,40 @@ export interface NormalizedText {
 
 /** Characters that `symbols` skips: white space, controls, invisible formatting, punctuation, symbols. */
 const SYMBOL = /^[\p{White_Space}\p{Cc}\p{Cf}\p{P}\p{S}]$/u;
+/**
+ * Characters that `symbols` also skips wherever they stand, even after a letter: the ignorables.
+ * The set is Unicode's, never a list typed by hand: every Default_Ignorable_Code_Point (variation
+ * selectors U+FE00–FE0F and U+E0100–E01EF, U+034F, the Hangul fillers U+115F, U+1160, U+3164,
+ * U+FFA0, U+17B4, …), every nonspacing or enclosing mark (general category Mn, Me: U+0301, U+20E3,
+ * …), every format character (Cf) and every lone surrogate (Cs). Spacing marks (Mc) are letters'
+ * vowel signs in Indic scripts and stay.
+ */
+const IGNORABLE = /^[\p{Default_Ignorable_Code_Point}\p{Mn}\p{Me}\p{Cf}\p{Cs}]$/u;
 /** Combining marks (general category M). */
 const MARK = /^\p{M}$/u;
 
 /** True for a code point (as a string) that `symbols` skips. */
 export function isSkippedSymbol(cp: string): boolean {
-  return SYMBOL.test(cp);
+  return SYMBOL.test(cp) || isIgnorable(cp);
+}
+
+/** The ignorables of the BMP, one bit each, computed once from IGNORABLE at module load. */
+const BMP_IGNORABLE = (() => {
+  const bits = new Uint32Array(0x10000 >>> 5);
+  for (let cp = 0; cp < 0x10000; cp++) if (IGNORABLE.test(String.fromCharCode(cp))) bits[cp >>> 5] |= 1 << (cp & 31);
+  return bits;
+})();
+
+/**
+ * True for a code point (as a string: one code point, or one lone surrogate) that is ignorable
+ * (IGNORABLE above): invisible or combining, so `symbols` skips it between the characters of a word.
+ */
+export function isIgnorable(cp: string): boolean {
+  if (cp.length === 1) {
+    const c = cp.charCodeAt(0);
+    return (BMP_IGNORABLE[c >>> 5] & (1 << (c & 31))) !== 0;
+  }
+  return IGNORABLE.test(cp);
 }
 
 /** True for a combining mark (general category M): it joins the unit of the code point before it. */
@@ -76,6 +117,16 @@ export const CONFUSABLES: ReadonlyMap<string, string> = new Map([
 ]);
 
 /**
+ * The one part of `variants` that reads text: a symbol spammers write for a word (`+` for 加),
+ * which `symbols` would otherwise skip, becomes the word, in text and keywords alike, before
+ * `symbols` runs. Derived from the variants table: every spelling that is one symbol or
+ * punctuation character.
+ */
+export const VARIANT_SYMBOLS: ReadonlyMap<string, string> = new Map(
+  VARIANTS_TABLE.flatMap(([word, spellings]) => spellings.filter((x) => /^[\p{P}\p{S}]$/u.test(x)).map((x) => [x, word] as const)),
+);
+
+/**
  * Normalises one unit (a code point and its marks) into zero or more code points: the steps in
  * pipeline order. `simplified` converts one code point from traditional to simplified Chinese
  * (the two normalisers look it up differently, with the same result).
@@ -94,6 +145,11 @@ export function normalizeUnitBy(unit: string, s: StepFlags, simplified: (cp: str
     u = v;
     // A confusable upper-case letter maps to an upper-case Latin one: fold it too.
     if (s.case) u = u.toLowerCase();
+  }
+  if (s.variants) {
+    let v = '';
+    for (const cp of u) v += VARIANT_SYMBOLS.get(cp) ?? cp;
+    u = v;
   }
   if (s.symbols) {
     let v = '';

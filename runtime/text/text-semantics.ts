@@ -1,8 +1,10 @@
 // Small text rules every policy implementation shares, so that the interpreter and generated
 // code cannot disagree on them: what a word character is (whole-word keywords), how long a
-// message is (`length over N`), and which web addresses a message's text carries (`link`).
+// message is (`length over N`), and which web addresses a message's text carries (`link`; those
+// without a scheme are found by bare-links.ts).
 // spec/runtime.md states each rule and why.
 
+import { bareLinksInText } from './bare-links.ts';
 import { isMark } from './normalize-steps.ts';
 import { codePointBefore, codePointLength } from './utf16.ts';
 
@@ -86,7 +88,7 @@ const URL_IN_TEXT = /https?:\/\/[A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]+/gi;
 const TRAILING = /[.,;:!?'")\]]+$/;
 
 /** Every `http://` or `https://` address in a text, in order. */
-export function linksInText(text: string): TextLink[] {
+export function schemeLinksInText(text: string): TextLink[] {
   const out: TextLink[] = [];
   if (!text.includes('://')) return out;
   for (const m of text.matchAll(URL_IN_TEXT)) {
@@ -94,4 +96,25 @@ export function linksInText(text: string): TextLink[] {
     if (link.length > link.indexOf('://') + 3) out.push({ link, start: m.index, end: m.index + link.length });
   }
   return out;
+}
+
+// A text can hold an address without a scheme only where a letter or digit, a dot of some kind
+// and a letter follow one another (the end of a host: `evil.cn`, `evil。cn`).
+const MAY_HOLD_BARE_LINK = /[A-Za-z0-9\uFF10-\uFF19\uFF21-\uFF3A\uFF41-\uFF5A-][.\u3002\uFF0E\uFF61][A-Za-z\uFF21-\uFF3A\uFF41-\uFF5A]/;
+
+/** False when `linksInText(text)` is surely empty: a cheap test before the search. */
+export function textMayHoldLinks(text: string): boolean {
+  return text.includes('://') || MAY_HOLD_BARE_LINK.test(text);
+}
+
+/**
+ * Every web address in a text, in order of start: `http://` and `https://` addresses, and
+ * addresses written without a scheme (`www.evil.cn/abc`, `evil。cn`, `t.cn/x`: bare-links.ts).
+ */
+export function linksInText(text: string): TextLink[] {
+  const withScheme = schemeLinksInText(text);
+  if (!MAY_HOLD_BARE_LINK.test(text)) return withScheme;
+  const bare = bareLinksInText(text, withScheme);
+  if (bare.length === 0) return withScheme;
+  return [...withScheme, ...bare].sort((a, b) => a.start - b.start);
 }

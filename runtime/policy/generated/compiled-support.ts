@@ -19,6 +19,7 @@
 import type { CompiledPolicy, MessageInput, RuleFiring, StateQueries } from '../compiled-policy.ts';
 import type { IrContactQuota, IrLadder, IrNormalizeStep } from '../../ir.ts';
 import { OutcomeBuilder } from '../outcome.ts';
+import { textMayHoldLinks } from '../../text/text-semantics.ts';
 import { MessageContext } from './message-context.ts';
 import { Candidates, META_IDENTITY, META_IMAGE, META_NEW_MEMBER, PolicyCore, type RuleMeta } from './policy-core.ts';
 
@@ -169,7 +170,7 @@ export function createCompiledPolicy(
     // Whole kinds of rule are candidates when the message carries what they look at; they
     // are not marked one by one (a link makes the ~250 link rules of a group candidates).
     let wide = 0;
-    if (info.links.length > 0 && (msg.links.length > 0 || msg.text.includes('://'))) wide |= KIND_LINK;
+    if (info.links.length > 0 && (msg.links.length > 0 || textMayHoldLinks(msg.text))) wide |= KIND_LINK;
     if (info.miniprograms.length > 0 && msg.miniprograms.length > 0) wide |= KIND_MINIPROGRAM;
     if (info.cards.length > 0 && msg.cards.length > 0) wide |= KIND_CARD;
     if (info.images.length > 0 && msg.images > 0) wide |= KIND_IMAGE;

@@ -6,6 +6,24 @@ export function redisUrl(): string {
   return process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 }
 
+/**
+ * The Redis Cluster the cluster tests run on (REDIS_CLUSTER_URL, `redis+cluster://…`), or
+ * undefined: those tests are skipped, and say how to start one (`scripts/redis-cluster.sh start`,
+ * which `.ci/run` does).
+ */
+export function redisClusterUrl(): string | undefined {
+  const u = process.env.REDIS_CLUSTER_URL;
+  if (u === undefined || u === '') {
+    if (!warned) {
+      warned = true;
+      console.warn('REDIS_CLUSTER_URL is not set: the Redis Cluster tests are skipped (start a cluster: scripts/redis-cluster.sh start; bash .ci/run does)');
+    }
+    return undefined;
+  }
+  return u;
+}
+let warned = false;
+
 /** Resolves when the server answers PING; rejects with start-up advice otherwise. */
 export async function requireRedis(url: string = redisUrl()): Promise<void> {
   const redis = new Redis(url, { maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 2000, lazyConnect: true });

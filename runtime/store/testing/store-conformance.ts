@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '../memory-store.ts';
-import type { AsyncStore, BlacklistScope, SanctionKind, SanctionRecord, Store } from '../store.ts';
+import type { AsyncStore, BlacklistScope, MessageAdmission, SanctionKind, SanctionRecord, Store } from '../store.ts';
 
 export interface OpenedStore {
   store: AsyncStore;
@@ -33,12 +33,15 @@ const METHODS: Record<keyof Store, true> = {
   strikesOf: true,
   putSanction: true,
   sanctionsOf: true,
+  sanctionedSubjects: true,
   liftSanction: true,
   endSanction: true,
   setLinkedBlocked: true,
   recordAppeal: true,
   appealsOf: true,
   addContact: true,
+  admitMessage: true,
+  admitJoin: true,
   close: true,
 };
 
@@ -81,6 +84,50 @@ export function storeConformance(name: string, open: () => Promise<OpenedStore>,
   };
 
   describe(`${name}: store conformance`, () => {
+    describe('one operation per event', () => {
+      const q = (over: Partial<MessageAdmission> = {}): MessageAdmission => ({ group: 'g', sender: 'c', owner: 'o', at: T0, windows: [100, 1000], exempt: false, ...over });
+
+      it('admitMessage: the first blacklist entry in order enterprise, owner, group stops the look-up and records nothing', withStore(async (s) => {
+        await s.blacklist('group', 'g', 'c', T0 - 3);
+        expect(await s.admitMessage(q())).toEqual({ blacklisted: { scope: 'group', key: 'g', at: T0 - 3 }, mutedUntil: null, counts: [], joinedAt: null });
+        await s.blacklist('personal', 'o', 'c', T0 - 2);
+        expect((await s.admitMessage(q())).blacklisted).toEqual({ scope: 'personal', key: 'o', at: T0 - 2 });
+        // Without an owner, the owner's list is not asked.
+        expect((await s.admitMessage(q({ owner: null }))).blacklisted).toEqual({ scope: 'group', key: 'g', at: T0 - 3 });
+        await s.blacklist('enterprise', '', 'c', T0 - 1);
+        expect((await s.admitMessage(q())).blacklisted).toEqual({ scope: 'enterprise', key: '', at: T0 - 1 });
+        expect(await s.countMessages('g', 'c', T0, 100)).toBe(0);
+      }));
+
+      it('admitMessage: a sender muted at the time, or exempt, stops before the flood record', withStore(async (s) => {
+        await s.mute('g', 'c', T0 + 10);
+        expect(await s.admitMessage(q({ at: T0 + 9 }))).toEqual({ blacklisted: null, mutedUntil: T0 + 10, counts: [], joinedAt: null });
+        expect(await s.countMessages('g', 'c', T0 + 9, 100)).toBe(0);
+        await s.recordJoin('g', 'c', T0 - 5);
+        // At the mute's end the sender speaks again: recorded in the first window, counted in the other.
+        expect(await s.admitMessage(q({ at: T0 + 10, id: 'm-1' }))).toEqual({ blacklisted: null, mutedUntil: T0 + 10, counts: [1, 1], joinedAt: T0 - 5 });
+        expect(await s.admitMessage(q({ at: T0 + 11, exempt: true }))).toEqual({ blacklisted: null, mutedUntil: T0 + 10, counts: [], joinedAt: null });
+        expect(await s.admitMessage(q({ at: T0 + 12, windows: [1000, 100] }))).toEqual({ blacklisted: null, mutedUntil: T0 + 10, counts: [2, 2], joinedAt: T0 - 5 });
+        // A replayed id is not counted again; no windows: nothing recorded, the join still read.
+        expect(await s.admitMessage(q({ at: T0 + 10, id: 'm-1' }))).toEqual({ blacklisted: null, mutedUntil: T0 + 10, counts: [1, 1], joinedAt: T0 - 5 });
+        expect(await s.admitMessage(q({ at: T0 + 13, windows: [] }))).toEqual({ blacklisted: null, mutedUntil: T0 + 10, counts: [], joinedAt: T0 - 5 });
+        expect(await s.countMessages('g', 'c', T0 + 13, 1000)).toBe(2);
+      }));
+
+      it('admitJoin: refused by the group blacklist (not recorded); the latest join counts', withStore(async (s) => {
+        expect(await s.admitJoin('g', 'c', T0 + 10)).toBeNull();
+        expect(await s.admitJoin('g', 'c', T0 + 5)).toBeNull();
+        expect(await s.joinedAt('g', 'c')).toBe(T0 + 10);
+        expect(await s.admitJoin('g', 'c', T0 + 20)).toBeNull();
+        expect(await s.joinedAt('g', 'c')).toBe(T0 + 20);
+        await s.blacklist('group', 'g', 'd', T0);
+        expect(await s.admitJoin('g', 'd', T0 + 30)).toEqual({ scope: 'group', key: 'g', at: T0 });
+        expect(await s.joinedAt('g', 'd')).toBeNull();
+        // Another group's list does not refuse.
+        expect(await s.admitJoin('h', 'd', T0 + 30)).toBeNull();
+      }));
+    });
+
     describe('flood windows', () => {
       it('counts (at − D, at], this message included, equal times each once', withStore(async (s) => {
         expect(await s.recordMessage('g', 'c', T0, 1000)).toBe(1);
@@ -316,6 +363,17 @@ export function storeConformance(name: string, open: () => Promise<OpenedStore>,
         expect((await s.sanctionsOf('m-2')).map((x) => x.id)).toEqual(['other']);
       }));
 
+      it('lists every subject with a sanction, each once, in string order', withStore(async (s) => {
+        expect(await s.sanctionedSubjects()).toEqual([]);
+        // Glob characters and separators in subjects are listed as they are (Redis scans by prefix).
+        const subjects = ['m-2', 'm-1', 'a*[x]?', 'é', 'b:c', 'Z'];
+        for (const [i, subject] of subjects.entries()) await s.putSanction(sanction({ id: `x/${i}`, subject }));
+        await s.putSanction(sanction({ id: 'x/again', subject: 'm-1', from: T0 + 1 }));
+        await s.liftSanction('x/0', T0 + 2, 'appeal granted');
+        expect(await s.sanctionedSubjects()).toEqual([...subjects].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+        expect(await s.sanctionedSubjects()).toEqual(['Z', 'a*[x]?', 'b:c', 'm-1', 'm-2', 'é']);
+      }));
+
       it('lifts a sanction once', withStore(async (s) => {
         const a = sanction({ id: 'x' });
         await s.putSanction(a);
@@ -445,12 +503,15 @@ type Op =
   | { op: 'strikesOf'; ladder: string; subject: string }
   | { op: 'putSanction'; sanction: SanctionRecord }
   | { op: 'sanctionsOf'; subject: string }
+  | { op: 'sanctionedSubjects' }
   | { op: 'liftSanction'; id: string; at: number; reason: string }
   | { op: 'endSanction'; id: string; until: number }
   | { op: 'setLinkedBlocked'; subject: string; blocked: boolean; at: number }
   | { op: 'recordAppeal'; subject: string; id: string; at: number; sanction: string | null; granted: boolean; reason: string }
   | { op: 'appealsOf'; subject: string }
-  | { op: 'addContact'; subject: string; day: number; contact: string; limit: number };
+  | { op: 'addContact'; subject: string; day: number; contact: string; limit: number }
+  | { op: 'admitMessage'; q: MessageAdmission }
+  | { op: 'admitJoin'; group: string; member: string; at: number };
 
 const time = fc.integer({ min: 0, max: 900_000 }).map((t) => T0 + t);
 /** Mostly close together, so that windows and expiries bite. */
@@ -508,6 +569,7 @@ const operation: fc.Arbitrary<Op> = fc.oneof(
     }),
   }),
   fc.record({ op: fc.constantFrom('sanctionsOf' as const), subject }),
+  fc.record({ op: fc.constantFrom('sanctionedSubjects' as const) }),
   fc.record({ op: fc.constantFrom('liftSanction' as const), id: sanctionId, at: time, reason: fc.constantFrom('appeal granted', 'restored') }),
   fc.record({ op: fc.constantFrom('endSanction' as const), id: sanctionId, until: time }),
   fc.record({ op: fc.constantFrom('setLinkedBlocked' as const), subject, blocked: fc.boolean(), at: time }),
@@ -528,6 +590,22 @@ const operation: fc.Arbitrary<Op> = fc.oneof(
     contact: fc.constantFrom('c-1', 'c-2', 'c-3', 'c-4'),
     limit: fc.integer({ min: 0, max: 3 }),
   }),
+  fc.record({
+    op: fc.constantFrom('admitMessage' as const),
+    q: fc.record(
+      {
+        group,
+        sender: member,
+        owner: fc.constantFrom(null, 'li.lei', 'g-1'),
+        at: nearTime,
+        id: fc.constantFrom('m-1', 'm-2', '1', ':1'),
+        windows: fc.uniqueArray(fc.constantFrom(1, 10, 50, 100, 60_000), { maxLength: 3 }),
+        exempt: fc.boolean(),
+      },
+      { requiredKeys: ['group', 'sender', 'owner', 'at', 'windows', 'exempt'] },
+    ),
+  }),
+  fc.record({ op: fc.constantFrom('admitJoin' as const), group, member, at: time }),
 );
 
 async function apply(s: AsyncStore, o: Op): Promise<unknown> {
@@ -556,6 +634,8 @@ async function apply(s: AsyncStore, o: Op): Promise<unknown> {
       return s.putSanction(o.sanction);
     case 'sanctionsOf':
       return s.sanctionsOf(o.subject);
+    case 'sanctionedSubjects':
+      return s.sanctionedSubjects();
     case 'liftSanction':
       return s.liftSanction(o.id, o.at, o.reason);
     case 'endSanction':
@@ -568,5 +648,9 @@ async function apply(s: AsyncStore, o: Op): Promise<unknown> {
       return s.appealsOf(o.subject);
     case 'addContact':
       return s.addContact(o.subject, o.day, o.contact, o.limit);
+    case 'admitMessage':
+      return s.admitMessage(o.q);
+    case 'admitJoin':
+      return s.admitJoin(o.group, o.member, o.at);
   }
 }
