@@ -2,9 +2,9 @@
 // enterprise's policy set, keyed by the `enterprise "NAME"` its files declare (the compiler's
 // parser reads it; the set is not checked until its tenant's first request). This file discovers
 // the tenants and gives each its own store from the `--store` value: `memory` a MemoryStore each,
-// `sqlite` a file `.hush/tenants/NAME.db` (`sqlite:DIR` a file `DIR/NAME.db`), a Redis URL the key
-// prefix `PREFIX` + `NAME:` (default `hush:NAME:`), one connection per tenant. NAME has been
-// validated (TENANT_NAME) before it ever becomes part of a path or a prefix.
+// `sqlite` a file `.hush/tenants/NAME.db` (`sqlite:DIR` a file `DIR/NAME.db`), a Redis or Redis
+// Cluster URL the key prefix `PREFIX` + `NAME:` (default `hush:NAME:`), one connection per
+// tenant. NAME has been validated (TENANT_NAME) before it ever becomes part of a path or a prefix.
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { openStore as openRuntimeStore, type OpenedStore } from '../runtime/index.ts';
@@ -153,6 +153,21 @@ export async function tenantStores(spec: string, cwd: string): Promise<(name: st
       const url = new URL(spec);
       url.searchParams.set('prefix', `${base}${name}:`);
       return (await openRuntimeStore(url.href))!;
+    };
+  }
+  if (/^rediss?\+cluster:\/\//i.test(spec)) {
+    // A cluster URL lists several nodes, which WHATWG URL does not parse: only its query is read
+    // and rewritten here; the rest is read strictly when a tenant's store is opened.
+    if (spec.includes('#')) throw new UsageError(`hush/store/bad-option: a Redis Cluster store has no fragment (${STORE_HELP})`);
+    const q = spec.indexOf('?');
+    const head = q < 0 ? spec : spec.slice(0, q);
+    const query = new URLSearchParams(q < 0 ? '' : spec.slice(q + 1));
+    const base = query.get('prefix') || 'hush:';
+    return async (name) => {
+      if (!isTenantName(name)) throw new Error(`not a tenant name: ${name}`);
+      const own = new URLSearchParams(query);
+      own.set('prefix', `${base}${name}:`);
+      return (await openRuntimeStore(`${head}?${own.toString()}`))!;
     };
   }
   throw new UsageError(`unknown store \`${spec}\` (${STORE_HELP})`);
