@@ -3,6 +3,8 @@
 // dropped one was dropped), every rule that fired with all its evidence, and how the merge
 // chose the actions. `--history FILE` decides earlier events first (a flood, a mute, a join).
 // Every line is terminal text (render/escape.ts): rule names, ids and texts are shown escaped.
+// Durations are shown as the policy writes them (`30m`, compiler/wording.ts) and times in the
+// zone of `--tz` (default +08:00, render/time-zone.ts); the JSON form keeps UTC ISO 8601.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InvalidArgumentError, Option } from 'commander';
@@ -11,6 +13,7 @@ import { ACTION_ORDER, createEngine, isEventError, parseEventLine, type Evidence
 import { EXIT, UsageError, type CliIO } from '../io.ts';
 import { ENGINES, loadPolicy, type EngineChoice } from '../load-policy.ts';
 import { terminalText } from '../render/escape.ts';
+import { isoText, parseTimeZone, type TimeZone } from '../render/time-zone.ts';
 import type { RegisterCommand } from './index.ts';
 
 export interface ExplainOptions {
@@ -28,6 +31,8 @@ export interface ExplainOptions {
   history?: string;
   format?: 'human' | 'json';
   engine?: EngineChoice;
+  /** The time zone of the human output's times: a UTC offset or an IANA name (default +08:00). */
+  tz?: string;
 }
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -37,7 +42,7 @@ function count(v: string): number {
   return Number(v.trim());
 }
 
-function showEvidence(e: Evidence): string {
+function showEvidence(e: Evidence, tz: TimeZone): string {
   if ('keyword' in e) return `${JSON.stringify(e.text)} at ${e.start}..${e.end} (keyword ${JSON.stringify(e.keyword)})`;
   if ('link' in e) return 'index' in e ? `link ${e.link} (links[${e.index}]) is not on the whitelist` : `link ${e.link} at ${e.start}..${e.end} of the text is not on the whitelist`;
   if ('miniprogram' in e) return `mini-program ${e.miniprogram} (miniprograms[${e.index}]) is not on the whitelist`;
@@ -45,12 +50,13 @@ function showEvidence(e: Evidence): string {
   if ('images' in e) return `${e.images} image(s)`;
   if ('count' in e) return `${e.count} messages in ${durationText(e.windowMs)}, more than ${e.limit}`;
   if ('identity' in e) return `identity ${JSON.stringify(e.identity)}`;
-  if ('joinedAt' in e) return `joined at ${e.joinedAt}, less than ${durationText(e.withinMs)} before`;
+  if ('pattern' in e) return `${JSON.stringify(e.text)} at ${e.start}..${e.end} (pattern ${JSON.stringify(e.pattern)})`;
+  if ('joinedAt' in e) return `joined at ${isoText(e.joinedAt, tz)}, less than ${durationText(e.withinMs)} before`;
   return `length ${e.length}, over ${e.max}`;
 }
 
 /** The readable trace of one explained message. */
-export function renderExplanation(x: Explanation, ir: IrPolicySet, text: string): string {
+export function renderExplanation(x: Explanation, ir: IrPolicySet, text: string, tz: TimeZone = parseTimeZone(undefined)): string {
   const { decision: d, trace: t } = x;
   const lines: string[] = [];
   lines.push(`decision: ${d.allowed ? 'allowed' : 'not allowed'}`);
@@ -63,12 +69,13 @@ export function renderExplanation(x: Explanation, ir: IrPolicySet, text: string)
   if (d.blocked) {
     const b = d.blocked;
     const list = b.list === 'personal' ? `the personal blacklist of ${b.owner}` : b.list === 'enterprise' ? 'the enterprise blacklist' : "the group's blacklist";
-    lines.push(`  why: the sender is on ${list}${b.by === 'action' ? ` (added by a blacklist action at ${b.since})` : ''}`);
-  } else if (d.muted) lines.push(`  why: the sender is muted in this group until ${d.muted.until}`);
+    lines.push(`  why: the sender is on ${list}${b.by === 'action' ? ` (added by a blacklist action at ${isoText(b.since ?? '', tz)})` : ''}`);
+  } else if (d.muted) lines.push(`  why: the sender is muted in this group ${d.muted.until === null ? 'for ever (a customer ladder)' : `until ${isoText(d.muted.until, tz)}`}`);
   else if (why[t.path]) lines.push(`  why: ${why[t.path]}`);
   else if (t.rules.length === 0) lines.push('  why: no rule applies to this group');
   else if (t.firings.length === 0) lines.push('  why: no rule fired');
   if (d.recorded) lines.push(`  recorded: ${d.recorded.join(', ')}`);
+  for (const n of d.notes ?? []) lines.push(`  note: ${n}`);
   if (t.path !== 'rules') return lines.map(terminalText).join('\n') + '\n';
   lines.push(`rules of the group: ${t.rules.join(', ') || 'none'}`);
   lines.push(`text: ${JSON.stringify(text)}`);
@@ -77,7 +84,7 @@ export function renderExplanation(x: Explanation, ir: IrPolicySet, text: string)
     if (k.hits.length === 0) lines.push('  no keyword occurs');
     for (const h of k.hits) {
       const fate = !h.dropped ? 'fires' : h.dropped.reason === 'exception' ? `dropped: inside exception ${JSON.stringify(h.dropped.exception)}` : 'dropped: not a whole word';
-      lines.push(`  keyword ${JSON.stringify(h.keyword)} at ${h.start}..${h.end} ${JSON.stringify(h.text)}: ${fate}`);
+      lines.push(`  ${h.pattern ? 'pattern' : 'keyword'} ${JSON.stringify(h.keyword)} at ${h.start}..${h.end} ${JSON.stringify(h.text)}: ${fate}`);
     }
   }
   const rules = new Map(ir.rules.map((r) => [r.name, r]));
@@ -85,7 +92,7 @@ export function renderExplanation(x: Explanation, ir: IrPolicySet, text: string)
   for (const f of t.firings) {
     const loc = rules.get(f.rule)?.triggers[f.triggerIndex]?.loc;
     lines.push(`  rule ${f.rule}, when ${f.trigger}${loc ? ` (${loc.file}:${loc.line})` : ''} then ${f.actions.map(actionText).join(', ')}`);
-    f.evidence.forEach((e, i) => lines.push(`    ${i === 0 ? 'evidence' : '        +'}: ${showEvidence(e)}`));
+    f.evidence.forEach((e, i) => lines.push(`    ${i === 0 ? 'evidence' : '        +'}: ${showEvidence(e, tz)}`));
   }
   if (t.merge.length) lines.push(`merge (${ACTION_ORDER.join(', ')}):`);
   for (const m of t.merge) {
@@ -95,6 +102,7 @@ export function renderExplanation(x: Explanation, ir: IrPolicySet, text: string)
 }
 
 export async function runExplain(policy: string, o: ExplainOptions, io: CliIO): Promise<number> {
+  const tz = parseTimeZone(o.tz);
   const loaded = await loadPolicy([policy], io, o.engine);
   if (!loaded) return EXIT.failed;
   const at = o.at ?? new Date().toISOString();
@@ -127,7 +135,7 @@ export async function runExplain(policy: string, o: ExplainOptions, io: CliIO): 
   };
   const x = engine.explain(event);
   if (isEventError(x)) throw new UsageError(`${x.error.field ? `${x.error.field}: ` : ''}${x.error.message}`);
-  io.stdout(o.format === 'json' ? JSON.stringify({ ...x, engine: loaded.engine }, null, 2) + '\n' : renderExplanation(x, loaded.ir, o.text));
+  io.stdout(o.format === 'json' ? JSON.stringify({ ...x, engine: loaded.engine }, null, 2) + '\n' : renderExplanation(x, loaded.ir, o.text, tz));
   return EXIT.ok;
 }
 
@@ -149,6 +157,7 @@ export const registerExplain: RegisterCommand = (program, io, setStatus) => {
     .option('--at <time>', 'the time of the message, ISO 8601 (default: now)')
     .option('--history <file>', 'decide the events of this JSONL file first (earlier messages, joins)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['human', 'json']).default('human'))
+    .option('--tz <zone>', 'the time zone of the human output: a UTC offset (+08:00) or an IANA name (Asia/Shanghai); default +08:00')
     .addOption(new Option('--engine <engine>', 'the policy implementation (default: compiled when available)').choices(ENGINES))
     .action(async (policy: string, opts: ExplainOptions) => {
       setStatus(await runExplain(policy, opts, io));

@@ -3,7 +3,8 @@
 //   { "version": 1,
 //     "diagnostics": [ { "code", "severity", "message", "file",
 //                        "range": { "start": { "line", "column", "offset"? }, "end": { … } },
-//                        "help"?, "related"?: [ { "file", "range", "message" } ] } ],
+//                        "help"?, "related"?: [ { "file", "range", "message" } ],
+//                        "fixes"?: [ { "title", "safe", "edits": [ { "range", "newText" } ] } ] } ],
 //     "summary": { "errors", "warnings", "infos", "hints", "files" } }
 //
 // Keys always come in this order. Lines and columns are 1-based (columns in UTF-16 code units),
@@ -29,6 +30,8 @@ export interface JsonDiagnostic {
   range: { start: JsonPosition; end: JsonPosition };
   help?: string;
   related?: { file: string; range: { start: JsonPosition; end: JsonPosition }; message: string }[];
+  /** The quick fixes (language/diagnostic.ts `DiagnosticFix`): edits in the diagnostic's file. */
+  fixes?: { title: string; safe: boolean; edits: { range: { start: JsonPosition; end: JsonPosition }; newText: string }[] }[];
 }
 
 export interface JsonReport {
@@ -54,6 +57,9 @@ export function toJsonReport(diags: readonly Diagnostic[], options: JsonOptions 
       if (d.help !== undefined) j.help = d.help;
       if (d.related && d.related.length > 0) {
         j.related = d.related.map((r) => ({ file: r.file, range: range(r.range), message: r.message }));
+      }
+      if (d.fixes && d.fixes.length > 0) {
+        j.fixes = d.fixes.map((f) => ({ title: f.title, safe: f.safe, edits: f.edits.map((e) => ({ range: range(e.range), newText: e.newText })) }));
       }
       return j;
     }),

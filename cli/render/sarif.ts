@@ -1,6 +1,7 @@
 // SARIF 2.1.0 (`--format sarif`), the format GitHub code scanning and most CI dashboards read.
 // One run; the driver lists one rule per diagnostic code that occurs, each with its one-line
-// meaning from the catalogue (spec/diagnostics.md) and a link to it. Our positions map directly: SARIF lines and columns are 1-based,
+// meaning from the catalogue (spec/diagnostics.md) and a link to it at a stable public address
+// (docs-url.ts; never a file path on the machine that ran Hush). Our positions map directly: SARIF lines and columns are 1-based,
 // columns count UTF-16 code units (`columnKind: utf16CodeUnits`, stated explicitly), and the
 // end column is exclusive, as ours is. File paths become relative URIs with forward slashes.
 // Messages are plain `message.text` (never `markdown`, which viewers render), with control,
@@ -8,18 +9,13 @@
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Diagnostic, Range, Severity } from '../../language/diagnostic.ts';
+import { docsUrl } from './docs-url.ts';
 import { sarifText } from './escape.ts';
 
 export const SARIF_SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 
-/**
- * Where the diagnostics catalogue lives when no other address is given: this checkout's copy (a
- * SARIF helpUri must be an absolute URI, and the project has no published address yet).
- */
-export const DIAGNOSTICS_DOC = new URL('../../spec/diagnostics.md', import.meta.url).href;
-
 export interface SarifOptions {
-  /** The address of the diagnostics catalogue, which every rule links to. */
+  /** The address of the diagnostics catalogue, which every rule links to (default: docs-url.ts). */
   docs?: string;
   /** The one-line meaning of a code, when known; otherwise one is made from the code's name. */
   describe?: (code: string) => string | undefined;
@@ -51,7 +47,7 @@ const region = (r: Range) => ({
 const physicalLocation = (file: string, r: Range) => ({ artifactLocation: { uri: fileUri(file) }, region: region(r) });
 
 export function toSarif(diags: readonly Diagnostic[], options: SarifOptions = {}) {
-  const docs = options.docs ?? DIAGNOSTICS_DOC;
+  const docs = options.docs ?? docsUrl();
   const codes = [...new Set(diags.map((d) => d.code))].sort();
   const ruleIndex = new Map(codes.map((c, i) => [c, i]));
   const rules = codes.map((code) => ({
