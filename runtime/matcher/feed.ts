@@ -1,8 +1,12 @@
 // How the matcher's fast path feeds a code unit of the attention class (CLASS_ATTENTION) to the
 // automaton: a surrogate pair that normalises to itself as its two units, a lone high surrogate
-// as itself (as nothing under `symbols`, and so a lone low surrogate), a pair or a combining mark
-// that normalises to nothing (with its whole unit) as nothing. Anything else (an expansion, a mark that changes its unit) needs the slow path, which
-// normalises the text with an offset map first.
+// as itself (as nothing under `symbols`, and so a lone low surrogate), a pair that normalises to
+// nothing as nothing; the combining marks of a unit as nothing when the unit normalises to what
+// its base alone does (`❤\uFE0F`, `1\uFE0F\u20E3` under `symbols`), and as one unit of class 0
+// when they stay as they are and no keyword holds them (`❤\uFE0F` without `symbols`). Anything
+// else (an expansion, a mark that changes its unit) needs the slow path, which normalises the
+// text with an offset map first. A hit that ends on the base of such a unit ends after its marks
+// (matcher.ts extends it), as the reference maps every normalised unit to its whole unit.
 import { isMark, PairKind, unitEnd, unitNormalizer, unitTable, type NormalizeStep } from './normalize.ts';
 import { codePointBefore, isHighSurrogate as isHigh, isLowSurrogate as isLow, pairCodePoint } from '../text/utf16.ts';
 
@@ -27,14 +31,24 @@ export function loneHighSurrogateSkipped(steps: readonly NormalizeStep[]): boole
 export function createFeeder(steps: readonly NormalizeStep[], rawClass: Uint16Array): Feeder {
   const normalizer = unitNormalizer(steps);
   const loneHighSkipped = loneHighSurrogateSkipped(steps);
-  // Units made of a base and marks, by whether they normalise to nothing (bounded memo).
-  const emptyUnits = new Map<string, boolean>();
-  const unitIsEmpty = (unit: string): boolean => {
-    let known = emptyUnits.get(unit);
+  // What the marks of a unit (a base and its marks, as a string) feed, by the unit (bounded memo):
+  // 0 nothing (the unit normalises to what its base alone does, and the fast path fed the base
+  // as that), 1 one unit of class 0 (the marks stay as they are and no keyword holds them: the
+  // automaton goes back to its root), -1 the slow path.
+  const markUnits = new Map<string, number>();
+  const marksFeed = (unit: string, base: string): number => {
+    let known = markUnits.get(unit);
     if (known === undefined) {
-      if (emptyUnits.size > 4096) emptyUnits.clear();
-      known = normalizer.normalizeUnit(unit) === '';
-      emptyUnits.set(unit, known);
+      if (markUnits.size > 4096) markUnits.clear();
+      const whole = normalizer.normalizeUnit(unit);
+      const alone = base === '' ? '' : normalizer.normalizeUnit(base);
+      known = -1;
+      if (whole === alone) known = 0;
+      else if (whole === alone + unit.slice(base.length)) {
+        known = 1;
+        for (let i = alone.length; i < whole.length; i++) if (rawClass[whole.charCodeAt(i)] !== 0) known = -1;
+      }
+      markUnits.set(unit, known);
     }
     return known;
   };
@@ -74,20 +88,21 @@ export function createFeeder(steps: readonly NormalizeStep[], rawClass: Uint16Ar
       } else if (!isMark(text[pos])) return -1;
       // A mark: find its unit (back over marks to the base, or to the start of the text).
       let q = pos;
-      let baseAlone = '';
+      let base = '';
       while (q > 0) {
         const before = codePointBefore(text, q);
         q -= before.length;
         if (!isMark(before)) {
-          baseAlone = before;
+          base = before;
           break;
         }
       }
       const end = unitEnd(text, q, unitTable(steps));
-      if (!unitIsEmpty(text.slice(q, end))) return -1;
-      if (baseAlone !== '' && !unitIsEmpty(baseAlone)) return -1;
+      const k = marksFeed(text.slice(q, end), base);
+      if (k < 0) return -1;
+      out[0] = 0;
       out[2] = end;
-      return 0;
+      return k;
     },
   };
 }

@@ -58,7 +58,53 @@ export function denseKernel(
   emitOne: EmitOne,
   cap: number,
   minSplit: number,
+  rawClass: Uint16Array,
+  pairKinds: Int32Array,
 ) {
+  // An attention unit at `pos`, from state s, hits recorded from h, as `attention` (io[5..8]):
+  // a surrogate pair whose kind `pairKinds` knows (it normalises to itself: its two units are
+  // fed; to nothing: nothing is) right here, without a call; anything else through `attention`.
+  function attend(text: string, pos: number, s: number, h: number, n: number): number {
+    const u = units[pos];
+    if ((u & 0xfc00) === 0xd800 && pos + 1 < n) {
+      const v = units[pos + 1];
+      if ((v & 0xfc00) === 0xdc00) {
+        const o = ((u & 0x3ff) << 10) | (v & 0x3ff);
+        const kind = (pairKinds[o >>> 4] >>> ((o & 15) << 1)) & 3;
+        if (kind === 2) {
+          io[5] = s;
+          io[6] = pos + 2;
+          io[7] = h;
+          io[8] = 0;
+          io[9] = 1;
+          return 0;
+        }
+        if (kind === 1) {
+          let e = delta[s + rawClass[u]];
+          if (e < 0) {
+            e = ~e;
+            hits[h] = e;
+            hits[h + 1] = pos + 1;
+            h += 2;
+          }
+          let f = delta[e + rawClass[v]];
+          if (f < 0) {
+            f = ~f;
+            hits[h] = f;
+            hits[h + 1] = pos + 2;
+            h += 2;
+          }
+          io[5] = f;
+          io[6] = pos + 2;
+          io[7] = h;
+          io[8] = 2;
+          io[9] = 1;
+          return 0;
+        }
+      }
+    }
+    return attention(text, pos, s, h);
+  }
   // Reports the patterns of the raw hits of the first chain, the rerun and the second chain (past
   // the joint); a hit that needs no more than its length to find its start goes straight to
   // `onHit`.
@@ -102,20 +148,33 @@ export function denseKernel(
       mid = n >> 1;
       while (mid < n && (classMap[units[mid]] === 2 || (units[mid] & 0xfc00) === 0xdc00)) mid++;
     }
-    const stop = mid < n - mid ? mid : n - mid;
     let i = 0;
     let j = mid;
     let a = 0;
     let b = 0;
     let ha = 0;
     let hb = cap * 2;
-    for (; i < stop; i++, j++) {
+    // In lockstep; an attention unit moves one chain alone, and the lockstep goes on.
+    while (i < mid && j < n) {
       const ca = classMap[units[i]];
       const cb = classMap[units[j]];
       let ea = delta[a + ca];
       let eb = delta[b + cb];
       if ((ea | eb) < 0) {
-        if (ca === 2 || cb === 2) break;
+        if (ca === 2) {
+          if (attend(text, i, a, ha, n) < 0) return slow(text, onHit);
+          a = io[5];
+          i = io[6];
+          ha = io[7];
+          continue;
+        }
+        if (cb === 2) {
+          if (attend(text, j, b, hb, n) < 0) return slow(text, onHit);
+          b = io[5];
+          j = io[6];
+          hb = io[7];
+          continue;
+        }
         if (ea < 0) {
           ea = ~ea;
           hits[ha] = ea;
@@ -131,6 +190,8 @@ export function denseKernel(
       }
       a = ea;
       b = eb;
+      i++;
+      j++;
     }
     while (i < mid) {
       const ea = delta[a + classMap[units[i]]];
@@ -138,7 +199,7 @@ export function denseKernel(
         a = ea;
         i++;
       } else if (classMap[units[i]] === 2) {
-        if (attention(text, i, a, ha) < 0) return slow(text, onHit);
+        if (attend(text, i, a, ha, n) < 0) return slow(text, onHit);
         a = io[5];
         i = io[6];
         ha = io[7];
@@ -156,7 +217,7 @@ export function denseKernel(
         b = eb;
         j++;
       } else if (classMap[units[j]] === 2) {
-        if (attention(text, j, b, hb) < 0) return slow(text, onHit);
+        if (attend(text, j, b, hb, n) < 0) return slow(text, onHit);
         b = io[5];
         j = io[6];
         hb = io[7];
@@ -182,7 +243,7 @@ export function denseKernel(
           s = e;
           pos++;
         } else if (c === 2) {
-          if (attention(text, pos, s, hr) < 0) return slow(text, onHit);
+          if (attend(text, pos, s, hr, n) < 0) return slow(text, onHit);
           s = io[5];
           pos = io[6];
           hr = io[7];
@@ -244,6 +305,8 @@ export function hybridKernel(
   emitOne: EmitOne,
   cap: number,
   minSplit: number,
+  rawClass: Uint16Array,
+  pairKinds: Int32Array,
 ) {
   function pop(x: number): number {
     x = x - ((x >>> 1) & 0x55555555);
@@ -275,6 +338,44 @@ export function hybridKernel(
   // The next state of any state by class c (not attention), flagged.
   function step(s: number, c: number): number {
     return s < R ? rows[s + c] : deep(s, c);
+  }
+  // As the dense kernel's `attend`: known surrogate pairs here, anything else through `attention`.
+  function attend(text: string, pos: number, s: number, h: number, n: number): number {
+    const u = text.charCodeAt(pos);
+    if ((u & 0xfc00) === 0xd800 && pos + 1 < n) {
+      const v = text.charCodeAt(pos + 1);
+      if ((v & 0xfc00) === 0xdc00) {
+        const o = ((u & 0x3ff) << 10) | (v & 0x3ff);
+        const kind = (pairKinds[o >>> 4] >>> ((o & 15) << 1)) & 3;
+        if (kind === 2) {
+          io[5] = s;
+          io[6] = pos + 2;
+          io[7] = h;
+          io[8] = 0;
+          io[9] = 1;
+          return 0;
+        }
+        if (kind === 1) {
+          const e = step(s, rawClass[u]);
+          const e1 = e ^ (e >> 31);
+          hits[h] = e1;
+          hits[h + 1] = pos + 1;
+          h += (e >>> 31) << 1;
+          const f = step(e1, rawClass[v]);
+          const f1 = f ^ (f >> 31);
+          hits[h] = f1;
+          hits[h + 1] = pos + 2;
+          h += (f >>> 31) << 1;
+          io[5] = f1;
+          io[6] = pos + 2;
+          io[7] = h;
+          io[8] = 2;
+          io[9] = 1;
+          return 0;
+        }
+      }
+    }
+    return attention(text, pos, s, h);
   }
   function depthOf(s: number): number {
     return s < R ? depth[(s / W) | 0] : depth[M + ((s - R) >> 2)];
@@ -319,17 +420,30 @@ export function hybridKernel(
       mid = n >> 1;
       while (mid < n && (classMap[text.charCodeAt(mid)] === 2 || (text.charCodeAt(mid) & 0xfc00) === 0xdc00)) mid++;
     }
-    const stop = mid < n - mid ? mid : n - mid;
     let i = 0;
     let j = mid;
     let a = 0;
     let b = 0;
     let ha = 0;
     let hb = cap * 2;
-    for (; i < stop; i++, j++) {
+    // In lockstep; an attention unit moves one chain alone, and the lockstep goes on.
+    while (i < mid && j < n) {
       const ca = classMap[text.charCodeAt(i)];
       const cb = classMap[text.charCodeAt(j)];
-      if (ca === 2 || cb === 2) break;
+      if (ca === 2) {
+        if (attend(text, i, a, ha, n) < 0) return slow(text, onHit);
+        a = io[5];
+        i = io[6];
+        ha = io[7];
+        continue;
+      }
+      if (cb === 2) {
+        if (attend(text, j, b, hb, n) < 0) return slow(text, onHit);
+        b = io[5];
+        j = io[6];
+        hb = io[7];
+        continue;
+      }
       const ea = step(a, ca);
       const eb = step(b, cb);
       // Branch-free: a hit is written always and kept when the state is flagged.
@@ -341,11 +455,13 @@ export function hybridKernel(
       hits[hb] = b;
       hits[hb + 1] = j + 1;
       hb += (eb >>> 31) << 1;
+      i++;
+      j++;
     }
     while (i < mid) {
       const c = classMap[text.charCodeAt(i)];
       if (c === 2) {
-        if (attention(text, i, a, ha) < 0) return slow(text, onHit);
+        if (attend(text, i, a, ha, n) < 0) return slow(text, onHit);
         a = io[5];
         i = io[6];
         ha = io[7];
@@ -361,7 +477,7 @@ export function hybridKernel(
     while (j < n) {
       const c = classMap[text.charCodeAt(j)];
       if (c === 2) {
-        if (attention(text, j, b, hb) < 0) return slow(text, onHit);
+        if (attend(text, j, b, hb, n) < 0) return slow(text, onHit);
         b = io[5];
         j = io[6];
         hb = io[7];
@@ -383,7 +499,7 @@ export function hybridKernel(
       while (pos < n && depthOf(s) > fed) {
         const c = classMap[text.charCodeAt(pos)];
         if (c === 2) {
-          if (attention(text, pos, s, hr) < 0) return slow(text, onHit);
+          if (attend(text, pos, s, hr, n) < 0) return slow(text, onHit);
           s = io[5];
           pos = io[6];
           hr = io[7];
@@ -449,6 +565,8 @@ export function pairsKernel(
   simple: boolean,
   emitOne: EmitOne,
   cap: number,
+  rawClass: Uint16Array,
+  pairKinds: Int32Array,
 ) {
   const limit = cap * 2;
   // The node of every keyword prefix of two classes (x, y), hashed by x·K + y into (key, node)
@@ -551,6 +669,20 @@ export function pairsKernel(
       const bit = pairShift === 0 ? pair : Math.imul(pair, 0x9e3779b1) >>> pairShift;
       if ((pairBits[bit >>> 5] & (1 << (bit & 31))) !== 0) {
         if (y === 2) {
+          // A surrogate pair that normalises to nothing (x stays), or to itself when no keyword
+          // holds its units (two units of class 0), right here; anything else through `attention`.
+          const u = text.charCodeAt(i);
+          const v = i + 1 < n ? text.charCodeAt(i + 1) : 0;
+          if ((u & 0xfc00) === 0xd800 && (v & 0xfc00) === 0xdc00) {
+            const o = ((u & 0x3ff) << 10) | (v & 0x3ff);
+            const kind = (pairKinds[o >>> 4] >>> ((o & 15) << 1)) & 3;
+            if (kind === 2 || (kind === 1 && rawClass[u] === 0 && rawClass[v] === 0)) {
+              io[9] = 1;
+              if (kind === 1) x = 0;
+              i++;
+              continue;
+            }
+          }
           h = attention(text, i, x, h);
           if (h < 0) return h === -1 ? slow(text, onHit) : long(text, onHit);
           x = io[5];

@@ -14,7 +14,7 @@ import { createFeeder, loneHighSurrogateSkipped } from './feed.ts';
 import { denseKernel, hybridKernel, pairsKernel, type Attention } from './kernels.ts';
 import { layoutView } from './layout-view.ts';
 import { CLASS_ATTENTION, CLASS_SKIP, FLAG_EXCEPTION, FLAG_OPEN_END, FLAG_OPEN_START, FLAG_WHOLE_WORD, MATCHER_FORMAT, type MatcherData } from './matcher-data.ts';
-import { normalizeText, PairKind, unitNormalizer } from './normalize.ts';
+import { codePointLength, isMarkAt, normalizeText, PairKind, unitNormalizer, unitTable } from './normalize.ts';
 import { isHighSurrogate as isHigh, isLowSurrogate as isLow, pairCodePoint } from '../text/utf16.ts';
 import { warmUpTexts } from './warm-up.ts';
 
@@ -259,6 +259,19 @@ export function createMatcher(data: MatcherData, options: MatcherOptions = {}): 
     return pos;
   };
 
+  /**
+   * The end of a hit that ends at `end` off the direct path: after the rest of its unit, as the
+   * reference maps every normalised unit to its whole unit (the second half of a surrogate pair,
+   * combining marks that fed nothing or class 0: feed.ts).
+   */
+  const table = unitTable(data.steps);
+  const unitEndAt = (text: string, end: number): number => {
+    const n = text.length;
+    if (end < n && isLow(text.charCodeAt(end)) && isHigh(text.charCodeAt(end - 1))) end++;
+    while (end < n && classMap[text.charCodeAt(end)] === CLASS_ATTENTION && isMarkAt(text, end, table)) end += codePointLength(text, end);
+    return end;
+  };
+
   // Whether any code unit normalises to nothing: then a hit's start needs a walk back.
   let hasSkip = false;
   for (let u = 0; u < 65536 && !hasSkip; u++) if (classMap[u] === CLASS_SKIP) hasSkip = true;
@@ -277,9 +290,9 @@ export function createMatcher(data: MatcherData, options: MatcherOptions = {}): 
       if (rawEnd <= minEnd) continue;
       const head = view.head(hits[k]);
       if (head < 0) continue;
-      // A hit that ends after the first unit of a surrogate pair ends with the pair.
-      let end = rawEnd;
-      if (!direct && end < text.length && isLow(text.charCodeAt(end)) && isHigh(text.charCodeAt(end - 1))) end++;
+      // A hit that ends after the first unit of a surrogate pair ends with the pair, one that
+      // ends on a base ends after its marks.
+      const end = direct ? rawEnd : unitEndAt(text, rawEnd);
       let o = head;
       while (o >= 0) {
         const p = outList[o];
@@ -406,9 +419,9 @@ export function createMatcher(data: MatcherData, options: MatcherOptions = {}): 
     let count = 0;
     walkAll(cls, m, (p, a, b) => {
       let start = at[a];
-      let end = at[b] + 1;
-      // A hit that starts at the second unit or ends after the first unit of a pair covers the pair.
-      if (end < n && isLow(text.charCodeAt(end)) && isHigh(text.charCodeAt(end - 1))) end++;
+      // A hit that starts at the second unit or ends after the first unit of a pair covers the
+      // pair; one that ends on a base covers its marks.
+      const end = unitEndAt(text, at[b] + 1);
       if (start > 0 && isLow(text.charCodeAt(start)) && isHigh(text.charCodeAt(start - 1))) start--;
       if (hasExceptions) {
         pushCand(p, start, end, a, b + 1);
@@ -466,8 +479,7 @@ export function createMatcher(data: MatcherData, options: MatcherOptions = {}): 
 
   /** One hit whose start needs a walk back, or a whole-word check: reports it (1) or not (0). */
   const emitOne = (text: string, p: number, rawEnd: number, direct: boolean, onHit: OnHit): number => {
-    let end = rawEnd;
-    if (!direct && end < text.length && isLow(text.charCodeAt(end)) && isHigh(text.charCodeAt(end - 1))) end++;
+    const end = direct ? rawEnd : unitEndAt(text, rawEnd);
     let start = direct ? end - patternLength[p] : startOf(text, rawEnd, patternLength[p]);
     if (!direct && start > 0 && isLow(text.charCodeAt(start)) && isHigh(text.charCodeAt(start - 1))) start--;
     const flags = patternFlags[p];
@@ -483,19 +495,19 @@ export function createMatcher(data: MatcherData, options: MatcherOptions = {}): 
   let scan: (text: string, onHit: OnHit) => number;
   if (data.layout === 'dense') {
     const { units, fill } = unitsWriter(cap);
-    scan = specialize(denseKernel, [data.delta, depth, K, classMapSmall, units, fill, hits, io, attention, ...paths.slice(0, 4), data.out, outList, simple, emitOne, cap, MIN_SPLIT] as Parameters<typeof denseKernel>, enabled);
+    scan = specialize(denseKernel, [data.delta, depth, K, classMapSmall, units, fill, hits, io, attention, ...paths.slice(0, 4), data.out, outList, simple, emitOne, cap, MIN_SPLIT, rawClass, normalizer.pairKinds] as Parameters<typeof denseKernel>, enabled);
   } else if (data.layout === 'hybrid') {
     const W = K + 1;
     const M = data.denseCount;
     scan = specialize(
       hybridKernel,
-      [data.rows, data.records, data.recordOut, view.rare, depth, M * W, M, W, K, ...common, attention, ...paths, MIN_SPLIT] as Parameters<typeof hybridKernel>,
+      [data.rows, data.records, data.recordOut, view.rare, depth, M * W, M, W, K, ...common, attention, ...paths, MIN_SPLIT, rawClass, normalizer.pairKinds] as Parameters<typeof hybridKernel>,
       enabled,
     );
   } else {
     scan = specialize(
       pairsKernel,
-      [data.pairBits, data.pairShift, data.rootChild, data.first, data.label, data.out, walkOn, K, ...common, pairAttention, ...paths] as Parameters<typeof pairsKernel>,
+      [data.pairBits, data.pairShift, data.rootChild, data.first, data.label, data.out, walkOn, K, ...common, pairAttention, ...paths, rawClass, normalizer.pairKinds] as Parameters<typeof pairsKernel>,
       enabled,
     );
   }

@@ -78,6 +78,13 @@ export interface UnitNormalizer {
   astral(cp: number): string;
   /** How an astral code point behaves standing alone (memoised). */
   pairKind(cp: number): PairKind;
+  /**
+   * The memo of `pairKind`, for the kernels to read without a call: 2 bits per astral code point
+   * (cp - 0x10000 = o at bits 2·(o & 15) of word o >> 4), 0 while unknown, else the kind plus 1.
+   * 256 KiB per set of steps, shared by every matcher of those steps; only the pages of the
+   * code points a text uses are ever touched.
+   */
+  readonly pairKinds: Int32Array;
 }
 
 const normalizers = new Map<string, UnitNormalizer>();
@@ -90,7 +97,7 @@ export function unitNormalizer(steps: readonly NormalizeStep[]): UnitNormalizer 
   const f = stepFlags(canonical);
   const identity = canonical.length === 0;
   const astralCache = new Map<number, string>();
-  const kindCache = new Map<number, PairKind>();
+  const pairKinds = new Int32Array(0x100000 >>> 4);
   const normalizer: UnitNormalizer = {
     steps: canonical,
     normalizeUnit: (u) => (identity ? u : normalizeUnitWith(u, f)),
@@ -102,14 +109,15 @@ export function unitNormalizer(steps: readonly NormalizeStep[]): UnitNormalizer 
       }
       return out;
     },
+    pairKinds,
     pairKind(cp) {
-      let k = kindCache.get(cp);
-      if (k === undefined) {
-        const self = String.fromCodePoint(cp);
-        const out = normalizer.astral(cp);
-        k = isMark(self) ? PairKind.Other : out === self ? PairKind.Identity : out === '' ? PairKind.Skip : PairKind.Other;
-        kindCache.set(cp, k);
-      }
+      const o = cp - 0x10000;
+      const known = (pairKinds[o >>> 4] >>> ((o & 15) << 1)) & 3;
+      if (known !== 0) return (known - 1) as PairKind;
+      const self = String.fromCodePoint(cp);
+      const out = normalizer.astral(cp);
+      const k = isMark(self) ? PairKind.Other : out === self ? PairKind.Identity : out === '' ? PairKind.Skip : PairKind.Other;
+      pairKinds[o >>> 4] |= (k + 1) << ((o & 15) << 1);
       return k;
     },
   };
