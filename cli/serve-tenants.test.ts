@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { TENANT_NAME as SERVICE_TENANT_NAME } from '../runtime/service/index.ts';
 import { RedisStore } from '../runtime/store/redis-store.ts';
-import { redisUrl, requireRedis } from '../runtime/store/testing/redis.ts';
+import { redisClusterUrl, redisUrl, requireRedis } from '../runtime/store/testing/redis.ts';
 import { startServe, type ServeHandle, type ServeOptions } from './commands/serve.ts';
 import { discoverTenants, TENANT_NAME } from './serve-tenants.ts';
 
@@ -22,7 +22,7 @@ limits "wecom-4.1.36"
 
 rule "ads" {
   owner super-admin "zhang.wei"
-  groups "g-1"
+  groups "g-1", "g-2"
   keywords "${keyword}"
   when keyword then remove, warn "no ads", record harassment
 }
@@ -34,9 +34,10 @@ rule "flood" {
 }
 
 ladder "abuse" {
+  for customers
   counts harassment
-  step 1: suspend interop for 1h, appealable
-  step 2: suspend interop for 24h
+  step 1: mute for 1h
+  step 2: mute for 24h
 }
 `;
 
@@ -70,7 +71,7 @@ async function serve(dir: string, opts: ServeOptions = {}): Promise<ServeHandle>
 }
 
 let at = Date.parse('2026-11-23T10:00:00Z');
-const msg = (text: string, sender = 'c-9') => JSON.stringify({ type: 'message', group: 'g-1', sender: { id: sender, kind: 'customer' }, text, at: new Date((at += 1000)).toISOString() });
+const msg = (text: string, sender = 'c-9', group = 'g-1') => JSON.stringify({ type: 'message', group, sender: { id: sender, kind: 'customer' }, text, at: new Date((at += 1000)).toISOString() });
 
 async function call(url: string, method = 'GET', body?: string, headers: Record<string, string> = {}) {
   const r = await fetch(url, { method, body, headers: { 'content-type': 'application/json', ...headers } });
@@ -101,9 +102,10 @@ const steps = (body: any) => (body.sanctions as { step: number }[]).map((s) => s
 
 async function isolation(h: ServeHandle) {
   const u = h.url;
-  // acme: two ad messages from c-9 climb acme's ladder to step 2.
-  for (let i = 0; i < 2; i++) {
-    const r = await call(`${u}/v1/t/acme/decide`, 'POST', msg('加微信'));
+  // acme: two ad messages from c-9 climb acme's customer ladder to step 2 (the second in another
+  // group: step 1 mutes c-9 in the first).
+  for (const group of ['g-1', 'g-2']) {
+    const r = await call(`${u}/v1/t/acme/decide`, 'POST', msg('加微信', 'c-9', group));
     expect(r.status).toBe(200);
     expect(r.body.allowed).toBe(false);
   }
@@ -160,6 +162,26 @@ describe('hush serve --tenants', () => {
       await isolation(h);
       for (const t of ['acme', 'globex']) {
         const s = await RedisStore.connect(url, { prefix: `${prefix}${t}:`, mustExist: true });
+        await s.close();
+      }
+    } finally {
+      const s = new RedisStore(url, { prefix });
+      await s.deleteAll().catch(() => undefined);
+      await s.close();
+    }
+  });
+
+  it('Redis Cluster: one hash-tagged key prefix per tenant on the real cluster', async () => {
+    const url = redisClusterUrl();
+    if (!url) return;
+    const prefix = `hush:test:${randomBytes(6).toString('hex')}:`;
+    const h = await serve(tenantsDir({ one: policy('acme', '加微信'), two: policy('globex', '买买买') }), { store: `${url}${url.includes('?') ? '&' : '?'}prefix=${prefix}` });
+    await isolation(h);
+    // Each tenant's state lives under its own prefix on the cluster: acme's two steps, globex's one.
+    try {
+      for (const [t, want] of [['acme', [1, 2]], ['globex', [1]]] as const) {
+        const s = await RedisStore.connect(url, { prefix: `${prefix}${t}:`, mustExist: true });
+        expect((await s.sanctionsOf('c-9')).map((x) => x.step).sort()).toEqual(want);
         await s.close();
       }
     } finally {

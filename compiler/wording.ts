@@ -28,6 +28,19 @@ export function actionText(a: IrAction): string {
   }
 }
 
+/**
+ * A ladder's sanction as the language writes it: `suspend interop for 1h`, `ban member forever`,
+ * and a customer ladder's `mute for 1h`, `mute forever`, `remove`, `blacklist personal`.
+ */
+export function sanctionText(s: { sanction: string; ms: number | null }): string {
+  if (s.sanction === 'remove') return 'remove';
+  if (s.sanction.startsWith('blacklist-')) return `blacklist ${s.sanction.slice('blacklist-'.length)}`;
+  const d = s.ms === null ? 'forever' : `for ${durationText(s.ms)}`;
+  if (s.sanction === 'mute') return `mute ${d}`;
+  const [verb, target] = s.sanction.split('-');
+  return `${verb} ${target} ${d}`;
+}
+
 /** 2000000 → `2,000,000`: a whole number with thousands separators, the same on every machine. */
 export function countText(x: number): string {
   return x.toLocaleString('en-US');

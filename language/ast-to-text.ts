@@ -232,8 +232,9 @@ function action(a: A.Action): string {
 }
 
 function sanction(s: A.Sanction): string {
-  const head = `${s.verb} ${s.target}`;
-  if (!s.duration) return s.verb === 'suspend' ? `${head} forever` : head;
+  // `mute for 1h` and `remove` name no target: a customer ladder's subject is the customer.
+  const head = s.target === 'customer' ? s.verb : `${s.verb} ${s.target}`;
+  if (!s.duration) return s.verb === 'suspend' || s.verb === 'mute' ? `${head} forever` : head;
   return s.duration.ms === null ? `${head} forever` : `${head} for ${duration(s.duration)}`;
 }
 
@@ -287,6 +288,8 @@ function statement(s: Exclude<Item, Block>): string {
       return `groups ${list(s.list)}`;
     case 'keywords':
       return `keywords ${s.wholeWord ? 'whole-word ' : ''}${list(s.list)}`;
+    case 'pattern':
+      return `pattern ${list(s.list)}`;
     case 'except':
       return `except ${list(s.list)}`;
     case 'allow':
@@ -309,6 +312,8 @@ function statement(s: Exclude<Item, Block>): string {
       return `members ${list(s.list)}`;
     case 'linked':
       return linked(s);
+    case 'for':
+      return `for ${s.subjects}`;
     case 'daily':
       return `daily ${s.count.value}`;
     case 'adjust':

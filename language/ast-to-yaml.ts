@@ -77,6 +77,7 @@ const RULE_KEY: Record<A.RuleStatement['kind'], string> = {
   owner: 'owner',
   groups: 'groups',
   keywords: 'keywords',
+  pattern: 'patterns',
   except: 'except',
   allow: 'allow',
   normalize: 'normalize',
@@ -92,13 +93,14 @@ const LADDER_KEY: Record<A.LadderStatement['kind'], string> = {
   expire: 'expire-after',
   members: 'members',
   linked: 'while-linked-blocked',
+  for: 'for',
 };
 
 const QUOTA_KEY: Record<A.QuotaStatement['kind'], string> = { daily: 'daily', adjust: 'adjust', minimum: 'minimum', maximum: 'maximum', timezone: 'timezone' };
 
 const SINGLE_DECLS = new Set(['enterprise', 'limits', 'normalize']);
 const SINGLE_RULE = new Set(['normalize', 'configured-on', 'announce']);
-const SINGLE_LADDER = new Set(['severe', 'expire-after', 'members', 'while-linked-blocked']);
+const SINGLE_LADDER = new Set(['severe', 'expire-after', 'members', 'while-linked-blocked', 'for']);
 const SINGLE_QUOTA = new Set(['daily', 'minimum', 'maximum', 'timezone']);
 
 /** A node that the YAML form cannot hold, with the key it would need twice. */
@@ -117,8 +119,8 @@ function normalRule(r: A.RuleDecl, lost: Lost[]): A.RuleDecl {
       for (const [, ys] of group(xs as A.AllowStmt[], (s) => s.target)) body.push(...mergeInline(ys));
     } else if (key === 'keywords') {
       body.push(...mergeInline(xs as A.KeywordsStmt[], (a, b) => a.wholeWord === b.wholeWord));
-    } else if (key === 'groups' || key === 'except') {
-      body.push(...mergeInline(xs as (A.GroupsStmt | A.ExceptStmt)[]));
+    } else if (key === 'groups' || key === 'except' || key === 'patterns') {
+      body.push(...mergeInline(xs as (A.GroupsStmt | A.ExceptStmt | A.PatternStmt)[]));
     } else body.push(...xs);
   }
   return { ...r, body };
@@ -458,7 +460,8 @@ class Renderer {
       }
       case 'groups':
       case 'except':
-        return this.listPair(key, (xs as (A.GroupsStmt | A.ExceptStmt)[]).map((s) => ({ node: s, list: s.list })));
+      case 'patterns':
+        return this.listPair(key, (xs as (A.GroupsStmt | A.ExceptStmt | A.PatternStmt)[]).map((s) => ({ node: s, list: s.list })));
       case 'keywords':
         return this.keywords(xs as A.KeywordsStmt[]);
       case 'allow': {
@@ -561,6 +564,7 @@ class Renderer {
       else if (key === 'severe') m.items.push(this.single(key, xs[0], map(this.sanctions(xs[0] as A.SevereStmt))));
       else if (key === 'members') m.items.push(this.listPair(key, [{ node: xs[0], list: (xs[0] as A.MembersStmt).list }]));
       else if (key === 'while-linked-blocked') m.items.push(this.single(key, xs[0], this.linked(xs[0] as A.LinkedStmt)));
+      else if (key === 'for') m.items.push(this.single(key, xs[0], new Scalar((xs[0] as A.ForStmt).subjects)));
       else m.items.push(this.single(key, xs[0], str((xs[0] as A.ExpireStmt).after.text)));
     }
     return m;
@@ -573,7 +577,7 @@ class Renderer {
   }
 
   private sanction(x: A.Sanction): YAMLMap {
-    const pairs = x.verb === 'suspend' ? [pair('suspend', new Scalar(x.target))] : [pair('ban', new Scalar(x.target))];
+    const pairs = [pair(x.verb, new Scalar(x.target))];
     if (x.duration) pairs.push(pair('for', str(x.duration.text)));
     return map(pairs, true);
   }

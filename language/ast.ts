@@ -125,6 +125,7 @@ export type RuleStatement =
   | OwnerStmt
   | GroupsStmt
   | KeywordsStmt
+  | PatternStmt
   | ExceptStmt
   | AllowStmt
   | NormalizeStmt
@@ -162,6 +163,12 @@ export interface KeywordsStmt extends Node {
 }
 
 /** `except "路口交通"`: exception phrases inside which a keyword does not fire. */
+/** `pattern "1[3-9]\\d{9}"`: RE2 patterns that fire the `keyword` trigger like keywords (spec/language.md §5). */
+export interface PatternStmt extends Node {
+  kind: 'pattern';
+  list: ListSource;
+}
+
 export interface ExceptStmt extends Node {
   kind: 'except';
   list: ListSource;
@@ -298,7 +305,17 @@ export interface LadderDecl extends Node {
   body: LadderStatement[];
 }
 
-export type LadderStatement = CountsStmt | StepStmt | SevereStmt | ExpireStmt | MembersStmt | LinkedStmt;
+export type LadderStatement = CountsStmt | StepStmt | SevereStmt | ExpireStmt | MembersStmt | LinkedStmt | ForStmt;
+
+/**
+ * `for customers` (or `for members`, the default): whose violations the ladder counts. A customer
+ * ladder counts the violations a rule's `record` reports for a customer's message, and its
+ * sanctions are the customer sanctions (`mute`, `remove`, `blacklist`).
+ */
+export interface ForStmt extends Node {
+  kind: 'for';
+  subjects: 'members' | 'customers';
+}
 
 /** `counts harassment, inducing-share`: the categories whose violations climb this ladder. */
 export interface CountsStmt extends Node {
@@ -347,14 +364,20 @@ export interface LinkedStmt extends Node {
   restore?: Duration;
 }
 
-export type SanctionTarget = 'interop' | 'member' | 'admin' | 'enterprise';
+/** `personal` and `enterprise` for `blacklist`; `customer` for `mute` and `remove`. */
+export type SanctionTarget = 'interop' | 'member' | 'admin' | 'enterprise' | 'customer' | 'personal';
 
 /**
  * `suspend interop for 1h`, `suspend interop forever`, `ban member forever`, `ban admin`. A ban
  * without a duration is forever; a suspension needs one.
  */
 export interface Sanction extends Node {
-  verb: 'suspend' | 'ban';
+  /**
+   * Member sanctions: `suspend` (interop), `ban`. Customer sanctions (a `for customers` ladder):
+   * `mute` (target `customer`; `mute for 1h` or `mute forever`), `remove` (target `customer`:
+   * from the group) and `blacklist` (target `personal`, the group owner's, or `enterprise`).
+   */
+  verb: 'suspend' | 'ban' | 'mute' | 'remove' | 'blacklist';
   target: SanctionTarget;
   /** Absent means forever for a ban. */
   duration?: Duration;

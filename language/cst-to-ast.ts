@@ -274,6 +274,10 @@ class Builder {
         const list = this.listSource(this.sub(inner, 'listSource'));
         return list && { kind: 'keywords', wholeWord: this.has(inner, 'Kw_whole_word'), list, range };
       }
+      case 'patternStmt': {
+        const list = this.listSource(this.sub(inner, 'listSource'));
+        return list && { kind: 'pattern', list, range };
+      }
       case 'exceptStmt': {
         const list = this.listSource(this.sub(inner, 'listSource'));
         return list && { kind: 'except', list, range };
@@ -428,6 +432,11 @@ class Builder {
       const after = this.duration(this.sub(node, 'duration'));
       return after && this.has(node, 'Kw_after') ? { kind: 'expire', after, range } : undefined;
     }
+    // `for members` before `members …`: both hold the word `members`.
+    if (this.has(node, 'Kw_for')) {
+      const subjects = this.has(node, 'Kw_customers') ? 'customers' : this.has(node, 'Kw_members') ? 'members' : undefined;
+      return subjects && { kind: 'for', subjects, range };
+    }
     if (this.has(node, 'Kw_members')) {
       const list = this.listSource(this.sub(node, 'listSource'));
       return list && { kind: 'members', list, range };
@@ -518,6 +527,13 @@ class Builder {
       const target = this.has(item, 'Kw_member') ? 'member' : this.has(item, 'Kw_admin') ? 'admin' : this.has(item, 'Kw_enterprise') ? 'enterprise' : undefined;
       if (!target) return undefined;
       return duration ? { verb: 'ban', target, duration, range } : { verb: 'ban', target, range };
+    }
+    if (this.has(item, 'Kw_mute')) return duration ? { verb: 'mute', target: 'customer', duration, range } : undefined;
+    if (this.has(item, 'Kw_remove')) return { verb: 'remove', target: 'customer', range };
+    if (this.has(item, 'Kw_blacklist')) {
+      const target = this.has(item, 'Kw_personal') ? 'personal' : this.has(item, 'Kw_enterprise') ? 'enterprise' : undefined;
+      if (!target) return undefined;
+      return duration ? { verb: 'blacklist', target, duration, range } : { verb: 'blacklist', target, range };
     }
     return undefined;
   }

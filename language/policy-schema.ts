@@ -380,6 +380,10 @@ export const POLICY_SCHEMA: Schema = {
         groups: ref('list', { title: 'groups', description: 'The customer groups the rule applies to: group ids, `{from: file}`, or both.' }),
         keywords: ref('keywords'),
         except: ref('list', { title: 'exceptions', description: 'Phrases inside which a keyword does not fire (`路口交通` for the keyword `口交`).' }),
+        patterns: ref('list', {
+          title: 'patterns',
+          description: "RE2 patterns that fire the `keyword` trigger like keywords, on the rule's normalised text (`['1[3-9]\\d{9}']`); nothing that could backtrack.",
+        }),
         allow: ref('allow'),
         normalize: ref('normalize', { title: 'normalisation', description: "This rule's normalisation, instead of the policy set's." }),
         'configured-on': ref('text', {
@@ -414,7 +418,7 @@ export const POLICY_SCHEMA: Schema = {
     ),
     sanction: {
       title: 'sanction',
-      description: '`{suspend: interop, for: 1h}` (a suspension needs `for`), `{ban: member}` (a ban without `for` is forever) or `{ban: admin, for: 7d}`.',
+      description: '`{suspend: interop, for: 1h}` (a suspension needs `for`), `{ban: member}` (a ban without `for` is forever) or `{ban: admin, for: 7d}`; on a `for: customers` ladder `{mute: customer, for: 1h}`, `{remove: customer}` or `{blacklist: personal}`.',
       anyOf: [
         object(
           {
@@ -435,6 +439,30 @@ export const POLICY_SCHEMA: Schema = {
             for: ref('duration', { title: 'for', description: 'How long; without `for` the ban is forever.' }),
           },
           ['ban'],
+        ),
+        object(
+          {
+            mute: { title: 'mute', description: 'Mute the customer in the group of the violation (a `for: customers` ladder).', type: 'string', enum: ['customer'] },
+            for: ref('duration', { title: 'for', description: 'How long: a duration or `forever`.' }),
+          },
+          ['mute', 'for'],
+        ),
+        object(
+          { remove: { title: 'remove', description: 'Remove the customer from the group of the violation (a `for: customers` ladder).', type: 'string', enum: ['customer'] } },
+          ['remove'],
+        ),
+        object(
+          {
+            blacklist: {
+              title: 'blacklist',
+              description: 'Add the customer to a blacklist (a `for: customers` ladder); permanent, like the `blacklist` action\'s.',
+              type: 'string',
+              enum: ['personal', 'enterprise'],
+              enumDescriptions: ["the group owner's personal blacklist", "the enterprise's blacklist"],
+            },
+            for: ref('duration', { title: 'for', description: 'Not allowed (the checker reports it): a blacklist made by a ladder is permanent.' }),
+          },
+          ['blacklist'],
         ),
       ],
     },
@@ -529,6 +557,12 @@ export const POLICY_SCHEMA: Schema = {
         'expire-after': ref('duration', { title: 'expire after', description: 'Violations older than this no longer count (`90d`).' }),
         members: ref('members'),
         'while-linked-blocked': ref('linked'),
+        for: {
+          title: 'for',
+          description: 'Whose violations the ladder counts: `members` (the default) or `customers` (the violations a rule\'s `record` reports for a customer\'s message, with customer sanctions).',
+          type: 'string',
+          enum: ['members', 'customers'],
+        },
       },
       ['ladder'],
       {

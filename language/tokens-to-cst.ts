@@ -56,7 +56,7 @@ const wordOf = new Map<TokenType, Keyword>(KEYWORDS.map((w) => [kw[w], w]));
 
 /** The words that may start a statement in each block, for "did you mean" (`keyword` → `keywords`). */
 const blockStarters: Record<string, readonly Keyword[]> = {
-  ruleDecl: ['owner', 'groups', 'keywords', 'except', 'allow', 'normalize', 'configured', 'announce', 'when'],
+  ruleDecl: ['owner', 'groups', 'keywords', 'pattern', 'except', 'allow', 'normalize', 'configured', 'announce', 'when'],
   ladderDecl: ['counts', 'step', 'severe', 'expire', 'members', 'while'],
   quotaDecl: ['daily', 'raise', 'lower', 'minimum', 'maximum', 'timezone'],
 };
@@ -212,6 +212,7 @@ class PolicyParser extends CstParser {
       { ALT: () => this.SUBRULE(this.ownerStmt) },
       { ALT: () => this.SUBRULE(this.groupsStmt) },
       { ALT: () => this.SUBRULE(this.keywordsStmt) },
+      { ALT: () => this.SUBRULE(this.patternStmt) },
       { ALT: () => this.SUBRULE(this.exceptStmt) },
       { ALT: () => this.SUBRULE(this.allowStmt) },
       { ALT: () => this.SUBRULE(this.normalize) },
@@ -274,6 +275,11 @@ class PolicyParser extends CstParser {
   keywordsStmt = this.RULE('keywordsStmt', () => {
     this.CONSUME(kw.keywords);
     this.OPTION(() => this.CONSUME(kw['whole-word']));
+    this.SUBRULE(this.listSource);
+  });
+
+  patternStmt = this.RULE('patternStmt', () => {
+    this.CONSUME(kw.pattern);
     this.SUBRULE(this.listSource);
   });
 
@@ -420,7 +426,15 @@ class PolicyParser extends CstParser {
     this.CONSUME(LCurly);
     // A number starts a statement only as `1 step: …` (after `counts a,` it is a stray token).
     this.MANY({
-      GATE: () => this.LA(1).tokenType !== IntLit || this.LA(2).tokenType === kw.step,
+      // `for` starts a statement as `for customers|members`; on the line of the token before, it
+      // is a sanction's `for 1h` left behind by an error in the sanction (reported there once),
+      // taken up here so that it causes no second error.
+      GATE: () =>
+        (this.LA(1).tokenType !== IntLit || this.LA(2).tokenType === kw.step) &&
+        (this.LA(1).tokenType !== kw.for ||
+          this.LA(2).tokenType === kw.customers ||
+          this.LA(2).tokenType === kw.members ||
+          this.LA(1).startLine === this.LA(0).endLine),
       DEF: () => this.OR([{ ALT: () => this.SUBRULE(this.ladderStatement) }, { ALT: () => this.SUBRULE(this.numberFirstStep) }]),
     });
     this.CONSUME(RCurly);
@@ -472,6 +486,19 @@ class PolicyParser extends CstParser {
         ALT: () => {
           this.CONSUME(kw.members);
           this.SUBRULE(this.listSource);
+        },
+      },
+      {
+        // `for customers` / `for members`: whose violations the ladder counts.
+        ALT: () => {
+          this.CONSUME(kw.for);
+          this.OR5([
+            { ALT: () => this.CONSUME(kw.customers) },
+            { ALT: () => this.CONSUME2(kw.members) },
+            // The leftover `for 1h` / `for forever` of a broken sanction (see ladderDecl).
+            { ALT: () => this.CONSUME(DurationLit) },
+            { ALT: () => this.CONSUME(kw.forever) },
+          ]);
         },
       },
       {
@@ -544,6 +571,23 @@ class PolicyParser extends CstParser {
             { ALT: () => this.CONSUME(kw.enterprise) },
           ]);
           this.OPTION(() => this.SUBRULE2(this.sanctionDuration));
+        },
+      },
+      // The customer sanctions of a `for customers` ladder: `mute for 1h`, `mute forever`,
+      // `remove` (from the group), `blacklist personal|enterprise` (a duration is parsed for the
+      // checker to reject: the blacklists are permanent).
+      {
+        ALT: () => {
+          this.CONSUME(kw.mute);
+          this.SUBRULE3(this.sanctionDuration);
+        },
+      },
+      { ALT: () => this.CONSUME(kw.remove) },
+      {
+        ALT: () => {
+          this.CONSUME(kw.blacklist);
+          this.OR3([{ ALT: () => this.CONSUME(kw.personal) }, { ALT: () => this.CONSUME2(kw.enterprise) }]);
+          this.OPTION2(() => this.SUBRULE4(this.sanctionDuration));
         },
       },
     ]);

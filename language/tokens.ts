@@ -43,7 +43,7 @@ export const KEYWORDS = [
   'group', 'notify', 'admins', 'record', 'ladder', 'counts', 'step', 'severe', 'expire', 'after',
   'suspend', 'interop', 'for', 'forever', 'appealable', 'ban', 'admin', 'members', 'while', 'linked',
   'blocked', 'restore', 'quota', 'daily', 'raise', 'lower', 'minimum', 'maximum', 'timezone', 'not',
-  'complete', 'compliant', 'usage', 'blocks', 'deletions', 'complaints', 'under',
+  'complete', 'compliant', 'usage', 'blocks', 'deletions', 'complaints', 'under', 'pattern',
 ] as const;
 
 export type Keyword = (typeof KEYWORDS)[number];
@@ -105,8 +105,8 @@ export const DECLARATION_STARTERS = [
 
 /** Words that begin a statement inside a `rule`, `ladder` or `quota` block. */
 export const STATEMENT_STARTERS = [
-  'owner', 'groups', 'keywords', 'except', 'allow', 'normalize', 'configured', 'announce', 'when', 'counts', 'step', 'severe', 'expire', 'members',
-  'while', 'daily', 'raise', 'lower', 'minimum', 'maximum', 'timezone',
+  'owner', 'groups', 'keywords', 'pattern', 'except', 'allow', 'normalize', 'configured', 'announce', 'when', 'counts', 'step', 'severe', 'expire', 'members',
+  'while', 'daily', 'raise', 'lower', 'minimum', 'maximum', 'timezone', 'for',
 ] as const satisfies readonly Keyword[];
 
 /** Declarations that open a `{ … }` block. */

@@ -451,6 +451,10 @@ class Builder {
           if (this.broken(p)) break;
           for (const { list, range: r } of this.lists(pair, p)) body.push({ kind: key, list, range: r });
           break;
+        case 'patterns':
+          if (this.broken(p)) break;
+          for (const { list, range: r } of this.lists(pair, p)) body.push({ kind: 'pattern', list, range: r });
+          break;
         case 'keywords':
           if (!this.broken(p)) body.push(...this.keywords(pair, p));
           break;
@@ -650,6 +654,11 @@ class Builder {
           if (this.broken(p)) break;
           for (const { list, range: r } of this.lists(pair, p)) body.push({ kind: 'members', list, range: r });
           break;
+        case 'for': {
+          const subjects = this.broken(p) ? undefined : this.scalar(pair.value)?.value;
+          if (subjects === 'customers' || subjects === 'members') body.push({ kind: 'for', subjects, range });
+          break;
+        }
         case 'while-linked-blocked': {
           const m = this.map(pair.value);
           const linked = m && !this.broken(p) ? this.linked(m, range) : undefined;
@@ -708,6 +717,17 @@ class Builder {
       if (this.scalar(suspend.value)?.value !== 'interop') return undefined;
       if (duration) return { verb: 'suspend', target: 'interop', duration, range };
       return held ? { verb: 'suspend', target: 'interop', range } : undefined;
+    }
+    // The customer sanctions: `{mute: customer, for: 1h}`, `{remove: customer}`, `{blacklist: personal}`.
+    const mute = this.src.get(m, 'mute');
+    if (mute) return this.scalar(mute.value)?.value === 'customer' && duration ? { verb: 'mute', target: 'customer', duration, range } : undefined;
+    const remove = this.src.get(m, 'remove');
+    if (remove) return this.scalar(remove.value)?.value === 'customer' && !forPair ? { verb: 'remove', target: 'customer', range } : undefined;
+    const blacklist = this.src.get(m, 'blacklist');
+    if (blacklist) {
+      const scope = this.scalar(blacklist.value)?.value;
+      if (scope !== 'personal' && scope !== 'enterprise') return undefined;
+      return duration ? { verb: 'blacklist', target: scope, duration, range } : { verb: 'blacklist', target: scope, range };
     }
     const ban = this.src.get(m, 'ban');
     const target = ban && this.scalar(ban.value)?.value;

@@ -11,6 +11,7 @@ function statementLabel(s: A.RuleStatement | A.LadderStatement | A.QuotaStatemen
       return { name: `owner ${s.role}${s.managementRule ? ` of ${s.managementRule.value}` : ''}${s.id ? ` ${s.id.value}` : ''}`, kind: SymbolKind.Property };
     case 'groups':
     case 'keywords':
+    case 'pattern':
     case 'except':
       return { name: `${s.kind}${s.list.kind === 'file' ? ` from ${s.list.path.value}` : ` (${s.list.items.length})`}`, kind: SymbolKind.Array };
     case 'allow':
@@ -35,6 +36,8 @@ function statementLabel(s: A.RuleStatement | A.LadderStatement | A.QuotaStatemen
       return { name: `members${s.list.kind === 'file' ? ` from ${s.list.path.value}` : ` (${s.list.items.length})`}`, kind: SymbolKind.Array };
     case 'linked':
       return { name: 'while linked blocked', kind: SymbolKind.EnumMember };
+    case 'for':
+      return { name: `for ${s.subjects}`, kind: SymbolKind.Property };
     case 'daily':
       return { name: `daily ${s.count.value}`, kind: SymbolKind.Property };
     case 'adjust':

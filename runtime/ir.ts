@@ -72,6 +72,12 @@ export interface IrRule {
   normalize: IrNormalizeStep[];
   /** Keywords as written (before normalisation), sorted by text, distinct. */
   keywords: IrKeyword[];
+  /**
+   * Pattern keywords (`pattern "…"`, RE2 syntax, as written), sorted by text, distinct; they fire
+   * the `keyword` trigger like keywords. Absent when the rule has none, so a policy without
+   * patterns lowers to the same IR as before they existed.
+   */
+  patterns?: IrPattern[];
   /** Exception phrases: a keyword hit that lies inside an exception hit does not fire. */
   exceptions: string[];
   links: IrLinkPattern[];
@@ -82,6 +88,11 @@ export interface IrRule {
   announce: string | null;
   /** The rule's `when` lines in source order (order decides the order of warnings). */
   triggers: IrTrigger[];
+}
+
+export interface IrPattern {
+  pattern: string;
+  loc: IrLoc;
 }
 
 export interface IrKeyword {
@@ -149,6 +160,11 @@ export interface IrLadder {
    * unblocked; null when the ladder has no such line.
    */
   linked: IrLinked | null;
+  /**
+   * `for customers`: the ladder counts the violations a rule's `record` reports for a customer's
+   * message, and its sanctions are customer sanctions. Absent: a member ladder (violation events).
+   */
+  customers?: true;
 }
 
 export interface IrLinked {
@@ -201,8 +217,12 @@ export interface IrStep {
 }
 
 export interface IrSanction {
-  /** `suspend-interop`, `ban-member`, `ban-admin`, `ban-enterprise`. */
-  sanction: 'suspend-interop' | 'ban-member' | 'ban-admin' | 'ban-enterprise';
+  /**
+   * Member sanctions: `suspend-interop`, `ban-member`, `ban-admin`, `ban-enterprise`. Customer
+   * sanctions (a `customers` ladder): `mute` (in the violation's group), `remove` (from it),
+   * `blacklist-personal` (the group owner's), `blacklist-enterprise`.
+   */
+  sanction: 'suspend-interop' | 'ban-member' | 'ban-admin' | 'ban-enterprise' | 'mute' | 'remove' | 'blacklist-personal' | 'blacklist-enterprise';
   /** null: forever. */
   ms: number | null;
 }

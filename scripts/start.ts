@@ -18,7 +18,7 @@ const io = { ...processIO(), cwd: root };
 const out = (s: string) => process.stdout.write(s + '\n');
 
 function evidenceText(e: Evidence): string {
-  if ('keyword' in e) return `"${e.text}" at ${e.start}..${e.end}`;
+  if ('keyword' in e || 'pattern' in e) return `"${e.text}" at ${e.start}..${e.end}`;
   if ('link' in e) return e.link;
   if ('miniprogram' in e) return e.miniprogram;
   if ('card' in e) return e.card;

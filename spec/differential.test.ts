@@ -55,6 +55,8 @@ const CONFUSE: Record<string, string> = { a: 'а', e: 'е', o: 'о', p: 'р', c:
 const SEPARATORS = ['@', ' ', '\u200b', '.', '-', '*', '\u3000', '·', '_'];
 const NOISE = ['你好', '请', '的', '路口交通', '成人教育', ' ', '，', '。', 'Essex', 'bitcoin', 'pornhub', 'sextant', 'free shipping', 'x', 'Word', 'Wordy', '🎁', 'e\u0301', '\ud800', 'ABC', 'ab', '微信号码', '！', 'https://', 'Ⅲ', '㎏'];
 
+const PATTERN_TEXTS = ['13812345678', '1 38 1234 5678', '1281234567', '加个微', '加油微', 'vx', 'V x', 'weixin', 'abc123', '微信号码', '手机号', '電話號'];
+
 interface Pools {
   words: string[];
   groups: string[];
@@ -97,6 +99,8 @@ function pools(ir: IrPolicySet): Pools {
   for (const r of ir.rules) {
     for (const k of r.keywords) words.add(k.text.replace(/^\*|\*$/g, ''));
     for (const e of r.exceptions) words.add(e);
+    // Texts the patterns of spec/differential/patterns/ match, and near misses of them.
+    if (r.patterns) for (const t of PATTERN_TEXTS) words.add(t);
     r.groups.slice(0, 5).forEach((g) => groups.add(g));
     for (const t of r.triggers) if (t.type === 'identity') t.identities.forEach((i) => identities.add(i));
     r.miniprograms.slice(0, 5).forEach((m) => miniprograms.add(m));

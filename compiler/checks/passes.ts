@@ -9,6 +9,7 @@ import { checkLimits } from './limits.ts';
 import { checkKeywordLints } from './keyword-lints.ts';
 import { checkListLints } from './list-lints.ts';
 import { checkQuota } from './quota.ts';
+import { checkPatterns } from './patterns.ts';
 
 export interface Pass {
   name: string;
@@ -28,6 +29,8 @@ export const passes: Pass[] = [
   // Limits count entries of loaded lists, so they follow structure (which reports empty lists);
   // the linked-account restore limit follows the ladders pass, which reports a missing one.
   { name: 'limits', after: ['rule-structure', 'ladders'], what: 'every documented limit of the profile, the batch plan, the creator quotas and the linked-account restore delay', run: checkLimits },
+  // Patterns stand alone: each compiles (or not) by itself; Hush's own limits bound them.
+  { name: 'patterns', after: [], what: 'every `pattern` compiles with RE2 syntax, matches something, and stays within Hush\'s pattern limits', run: checkPatterns },
   { name: 'keyword-lints', after: ['rule-structure'], what: 'duplicate and redundant keywords', run: checkKeywordLints },
   { name: 'list-lints', after: ['limits'], what: 'repeated list entries; customers both exempt and blacklisted', run: checkListLints },
 ];

@@ -100,7 +100,8 @@ function checkRule(r: RuleModel, incomplete: boolean, validated: Set<string[]>, 
 
     switch (t.type) {
       case 'keyword':
-        if (listSize(r.keywords.map((k) => k.list)) === 0) {
+        // Patterns fire the keyword trigger too (spec/language.md §5, `pattern`).
+        if (listSize(r.keywords.map((k) => k.list)) === 0 && listSize(r.patterns) === 0) {
           missing(at(tloc, 'hush/semantic/empty-trigger-list', 'error', `rule \`${r.name}\` has a keyword trigger but no keywords`, {
             help: 'add `keywords "…"` to the rule',
           }));

@@ -126,7 +126,7 @@ function stepData(s: IrStep): IrStep {
 }
 
 function ladderData(l: IrLadder): IrLadder {
-  return { name: l.name, loc: locData(l.loc), counts: l.counts, steps: l.steps.map(stepData), severe: l.severe ? stepData(l.severe) : null, expireAfterMs: l.expireAfterMs, members: l.members, linked: l.linked && { sanctions: l.linked.sanctions, restoreWithinMs: l.linked.restoreWithinMs, loc: locData(l.linked.loc) } };
+  return { name: l.name, loc: locData(l.loc), counts: l.counts, steps: l.steps.map(stepData), severe: l.severe ? stepData(l.severe) : null, expireAfterMs: l.expireAfterMs, members: l.members, linked: l.linked && { sanctions: l.linked.sanctions, restoreWithinMs: l.linked.restoreWithinMs, loc: locData(l.linked.loc) }, ...(l.customers ? { customers: true as const } : {}) };
 }
 
 function quotaData(q: IrContactQuota): IrContactQuota {
@@ -347,6 +347,12 @@ function emitModule(sf: SourceFile, ir: IrPolicySet, plan: PolicyData, hash: str
     false,
     'Per rule: keyword profile, link, mini-program and card whitelists, trigger bits, shortest length limit, floods.',
   );
+  // Pattern keywords, only when the policy has some (a policy without gives the module it gave
+  // before patterns existed): JSON text handed to re2js, never code.
+  const patternSpecs = ir.rules.flatMap((r, ri) => (r.patterns && plan.rules[ri].profile >= 0 ? [[ri, r.patterns.map((p) => p.pattern), r.exceptions]] : []));
+  if (patternSpecs.length > 0) {
+    constant('PATTERNS', `JSON.parse(${stringLiteral(JSON.stringify(patternSpecs))})`, false, 'Per rule with patterns: its number, its patterns (RE2 syntax, data for re2js) and its exception phrases.');
+  }
   constant('ACTIONS', actions.map(dataLiteral), false, 'The distinct lists of actions of the when lines (RULE_PARAMS refers to them by index).');
   constant('IDENTITIES', dataLiteral(identities), false, 'The identities of every identity trigger (RULE_PARAMS refers to them by index).');
   const shapes = new Map<string, number>();
@@ -390,6 +396,7 @@ function emitModule(sf: SourceFile, ir: IrPolicySet, plan: PolicyData, hash: str
       if (placement === 'external') {
         w.writeLine('if (data === undefined) throw new Error("this policy module needs its data blob");');
       }
+      if (patternSpecs.length > 0) w.writeLine('if (runtime.patterns !== true) throw new Error("this policy module has patterns: it needs a Hush runtime support that reads them");');
       for (const [prefix, firings] of [['shape', true], ['decide', false]] as const) {
         shapeRules.forEach((r, si) => {
           w.writeLine(`// ${firings ? 'Evaluates' : 'Decides'} the when lines ${r.triggers.map((t) => t.type).join(', ')}.`);
@@ -400,7 +407,7 @@ function emitModule(sf: SourceFile, ir: IrPolicySet, plan: PolicyData, hash: str
       }
       w.writeLine('return runtime.createCompiledPolicy(');
       w.indent(() => {
-        w.writeLine(`{ irVersion, hash, data: data ?? ${dataExpr}, names: RULE_NAMES, ladders: LADDERS, contactQuota: QUOTA, profiles: PROFILES, rules: RULES },`);
+        w.writeLine(`{ irVersion, hash, data: data ?? ${dataExpr}, names: RULE_NAMES, ladders: LADDERS, contactQuota: QUOTA, profiles: PROFILES, rules: RULES${patternSpecs.length > 0 ? ', patterns: PATTERNS' : ''} },`);
         w.writeLine(`[${shapeRules.map((_, si) => `shape${si}`).join(', ')}],`);
         w.writeLine(`[${shapeRules.map((_, si) => `decide${si}`).join(', ')}],`);
         w.writeLine('RULE_SHAPE,');

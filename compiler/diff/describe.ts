@@ -2,7 +2,7 @@
 // (`when flood 5 in 10s`, `mute 30m`, `suspend interop for 1h`), ordinals for ladder offences.
 // Durations and actions are worded by compiler/wording.ts, as every other command words them.
 import type { IrAction, IrSanction, IrStep, IrTrigger } from '../../runtime/ir.ts';
-import { actionText, durationText as duration } from '../wording.ts';
+import { actionText, durationText as duration, sanctionText as sanctionWording } from '../wording.ts';
 
 /**
  * A value in a code span, as diagnostics quote names: in backticks, or in a longer run of them
@@ -59,6 +59,9 @@ export function sanctionText(s: IrSanction): string {
       return `ban admin ${d}`;
     case 'ban-enterprise':
       return `ban enterprise ${d}`;
+    default:
+      // A customer ladder's sanctions: `mute for 1h`, `remove`, `blacklist personal`.
+      return sanctionWording(s);
   }
 }
 

@@ -23,6 +23,7 @@ export const LINT_CODES = [
   'hush/lint/category-in-two-ladders',
   'hush/lint/empty-members',
   'hush/lint/unreachable-step',
+  'hush/lint/record-not-counted',
   'hush/lint/miniprogram-id',
   'hush/lint/unknown-suppression',
   'hush/lint/unused-suppression',

@@ -101,7 +101,7 @@ export function compareVersions(a: string, b: string): number {
 
 /** A limit of Hush itself (spec/hush-limits.json), not of the platform: it has a reason, not a seed sentence. */
 export interface HushLimit {
-  id: 'rules-per-set';
+  id: 'rules-per-set' | 'patterns-per-rule' | 'pattern-length' | 'pattern-program-size';
   max: number;
   unit: string;
   summary: string;

@@ -4,7 +4,7 @@
 import type * as A from '../../language/ast.ts';
 import type { Range } from '../../language/diagnostic.ts';
 import type {
-  IrAction, IrContactQuota, IrLadder, IrLinked, IrLinkPattern, IrLoc, IrPolicySet, IrQuotaAdjustment, IrRule, IrSanction, IrStep, IrTrigger,
+  IrAction, IrContactQuota, IrLadder, IrLinked, IrLinkPattern, IrLoc, IrPattern, IrPolicySet, IrQuotaAdjustment, IrRule, IrSanction, IrStep, IrTrigger,
 } from '../../runtime/ir.ts';
 import { IR_VERSION } from '../../runtime/ir.ts';
 import { parseLinkPattern } from '../model/link-pattern.ts';
@@ -79,6 +79,7 @@ function ruleToIr(r: RuleModel): IrRule {
     }
   }
   links.sort((a, b) => cmp(a.pattern, b.pattern));
+  const patterns = patternsToIr(r, file);
   const o = r.owners[0];
   return {
     name: r.name,
@@ -87,13 +88,44 @@ function ruleToIr(r: RuleModel): IrRule {
     groups: sortedDistinct(r.groups),
     normalize: stepsToRuntime(r.normalize),
     keywords: [...keywords.values()].sort((a, b) => cmp(a.text, b.text)),
+    ...(patterns.length > 0 ? { patterns } : {}),
     exceptions: sortedDistinct(r.exceptions),
     links,
     miniprograms: sortedDistinct(r.allow.miniprograms),
     cards: sortedDistinct(r.allow.cards),
     announce: r.announce ?? null,
-    triggers: r.whens.map((w) => triggerToIr(file, w)),
+    triggers: [...r.whens.map((w) => triggerToIr(file, w)), ...implicitWhitelistTriggers(r)],
   };
+}
+
+/** A rule's patterns, as written, sorted by text, distinct, each at its first place. */
+function patternsToIr(r: RuleModel, file: string): IrPattern[] {
+  const out = new Map<string, IrPattern>();
+  for (const list of r.patterns) {
+    list.values.forEach((pattern, i) => {
+      if (out.has(pattern)) return;
+      const where = list.listFile && list.lines ? irLoc(list.listFile, lineRange(list.lines[i], pattern)) : irLoc(file, list.ranges?.[i] ?? list.loc.range);
+      out.set(pattern, { pattern, loc: where });
+    });
+  }
+  return [...out.values()].sort((a, b) => cmp(a.pattern, b.pattern));
+}
+
+/**
+ * A whitelist is a restriction (spec/language.md, "allow"): a rule with `allow miniprograms …` and
+ * no `when miniprogram` line still stops a mini-program that is not on the list, with `recall` (the
+ * message is not delivered, nothing more). The trigger stands at the first whitelist statement, so
+ * explain and the decision's match point there. Likewise for links and cards.
+ */
+function implicitWhitelistTriggers(r: RuleModel): IrTrigger[] {
+  const out: IrTrigger[] = [];
+  for (const [type, target] of [['link', 'links'], ['miniprogram', 'miniprograms'], ['card', 'cards']] as const) {
+    const lists = r.allow[target];
+    if (lists.length === 0 || lists.every((l) => l.values.length === 0)) continue;
+    if (r.whens.some((w) => w.trigger.type === type)) continue;
+    out.push({ type, loc: irLoc(lists[0].loc.file, lists[0].loc.range), actions: [{ type: 'recall' }] });
+  }
+  return out;
 }
 
 function lineRange(line: number, text: string): Range {
@@ -137,7 +169,7 @@ function actionToIr(a: A.Action): IrAction {
 
 function sanctionToIr(s: A.Sanction): IrSanction {
   const ms = s.duration ? s.duration.ms : null;
-  const sanction = s.verb === 'suspend' ? 'suspend-interop' : (`ban-${s.target}` as IrSanction['sanction']);
+  const sanction = s.target === 'customer' ? (s.verb as 'mute' | 'remove') : (`${s.verb}-${s.target}` as IrSanction['sanction']);
   return { sanction, ms };
 }
 
@@ -156,6 +188,8 @@ function ladderToIr(l: LadderModel): IrLadder {
     expireAfterMs: l.expireAfter?.ms ?? null,
     members: l.members.length ? sortedDistinct(l.members.slice(0, 1)) : null,
     linked: l.linked ? linkedToIr(file, l.linked) : null,
+    // Only a customer ladder says so: a member ladder's IR is as before `for` existed.
+    ...(l.for?.subjects === 'customers' ? { customers: true as const } : {}),
   };
 }
 

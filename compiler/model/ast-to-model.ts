@@ -168,6 +168,7 @@ function ruleModel(
     owners: [],
     groups: [],
     keywords: [],
+    patterns: [],
     exceptions: [],
     allow: { links: [], miniprograms: [], cards: [] },
     normalize: [],
@@ -187,6 +188,9 @@ function ruleModel(
         break;
       case 'keywords':
         r.keywords.push({ list: load(file, root, s.list), wholeWord: s.wholeWord });
+        break;
+      case 'pattern':
+        r.patterns.push(load(file, root, s.list));
         break;
       case 'except':
         r.exceptions.push(load(file, root, s.list));
@@ -226,6 +230,7 @@ function ladderModel(
     else if (s.kind === 'expire') l.expireAfter ??= s.after;
     else if (s.kind === 'members') l.members.push(load(file, root, s.list));
     else if (s.kind === 'linked') l.linked ??= s;
+    else if (s.kind === 'for') l.for ??= s;
   }
   return l;
 }

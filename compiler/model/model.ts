@@ -63,6 +63,8 @@ export interface RuleModel {
   owners: Owner[];
   groups: LoadedList[];
   keywords: { list: LoadedList; wholeWord: boolean }[];
+  /** `pattern …` statements: RE2 patterns that fire the `keyword` trigger (compiler/checks/patterns.ts). */
+  patterns: LoadedList[];
   exceptions: LoadedList[];
   allow: { links: LoadedList[]; miniprograms: LoadedList[]; cards: LoadedList[] };
   /** The rule's own normalisation, or the policy set's when it has none. */
@@ -86,6 +88,8 @@ export interface LadderModel {
   members: LoadedList[];
   /** Penalty rule 2: the first `while linked blocked` line. */
   linked?: A.LinkedStmt;
+  /** The first `for customers|members` line; without one, a member ladder. */
+  for?: A.ForStmt;
 }
 
 /** A `quota NAME { … }` declaration. */

@@ -41,6 +41,12 @@ ladder "abuse" {
   step 3: ban member forever
   expire after 7d
 }
+ladder "customer-abuse" {
+  for customers
+  counts harassment, spam
+  step 1: remove
+  expire after 7d
+}
 quota contact-add {
   daily 3
 }
@@ -65,7 +71,7 @@ function snapshot(store: Store, end: number): unknown {
     }
   }
   for (const s of SUBJECTS) {
-    out[`strikes ${s}`] = store.strikesOf('abuse', s);
+    out[`strikes ${s}`] = [store.strikesOf('abuse', s), store.strikesOf('customer-abuse', s)];
     out[`sanctions ${s}`] = store.sanctionsOf(s);
     out[`appeals ${s}`] = store.appealsOf(s);
     // A limit of 0 refuses without counting: the day's count, read.
@@ -114,7 +120,7 @@ describe('replaying events with ids', () => {
       const end = T0 + 20_000;
       expect(snapshot(twice, end)).toEqual(snapshot(once, end));
       // The stream floods (spam recorded, a mute): the state it built is there, once.
-      expect(twice.strikesOf('abuse', 'c-1').length).toBeGreaterThan(1);
+      expect(twice.strikesOf('customer-abuse', 'c-1').length).toBeGreaterThan(1);
       expect(twice.mutedUntil('g-1', 'c-1')).not.toBeNull();
       // Each replayed message is decided as the first time, except those the first pass's own
       // mute stops (a stopped sender's decision: allowed false, muted, nothing applied).

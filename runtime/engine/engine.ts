@@ -19,7 +19,7 @@ import type { CompiledPolicy, Match, MessageOutcome, RuleFiring, StateQueries } 
 import { parseEvent, type ChatEvent, type EventErrorDetail, type JoinEvent, type LadderEvent, type MessageEvent } from './events.ts';
 import { ACTION_ORDER, type IrAction, type IrActionType, type IrTriggerType } from '../ir.ts';
 import type { KeywordTrace } from '../policy/interpreter.ts';
-import { activeSanctions, appeal, contactAdd, linkedStatus, recordViolation, type SanctionView, type StrikeOutcome } from './ladders.ts';
+import { activeSanctions, appeal, contactAdd, linkedStatus, MUTE_FOREVER, recordViolation, type SanctionView, type StrikeOutcome } from './ladders.ts';
 import { MemoryStore } from '../store/memory-store.ts';
 import { outcomeOfFirings } from '../policy/outcome.ts';
 import { runAsync, runSync, type Steps } from './steps.ts';
@@ -58,8 +58,8 @@ export interface Decision {
   matches: Match[];
   /** The sender is on a blacklist. */
   blocked?: Blocked;
-  /** The sender is muted in this group until then. */
-  muted?: { until: string };
+  /** The sender is muted in this group until then (null: for ever, a customer ladder's `mute forever`). */
+  muted?: { until: string | null };
   /** The sender is an exempt customer: no rule applies. */
   exempt?: true;
   /** The violation categories that `record` actions reported (for the penalty ladders). */
@@ -68,6 +68,8 @@ export interface Decision {
   sanctions?: SanctionView[];
   /** The strike each ladder counted for a violation. */
   strikes?: StrikeOutcome[];
+  /** Violations that ladders count but no ladder of the subject's kind does (spec/runtime.md §9). */
+  notes?: string[];
   /** An appeal's outcome. */
   appeal?: { granted: boolean; reason: string };
   /** A contact-add attempt against the daily quota. */
@@ -308,6 +310,11 @@ class MessageState implements StateQueries {
   }
 }
 
+/** A mute's end as a decision shows it: null for a customer ladder's `mute forever`. */
+function muteEnd(until: number): string | null {
+  return until >= MUTE_FOREVER ? null : iso(until);
+}
+
 function blockedByAction(b: ActionBlacklist): Blocked {
   return { list: b.scope, by: 'action', ...(b.scope === 'personal' ? { owner: b.key } : {}), since: iso(b.at) };
 }
@@ -363,7 +370,7 @@ function decisionLogic(policy: CompiledPolicy, store: Store, prefetch: boolean, 
     const until = (sync ? muteOp : yield muteOp) as number | null;
     if (until !== null && msg.at < until) {
       if (trace) trace.path = 'muted';
-      return { allowed: false, actions: [], matches: [], muted: { until: iso(until) } };
+      return { allowed: false, actions: [], matches: [], muted: { until: muteEnd(until) } };
     }
     if (policy.isExempt(sender)) {
       if (trace) trace.path = 'exempt';
@@ -408,7 +415,7 @@ function decisionLogic(policy: CompiledPolicy, store: Store, prefetch: boolean, 
     }
     if (a.mutedUntil !== null && msg.at < a.mutedUntil) {
       if (trace) trace.path = 'muted';
-      return { allowed: false, actions: [], matches: [], muted: { until: iso(a.mutedUntil) } };
+      return { allowed: false, actions: [], matches: [], muted: { until: muteEnd(a.mutedUntil) } };
     }
     if (exempt) {
       if (trace) trace.path = 'exempt';
@@ -471,11 +478,21 @@ function decisionLogic(policy: CompiledPolicy, store: Store, prefetch: boolean, 
       // A recorded category climbs the ladders like a reported violation of the sender.
       const base = msg.id ?? `${msg.group}/${sender}@${iso(msg.at)}`;
       const sanctions: SanctionView[] = [];
+      const notes: string[] = [];
+      const where = { group: msg.group, owner: msg.owner };
       for (const category of recorded) {
-        const v = yield* recordViolation(store, ladders, { subject: sender, category, severity: 'normal', id: `${base}:${category}`, at: msg.at });
+        // The sender of a message that reached the rules is a customer: the customer ladders.
+        const v = yield* recordViolation(store, ladders, { subject: sender, category, severity: 'normal', id: `${base}:${category}`, at: msg.at }, where);
         sanctions.push(...v.sanctions);
+        if (v.note) notes.push(v.note);
+        // A customer ladder's `remove`: the message's decision removes the sender (once, in order).
+        if (v.remove && !actions.some((a) => a.type === 'remove')) {
+          actions.splice(actions.findIndex((a) => a.type !== 'recall') >>> 0, 0, { type: 'remove' });
+          d.allowed = false;
+        }
       }
       if (sanctions.length > 0) d.sanctions = sanctions;
+      if (notes.length > 0) d.notes = notes;
     }
     return d;
   }
@@ -495,7 +512,9 @@ function decisionLogic(policy: CompiledPolicy, store: Store, prefetch: boolean, 
     switch (e.type) {
       case 'violation': {
         const v = yield* recordViolation(store, ladders, e);
-        return { allowed: v.sanctions.length === 0, actions: [], matches: [], sanctions: v.sanctions, strikes: v.strikes };
+        const d: Decision = { allowed: v.sanctions.length === 0, actions: [], matches: [], sanctions: v.sanctions, strikes: v.strikes };
+        if (v.note) d.notes = [v.note];
+        return d;
       }
       case 'linked.status': {
         const l = yield* linkedStatus(store, ladders, e);

@@ -3,7 +3,9 @@
 // Semantics (spec/runtime.md, "Ladders"):
 //
 // - A violation climbs every ladder that counts its category and whose `members` include the
-//   subject, in ladder-name order. A normal one adds a strike (strikes older than `expire after`
+//   subject, in ladder-name order: a member's (a violation event) the member ladders, a
+//   customer's (a rule's `record` on a customer's message) the `for customers` ladders. A
+//   violation that a ladder counts, but only ladders of the other kind, gets a note instead. A normal one adds a strike (strikes older than `expire after`
 //   drop first) and applies the step the strike count reaches (the last step again past the end);
 //   a severe one applies the `severe` sanctions without climbing (when the ladder has them).
 // - `while linked blocked`: a `blocked` status applies the line's sanctions with no end; the
@@ -13,6 +15,12 @@
 //   Every appeal is recorded.
 // - A contact-add attempt is refused while interop is suspended or the member is banned, and
 //   otherwise counted against the daily quota the enterprise's profile gives.
+//
+// - A customer sanction is enforced through the state every message reads already: `mute` mutes
+//   the customer in the violation's group until its end (`MUTE_FOREVER` for `mute forever`),
+//   `blacklist personal` adds them to the group owner's blacklist (the group's when it has no
+//   owner), `blacklist enterprise` to the enterprise's, both permanent; `remove` makes the
+//   message's decision `remove` them.
 //
 // Every store call is yielded (runtime/engine/steps.ts) and every write is idempotent by id, so a
 // replayed event changes nothing twice.
@@ -74,6 +82,41 @@ function binaryHas(sorted: readonly string[], x: string): boolean {
   return lo < sorted.length && sorted[lo] === x;
 }
 
+/**
+ * The end a forever mute is stored with: one millisecond past the last time an event can carry
+ * (9999-12-31T23:59:59.999Z, runtime/engine/time.ts), so every later message is at or before
+ * it; a decision shows it as `until: null`.
+ */
+export const MUTE_FOREVER = 253_402_300_800_000;
+
+/** A customer's violation: where the message that reported it was sent. */
+export interface CustomerContext {
+  group: string;
+  /** The group's owner, whose personal blacklist `blacklist personal` adds to; null: none. */
+  owner: string | null;
+}
+
+/** Makes a customer sanction hold on the customer's later messages (the state `admitMessage` reads). */
+function* enforceCustomerSanction(store: Store, rec: SanctionRecord, where: CustomerContext): Steps<void> {
+  switch (rec.sanction) {
+    case 'mute':
+      yield store.mute(where.group, rec.subject, rec.until ?? MUTE_FOREVER);
+      break;
+    case 'blacklist-personal':
+      // Without an owner, the group's list stands in (as for the `blacklist personal` action).
+      if (where.owner !== null) yield store.blacklist('personal', where.owner, rec.subject, rec.from);
+      else yield store.blacklist('group', where.group, rec.subject, rec.from);
+      break;
+    case 'blacklist-enterprise':
+      yield store.blacklist('enterprise', '', rec.subject, rec.from);
+      break;
+    default:
+      // `remove` is the message's action (ViolationOutcome.remove); member sanctions are read from
+      // the sanction records themselves.
+      break;
+  }
+}
+
 function record(l: IrLadder, subject: string, step: number, s: IrSanction, i: number, cause: string, at: number, appealable: boolean): SanctionRecord {
   return {
     id: `${l.name}/${subject}/${cause}/${i}`,
@@ -101,17 +144,35 @@ export interface StrikeOutcome {
 export interface ViolationOutcome {
   strikes: StrikeOutcome[];
   sanctions: SanctionView[];
+  /** A customer ladder's `remove`: the message's decision removes the customer from the group. */
+  remove?: true;
+  /** Ladders count the category, but none of them the subject's kind (spec/runtime.md §9). */
+  note?: string;
 }
 
-/** Records one violation of `subject` on every ladder that counts it, and applies their steps. */
+/**
+ * Records one violation of `subject` on every ladder that counts it, and applies their steps.
+ * With `customer`, the subject is a customer (a rule's `record`) and climbs the customer ladders;
+ * without, a member (a violation event) climbing the member ladders.
+ */
 export function* recordViolation(
   store: Store,
   ladders: readonly IrLadder[],
   v: Pick<ViolationEvent, 'subject' | 'category' | 'severity' | 'id' | 'at'>,
+  customer?: CustomerContext,
 ): Steps<ViolationOutcome> {
   const out: ViolationOutcome = { strikes: [], sanctions: [] };
+  const forCustomers = customer !== undefined;
+  let otherKind: IrLadder | undefined;
+  let counted = false;
   for (const l of ladders) {
-    if (!l.counts.includes(v.category) || !covers(l, v.subject)) continue;
+    if (!l.counts.includes(v.category)) continue;
+    if ((l.customers === true) !== forCustomers) {
+      otherKind ??= l;
+      continue;
+    }
+    counted = true;
+    if (!covers(l, v.subject)) continue;
     const severe = v.severity === 'severe' && l.severe !== null;
     if (!severe && l.steps.length === 0) continue;
     const r = (yield store.addStrike(l.name, v.subject, v.id, v.at, l.expireAfterMs, !severe)) as StrikeResult;
@@ -120,8 +181,17 @@ export function* recordViolation(
     for (let i = 0; i < step.sanctions.length; i++) {
       const rec = record(l, v.subject, severe ? 0 : step.number, step.sanctions[i], i, v.id, v.at, step.appealable);
       yield store.putSanction(rec);
+      if (customer) {
+        yield* enforceCustomerSanction(store, rec, customer);
+        if (rec.sanction === 'remove') out.remove = true;
+      }
       out.sanctions.push(sanctionView(rec));
     }
+  }
+  if (!counted && otherKind) {
+    out.note = forCustomers
+      ? `no customer ladder counts \`${v.category}\`: ladder \`${otherKind.name}\` counts members' violations (add \`for customers\` to a ladder for customers)`
+      : `no member ladder counts \`${v.category}\`: ladder \`${otherKind.name}\` is for customers`;
   }
   return out;
 }

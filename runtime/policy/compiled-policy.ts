@@ -33,6 +33,8 @@ export interface StateQueries {
  */
 export type Evidence =
   | { text: string; start: number; end: number; keyword: string }
+  /** A `pattern` of the rule matched (the `keyword` trigger): the pattern as written. */
+  | { text: string; start: number; end: number; pattern: string }
   | { link: string; index: number }
   /** A web address found in the message's text, with its UTF-16 span. */
   | { link: string; start: number; end: number }

@@ -12,6 +12,8 @@ import { isLinkAllowed, prepareLinkPattern, type LinkMatcher } from '../text/lin
 import { normalizeKeyword, normalizeText } from '../text/normalize-reference.ts';
 import { isWholeWord, keywordCore, linksInText, textLength } from '../text/text-semantics.ts';
 import { exceptionVariants, keywordVariants } from '../text/variants.ts';
+import type { RE2JS } from 're2js';
+import { preparePattern, rulePatternHits } from '../pattern/pattern-hits.ts';
 import { outcomeOfFirings } from './outcome.ts';
 
 /** A keyword prepared for matching. */
@@ -51,7 +53,10 @@ function prepareKeywordVariants(k: IrKeyword, steps: IrRule['normalize'], index:
 
 /** One occurrence of a keyword, before and after the filters, for `explain`. */
 export interface KeywordHit {
+  /** The keyword as written, or the pattern as written when `pattern` is set. */
   keyword: string;
+  /** The hit is a match of a `pattern` (spec/language.md §5), not of a keyword. */
+  pattern?: true;
   /** The span in the original text (UTF-16). */
   start: number;
   end: number;
@@ -76,6 +81,7 @@ interface PreparedRule {
   /** Every pattern of every keyword; `index` is the keyword's position in the rule. */
   keywords: (PreparedKeyword & { index?: number })[];
   exceptions: { raw: string; norm: string }[];
+  patterns: PreparedPattern[];
   links: LinkMatcher[];
   miniprograms: Set<string>;
   cards: Set<string>;
@@ -90,7 +96,14 @@ function allOccurrences(haystack: string, needle: string): number[] {
 
 /** Every keyword occurrence of a rule in a text, fired or not, in text order. */
 /** What the keyword trace reads of a rule: its name, normalisation, keywords and exceptions. */
-type KeywordRule = Pick<PreparedRule, 'keywords' | 'exceptions'> & { ir: Pick<IrRule, 'name' | 'normalize'> };
+type KeywordRule = Pick<PreparedRule, 'keywords' | 'exceptions' | 'patterns'> & { ir: Pick<IrRule, 'name' | 'normalize'> };
+
+/** A rule's pattern, compiled, with its place among the rule's keywords and patterns (after the keywords). */
+interface PreparedPattern {
+  raw: string;
+  re: RE2JS;
+  order: number;
+}
 
 function keywordHits(rule: KeywordRule, text: string): KeywordTrace {
   const n = normalizeText(text, rule.ir.normalize);
@@ -118,6 +131,14 @@ function keywordHits(rule: KeywordRule, text: string): KeywordTrace {
       hits.push(hit);
     }
   });
+  if (rule.patterns.length > 0) {
+    for (const h of rulePatternHits(rule.patterns.map((p) => p.re), n, exceptionSpans)) {
+      const p = rule.patterns[h.pattern];
+      const hit: KeywordHit & { order: number } = { keyword: p.raw, pattern: true, start: h.start, end: h.end, text: text.slice(h.start, h.end), normStart: h.normStart, normEnd: h.normEnd, order: p.order };
+      if (h.exception !== undefined) hit.dropped = { reason: 'exception', exception: h.exception };
+      hits.push(hit);
+    }
+  }
   hits.sort((a, b) => a.start - b.start || b.end - a.end || a.order - b.order);
   return {
     rule: rule.ir.name,
@@ -130,7 +151,7 @@ function keywordHits(rule: KeywordRule, text: string): KeywordTrace {
 function keywordEvidence(rule: PreparedRule, text: string): Evidence[] {
   return keywordHits(rule, text)
     .hits.filter((h) => !h.dropped)
-    .map((h) => ({ text: h.text, start: h.start, end: h.end, keyword: h.keyword }));
+    .map((h) => (h.pattern ? { text: h.text, start: h.start, end: h.end, pattern: h.keyword } : { text: h.text, start: h.start, end: h.end, keyword: h.keyword }));
 }
 
 function linkEvidence(rule: PreparedRule, msg: MessageInput): Evidence[] {
@@ -206,10 +227,12 @@ export interface InterpretedPolicy extends CompiledPolicy {
 }
 
 /** The part of a rule the keyword trace needs (a few kB a rule, where the IR holds its groups). */
-export type IrKeywordRule = Pick<IrRule, 'name' | 'normalize' | 'keywords' | 'exceptions'>;
+export type IrKeywordRule = Pick<IrRule, 'name' | 'normalize' | 'keywords' | 'exceptions' | 'patterns'>;
 
 export function keywordRuleOf(r: IrRule): IrKeywordRule {
-  return { name: r.name, normalize: r.normalize, keywords: r.keywords, exceptions: r.exceptions };
+  const out: IrKeywordRule = { name: r.name, normalize: r.normalize, keywords: r.keywords, exceptions: r.exceptions };
+  if (r.patterns) out.patterns = r.patterns;
+  return out;
 }
 
 function prepareKeywordRule(r: IrKeywordRule): KeywordRule {
@@ -219,6 +242,7 @@ function prepareKeywordRule(r: IrKeywordRule): KeywordRule {
     exceptions: r.exceptions
       .flatMap((raw) => exceptionVariants(raw, r.normalize).map((v) => ({ raw, norm: normalizeKeyword(v, r.normalize) })))
       .filter((e) => e.norm !== ''),
+    patterns: (r.patterns ?? []).map((p, i) => ({ raw: p.pattern, re: preparePattern(p.pattern), order: r.keywords.length + i })),
   };
 }
 
@@ -229,7 +253,7 @@ function prepareKeywordRule(r: IrKeywordRule): KeywordRule {
  */
 export function keywordTracer(rules: readonly IrKeywordRule[], rulesForGroup: (group: string) => readonly string[]): (group: string, text: string) => KeywordTrace[] {
   const byName = new Map<string, KeywordRule>();
-  for (const r of rules) if (r.keywords.length > 0) byName.set(r.name, prepareKeywordRule(r));
+  for (const r of rules) if (r.keywords.length > 0 || r.patterns) byName.set(r.name, prepareKeywordRule(r));
   return (group, text) => {
     const out: KeywordTrace[] = [];
     for (const name of rulesForGroup(group)) {
@@ -241,11 +265,12 @@ export function keywordTracer(rules: readonly IrKeywordRule[], rulesForGroup: (g
 }
 
 function prepareRule(r: IrRule): PreparedRule {
-  const { keywords, exceptions } = prepareKeywordRule(r);
+  const { keywords, exceptions, patterns } = prepareKeywordRule(r);
   return {
     ir: r,
     keywords,
     exceptions,
+    patterns,
     links: r.links.map(prepareLinkPattern),
     miniprograms: new Set(r.miniprograms),
     cards: new Set(r.cards),
@@ -295,7 +320,7 @@ export function interpretIr(ir: IrPolicySet): InterpretedPolicy {
       return outcomeOfFirings(this.evaluateMessage(msg, state));
     },
     traceKeywords(group, text) {
-      return (byGroup.get(group) ?? []).filter((i) => rules[i].keywords.length > 0).map((i) => keywordHits(rules[i], text));
+      return (byGroup.get(group) ?? []).filter((i) => rules[i].keywords.length > 0 || rules[i].patterns.length > 0).map((i) => keywordHits(rules[i], text));
     },
   };
 }

@@ -47,7 +47,8 @@ export interface StrikeResult {
   duplicate: boolean;
 }
 
-export type SanctionKind = 'suspend-interop' | 'ban-member' | 'ban-admin' | 'ban-enterprise';
+/** Member sanctions, then the customer sanctions of a `for customers` ladder (runtime/ir.ts `IrSanction`). */
+export type SanctionKind = 'suspend-interop' | 'ban-member' | 'ban-admin' | 'ban-enterprise' | 'mute' | 'remove' | 'blacklist-personal' | 'blacklist-enterprise';
 
 /** A sanction applied to a subject by a ladder. */
 export interface SanctionRecord {

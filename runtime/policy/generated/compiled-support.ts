@@ -21,7 +21,7 @@ import type { IrContactQuota, IrLadder, IrNormalizeStep } from '../../ir.ts';
 import { OutcomeBuilder } from '../outcome.ts';
 import { textMayHoldLinks } from '../../text/text-semantics.ts';
 import { MessageContext } from './message-context.ts';
-import { Candidates, META_IDENTITY, META_IMAGE, META_NEW_MEMBER, PolicyCore, type RuleMeta } from './policy-core.ts';
+import { Candidates, META_IDENTITY, META_IMAGE, META_NEW_MEMBER, PolicyCore, type PatternSpec, type RuleMeta } from './policy-core.ts';
 
 export { MessageContext } from './message-context.ts';
 export { META_IDENTITY, META_IMAGE, META_NEW_MEMBER, PolicyCore, type RuleMeta } from './policy-core.ts';
@@ -39,6 +39,12 @@ export interface PolicySpec {
   contactQuota: IrContactQuota | null;
   profiles: readonly (readonly IrNormalizeStep[])[];
   rules: readonly RuleMeta[];
+  /**
+   * The rules with patterns and a keyword trigger (runtime/pattern/): [rule, its patterns as
+   * written, its exception phrases as written]; absent when the policy has none. The patterns are
+   * data handed to re2js, never code.
+   */
+  patterns?: readonly PatternSpec[];
 }
 
 /**
@@ -194,6 +200,8 @@ export function createCompiledPolicy(
 /** The object a generated module's `createPolicy(runtime)` receives. */
 export const compiledRuntime = {
   version: SUPPORT_VERSION,
+  /** This support reads `patterns` of the spec; a module with patterns refuses a support without. */
+  patterns: true,
   createCompiledPolicy,
 } as const;
 

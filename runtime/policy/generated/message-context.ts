@@ -92,11 +92,9 @@ export class MessageContext {
     const hits = this.hits[rule];
     let b = 0;
     for (let h = 3; h < hits.length; h += 3) {
-      if (hits[h + 1] < hits[b + 1] || (hits[h + 1] === hits[b + 1] && (hits[h + 2] > hits[b + 2] || (hits[h + 2] === hits[b + 2] && hits[h] < hits[b])))) b = h;
+      if (hits[h + 1] < hits[b + 1] || (hits[h + 1] === hits[b + 1] && (hits[h + 2] > hits[b + 2] || (hits[h + 2] === hits[b + 2] && hitOrder(hits[h]) < hitOrder(hits[b]))))) b = h;
     }
-    const start = hits[b + 1];
-    const end = hits[b + 2];
-    return { text: this.msg.text.slice(start, end), start, end, keyword: this.core.keyword(hits[b]) };
+    return this.core.hitEvidence(hits[b], this.msg.text, hits[b + 1], hits[b + 2]);
   }
 
   private sortedKeywordEvidence(rule: number): Evidence[] {
@@ -104,12 +102,8 @@ export class MessageContext {
     const text = this.msg.text;
     const order: number[] = [];
     for (let h = 0; h < hits.length; h += 3) order.push(h);
-    if (order.length > 1) order.sort((a, b) => hits[a + 1] - hits[b + 1] || hits[b + 2] - hits[a + 2] || hits[a] - hits[b]);
-    return order.map((h) => {
-      const start = hits[h + 1];
-      const end = hits[h + 2];
-      return { text: text.slice(start, end), start, end, keyword: this.core.keyword(hits[h]) };
-    });
+    if (order.length > 1) order.sort((a, b) => hits[a + 1] - hits[b + 1] || hits[b + 2] - hits[a + 2] || hitOrder(hits[a]) - hitOrder(hits[b]));
+    return order.map((h) => this.core.hitEvidence(hits[h], text, hits[h + 1], hits[h + 2]));
   }
 
   private messageLinks(): MessageLink[] {
@@ -205,6 +199,14 @@ export class MessageContext {
     if (this.lengthCache < 0) this.lengthCache = textLength(this.msg.text);
     return this.lengthCache;
   }
+}
+
+/**
+ * The order of a recorded hit among a rule's hits at one span: keywords by global number, then
+ * patterns (recorded as `-1 - n`, rule-patterns.ts) by number, as the interpreter orders them.
+ */
+function hitOrder(g: number): number {
+  return g >= 0 ? g : 0x40000000 + (-1 - g);
 }
 
 /** Values by small number, valid for one message (epoch). */

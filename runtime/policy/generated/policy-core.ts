@@ -3,6 +3,7 @@
 // groups with what candidate selection needs of them, the keyword automata per normalisation
 // profile, and the link, mini-program and card whitelists. Section names and flags come from
 // blob-layout.ts, the one definition shared with the writer (compiler/lower/ir-to-data.ts).
+import type { Evidence } from '../compiled-policy.ts';
 import type { ParsedLink } from '../../text/links.ts';
 import { createMatcher, type Matcher } from '../../matcher/index.ts';
 import * as L from './blob-layout.ts';
@@ -11,6 +12,9 @@ import { matcherFromBlob } from './matcher-sections.ts';
 import { StringTable } from './string-table.ts';
 import type { MessageContext } from './message-context.ts';
 import type { PolicySpec } from './compiled-support.ts';
+import { RulePatterns } from './rule-patterns.ts';
+
+export type { PatternSpec } from './rule-patterns.ts';
 
 /**
  * What the generated module knows about each rule, for choosing candidates (the rule function
@@ -42,6 +46,8 @@ export interface RuleSetInfo {
   newMembers: number[];
   /** [smallest max, rule], by max. */
   lengths: [number, number][];
+  /** The rules with patterns (and a keyword trigger), in rule order. */
+  patterns: number[];
 }
 
 interface Profile {
@@ -84,8 +90,11 @@ export class PolicyCore {
   readonly noLinkLists: Uint8Array;
   readonly mp: IdIndex;
   readonly cd: IdIndex;
+  /** The pattern keywords of the rules that have some (absent from most policies). */
+  private readonly rulePatterns: RulePatterns | null;
 
   constructor(readonly spec: PolicySpec) {
+    this.rulePatterns = spec.patterns && spec.patterns.length > 0 ? new RulePatterns(spec.patterns, spec.profiles, spec.rules) : null;
     const blob: Blob = openBlob(typeof spec.data === 'string' ? blobFromBase64(spec.data) : spec.data);
     this.names = spec.names;
     this.enterprise = new StringTable(blob, L.BL_ENTERPRISE);
@@ -132,6 +141,11 @@ export class PolicyCore {
     });
     this.mp = idIndex(L.MP, 2);
     this.cd = idIndex(L.CD, 3);
+  }
+
+  /** The evidence of a hit recorded as `g`: a keyword's global number, or a pattern's as `-1 - n`. */
+  hitEvidence(g: number, text: string, start: number, end: number): Evidence {
+    return g >= 0 ? { text: text.slice(start, end), start, end, keyword: this.keyword(g) } : { text: text.slice(start, end), start, end, pattern: this.rulePatterns!.source(-1 - g) };
   }
 
   keyword(g: number): string {
@@ -185,8 +199,10 @@ export class PolicyCore {
       identities: [],
       newMembers: [],
       lengths: [],
+      patterns: [],
     };
     for (const r of rules) {
+      if (this.rulePatterns?.has(r)) info.patterns.push(r);
       const [profile, link, mp, card, bits, length, floods] = this.spec.rules[r];
       info.bits[r >>> 5] |= 1 << (r & 31);
       if (profile >= 0 && !info.profiles.includes(profile)) info.profiles.push(profile);
@@ -266,6 +282,7 @@ export class PolicyCore {
       const prof = this.profiles[p];
       prof.matcher.scan(text, prof.onHit);
     }
+    if (x.info.patterns.length > 0) this.rulePatterns!.scan(x, marks, x.info.patterns);
     this.scanning = null;
     this.scanningMarks = null;
   }

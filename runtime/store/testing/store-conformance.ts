@@ -333,6 +333,18 @@ export function storeConformance(name: string, open: () => Promise<OpenedStore>,
     });
 
     describe('sanctions', () => {
+      it('a customer ladder\'s forever mute (the end past every event time) stops every later message', withStore(async (s) => {
+        // runtime/engine/ladders.ts MUTE_FOREVER: one millisecond past 9999-12-31T23:59:59.999Z.
+        const forever = 253_402_300_800_000;
+        await s.mute('g', 'c', T0 + 10);
+        await s.mute('g', 'c', forever);
+        await s.mute('g', 'c', T0 + 20);
+        expect(await s.mutedUntil('g', 'c')).toBe(forever);
+        const q: MessageAdmission = { group: 'g', sender: 'c', owner: null, at: 253_402_300_799_999, windows: [1000], exempt: false };
+        expect(await s.admitMessage(q)).toEqual({ blacklisted: null, mutedUntil: forever, counts: [], joinedAt: null });
+        expect(await s.mutedUntil('g2', 'c')).toBe(null);
+      }));
+
       it('inserts a sanction once by id and keeps the first', withStore(async (s) => {
         const a = sanction({ id: 'interop-abuse/m-1/v-1/1' });
         expect(await s.putSanction(a)).toBe(true);
@@ -342,7 +354,7 @@ export function storeConformance(name: string, open: () => Promise<OpenedStore>,
       }));
 
       it('round-trips every field', withStore(async (s) => {
-        const kinds: SanctionKind[] = ['suspend-interop', 'ban-member', 'ban-admin', 'ban-enterprise'];
+        const kinds: SanctionKind[] = ['suspend-interop', 'ban-member', 'ban-admin', 'ban-enterprise', 'mute', 'remove', 'blacklist-personal', 'blacklist-enterprise'];
         const all = [
           sanction({ id: 'a', step: 0, sanction: kinds[1], until: null, appealable: false, from: T0 }),
           sanction({ id: 'b/é/😀 "x"', step: -1, sanction: kinds[0], cause: 'linked@2026-11-01T00:00:00.000Z', from: T0 + 1 }),
