@@ -18,7 +18,7 @@ import { diffLists } from './list-diff.ts';
 import { fromIrLoc, ladderEntryLoc, ladderListLoc, ladderLoc, type Side } from './side.ts';
 import type { Change, DiffLoc, Effect } from './types.ts';
 
-const KNOWN = ['name', 'loc', 'counts', 'steps', 'severe', 'expireAfterMs', 'members', 'linked'];
+const KNOWN = ['name', 'loc', 'counts', 'steps', 'severe', 'expireAfterMs', 'members', 'linked', 'customers'];
 
 const length = (ms: number | null) => (ms === null ? Infinity : ms);
 
@@ -86,6 +86,20 @@ export function diffLadder(baseSide: Side, headSide: Side, b: IrLadder, h: IrLad
       fallback: anchor,
     }),
   );
+
+  // `for customers` / `for members`: the ladder stops counting one kind of subject and starts on the
+  // other, so one side gets looser and the other stricter.
+  if (!!b.customers !== !!h.customers) {
+    const who = (c: boolean | undefined) => (c ? "customers' violations (rules' `record`)" : "members' violations");
+    changes.push({
+      code: DIFF_CODES['ladder-members-changed'],
+      effect: 'both',
+      message: `ladder ${q(name)} now counts ${who(h.customers)}, not ${who(b.customers)}`,
+      base: ladderLoc(baseSide, b.name),
+      head: anchor,
+      anchor,
+    });
+  }
 
   const bm = b.members ?? null;
   const hm = h.members ?? null;

@@ -230,3 +230,24 @@ describe('fields the diff does not know', () => {
     expect(diffIr(r, structuredClone(r)).verdict).toBe('none');
   });
 });
+
+describe('customer ladders', () => {
+  const ladder = (body: string) => `${rule('  keywords "加微信"\n  when keyword then recall, record harassment')}ladder "l" {\n${body}\n}\n`;
+
+  it('a ladder that changes from members to customers is both, at the ladder', () => {
+    const d = diffTexts(ladder('  counts harassment\n  step 1: suspend interop for 1h'), ladder('  for customers\n  counts harassment\n  step 1: mute for 1h'));
+    const [c] = byCode(d, 'hush/diff/ladder-members-changed');
+    expect(c).toMatchObject({ effect: 'both' });
+    expect(c.message).toBe("ladder `l` now counts customers' violations (rules' `record`), not members' violations");
+    expect(byCode(d, 'hush/diff/field-changed')).toEqual([]);
+  });
+
+  it('a longer mute is stricter, a shorter one looser; an added customer ladder says whom it counts', () => {
+    const longer = diffTexts(ladder('  for customers\n  counts harassment\n  step 1: mute for 1h'), ladder('  for customers\n  counts harassment\n  step 1: mute for 24h'));
+    expect(byCode(longer, 'hush/diff/ladder-step-changed')[0]).toMatchObject({ effect: 'stricter' });
+    const shorter = diffTexts(ladder('  for customers\n  counts harassment\n  step 1: mute for 24h'), ladder('  for customers\n  counts harassment\n  step 1: mute for 1h'));
+    expect(byCode(shorter, 'hush/diff/ladder-step-changed')[0]).toMatchObject({ effect: 'looser' });
+    const added = diffTexts(rule('  keywords "加微信"\n  when keyword then recall, record harassment'), ladder('  for customers\n  counts harassment\n  step 1: remove, blacklist personal'));
+    expect(byCode(added, 'hush/diff/ladder-added')[0].message).toBe('ladder `l` added: counts harassment (customers), 1 step');
+  });
+});

@@ -121,7 +121,7 @@ export function diffPolicySets(base: Side, head: Side): PolicyDiff {
     const at = ladderLoc(head, h.name);
     const acts = ladderActs(h);
     ladders.push(
-      subject('ladder', h.name, 'added', [{ code: DIFF_CODES['ladder-added'], effect: acts ? 'stricter' : 'equivalent', message: `ladder ${q(h.name)} added: counts ${h.counts.join(', ') || 'nothing'}, ${h.steps.length} step${h.steps.length === 1 ? '' : 's'}`, base: null, head: at, anchor: at }], null, at),
+      subject('ladder', h.name, 'added', [{ code: DIFF_CODES['ladder-added'], effect: acts ? 'stricter' : 'equivalent', message: `ladder ${q(h.name)} added: counts ${h.counts.join(', ') || 'nothing'}${h.customers ? ' (customers)' : ''}, ${h.steps.length} step${h.steps.length === 1 ? '' : 's'}`, base: null, head: at, anchor: at }], null, at),
     );
   }
   for (const b of l.removed) {
