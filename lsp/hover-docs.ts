@@ -115,6 +115,13 @@ export const WORD_DOCS: Record<string, WordDoc> = {
   admin: d('ban admin', 'Block the enterprise\'s administrator account too.', '§8'),
   'ban:enterprise': d('ban enterprise', 'Block the enterprise account.', '§8'),
   member: d('member', 'A member of the enterprise (staff), as opposed to a customer.', '§5, §8'),
+  // Customer ladders (`for customers`): the words read differently in a ladder's `for` line and steps.
+  'for:for': d('for customers | for members', "Whose violations the ladder counts: members' violation events (the default), or the violations rules' `record` reports for customers' messages. A customer ladder's sanctions are `mute`, `remove` and `blacklist`.", '§8'),
+  'for:customers': d('for customers', "The ladder counts the violations rules' `record` reports for customers' messages; its sanctions are enforced on the customer's later messages.", '§8'),
+  'for:members': d('for members', "The ladder counts members' violation events (the default, said out loud).", '§8'),
+  'sanction:mute': d('mute for D | mute forever', "A customer sanction: the customer's messages in the group of the violation are not allowed until the end.", '§8'),
+  'sanction:remove': d('remove', 'A customer sanction: the decision removes the customer from the group (a `remove` action).', '§8'),
+  'sanction:blacklist': d('blacklist personal | blacklist enterprise', "A customer sanction: the customer goes on the group owner's personal blacklist (the group's when it has no owner) or on the enterprise blacklist, for good.", '§8'),
 };
 
 /** The doc of a word in a place (`owner`, `ban`, `notify`, `blacklist`, `action`), if any. */

@@ -175,7 +175,10 @@ export function hover(text: string, ast: A.PolicyFile, file: string, offset: num
     const w = wordAround(text, offset);
     if (w && KEYWORD_SET.has(w.word) && w.start >= step.node.range.start.offset && w.end <= step.node.range.end.offset) {
       const before = text.slice(Math.max(0, w.start - 40), w.start).match(/([A-Za-z-]+)\s*$/)?.[1];
-      const place = (step.node as { type?: string }).type && w.word === 'blacklist' ? 'action' : before;
+      const node = step.node as { type?: string; verb?: string; kind?: string };
+      // A customer sanction in a ladder step, the ladder's `for` line, an action, or the word before.
+      const place =
+        node.verb === 'mute' || node.verb === 'remove' || node.verb === 'blacklist' ? 'sanction' : node.kind === 'for' ? 'for' : node.type && w.word === 'blacklist' ? 'action' : before;
       const doc = wordDoc(w.word, place);
       if (doc) {
         sections.push(`\`${doc.syntax}\`\n\n${doc.doc}\n\n*spec/language.md ${doc.see}*`);
