@@ -7,7 +7,10 @@
 // - in `actions`, a string is shorthand for `{type: STRING}`; in `matches`, `"rule/trigger"` is
 //   shorthand for `{rule, trigger}`;
 // - `error` expects the event to be rejected: a code string, or a partial error object.
-import type { Decision, EventError } from '../runtime/index.ts';
+// A failure also says what the decision was (`decisionText`), the rules that fired first, so an
+// author sees why it differs.
+import { actionText, sanctionText } from '../compiler/wording.ts';
+import type { Decision, EventError, IrAction } from '../runtime/index.ts';
 
 export const EXPECTATION_KEYS = ['event', 'allowed', 'actions', 'matches', 'blocked', 'muted', 'exempt', 'recorded', 'sanctions', 'strikes', 'appeal', 'quota', 'reason', 'error'] as const;
 
@@ -73,4 +76,34 @@ export function checkExpectation(want: Expectation, got: Decision | EventError):
     partial(w, (got as unknown as Record<string, unknown>)[k], k, out);
   }
   return out;
+}
+
+/** The rules and triggers that fired, `rule/trigger`, in the decision's order, each once. */
+export function firedOf(got: Decision | EventError): string[] {
+  if ('error' in got) return [];
+  return [...new Set(got.matches.map((m) => `${m.rule}/${m.trigger}`))];
+}
+
+/**
+ * What a decision was, on one line: `not allowed; fired: ads/keyword; actions: remove, warn "…"`,
+ * or `no rule fired`, with why a sender was stopped before the rules (blacklisted, muted, exempt)
+ * and the ladders' sanctions; a rejected event gives its error.
+ */
+export function decisionText(got: Decision | EventError): string {
+  if ('error' in got) return `rejected: ${got.error.field ? `${got.error.field}: ` : ''}${got.error.message} (${got.error.code})`;
+  const parts = [got.allowed ? 'allowed' : 'not allowed'];
+  if (got.blocked) parts.push(`blocked by the ${got.blocked.list} blacklist${got.blocked.owner ? ` of ${got.blocked.owner}` : ''}`);
+  if (got.muted) parts.push(`muted ${got.muted.until === null ? 'for ever' : `until ${got.muted.until}`}`);
+  if (got.exempt) parts.push('exempt');
+  const fired = firedOf(got);
+  parts.push(fired.length > 0 ? `fired: ${fired.join(', ')}` : 'no rule fired');
+  if (got.actions.length > 0) parts.push(`actions: ${got.actions.map((a) => actionText(a as IrAction)).join(', ')}`);
+  if (got.sanctions && got.sanctions.length > 0) {
+    const ms = (s: { from: string; until: string | null }) => (s.until === null ? null : Date.parse(s.until) - Date.parse(s.from));
+    const what = (s: (typeof got.sanctions)[number]) =>
+      s.step === 'linked' && s.until === null ? `${s.sanction} until the WeChat account is unblocked` : sanctionText({ sanction: s.sanction, ms: ms(s) });
+    parts.push(`sanctions: ${got.sanctions.map((s) => `${s.ladder}/${s.step} ${what(s)}`).join(', ')}`);
+  }
+  if (got.reason) parts.push(`reason: ${got.reason}`);
+  return parts.join('; ');
 }

@@ -18,7 +18,8 @@ import { runDiff } from './diff.ts';
 import { runExplain } from './explain.ts';
 import { runRun } from './run.ts';
 import { runSanctions } from './sanctions.ts';
-import { renderTestResults, runTests } from './test.ts';
+import { renderTestHuman } from '../render/test-human.ts';
+import { renderTestReport, runTests, TEST_FORMATS } from './test.ts';
 
 /** Every hostile piece at once; `\u202e` would reverse the text after it on screen. */
 const HOSTILE = '\n# forged <img src=x onerror=alert(1)> \u001b[2J \r ::error file=x::forged %0A \u202e ##[error]legacy';
@@ -199,11 +200,14 @@ describe('hush test and hush explain show hostile case names, ids and rule names
     const x = io();
     const r = await runTests(['shop.test.json'], {}, x);
     expect(r.status).toBe(1);
-    const out = renderTestResults(r.files);
+    const out = renderTestHuman(r);
     expectSafe(out);
     expect(out).toContain('case\\n# forged <img src=x onerror=alert(1)>');
+    // JSON needs nothing beyond JSON.stringify (escape.ts); the other formats hold to the rules.
+    for (const format of TEST_FORMATS.filter((f) => f !== 'json')) expectSafe(renderTestReport(format, r), format === 'github');
     // A fixture path printed first on its line cannot become a workflow command.
-    const forged = renderTestResults([{ file: `${AT_START}.test.yaml`, cases: [{ name: AT_START, ok: false, failures: [AT_START] }] }]);
+    const failure = { line: 1, column: 1, event: 1, differences: [AT_START], got: AT_START, fired: [], decision: { allowed: true, actions: [], matches: [] } };
+    const forged = renderTestHuman({ files: [{ file: `${AT_START}.test.yaml`, cases: [{ name: AT_START, line: 1, column: 1, status: 'failed', failures: [failure], problems: [] }] }] });
     expectSafe(forged);
     expect(forged).toContain('\\::error file=x::start\\u001b[2J.test.yaml');
   });

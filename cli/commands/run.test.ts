@@ -174,9 +174,9 @@ cases:
     );
     const r = await hush(['test', 'ads.test.yaml'], dir);
     expect(r.status).toBe(1);
-    expect(r.stdout).toContain('ok    keyword');
-    expect(r.stdout).toContain('FAIL  wrong on purpose');
-    expect(r.stdout).toContain('event 3: actions[0].ms: want 60000, got 1800000');
+    expect(r.stdout).toContain('  ok      keyword\n');
+    expect(r.stdout).toContain('  FAIL    wrong on purpose (ads.test.yaml:8:5)\n');
+    expect(r.stdout).toContain('ads.test.yaml:14:9: event 3: actions[0].ms: want 60000, got 1800000\n            decision: not allowed; fired: ads/flood; actions: mute 30m\n');
     expect(r.stdout).toContain('1 passed, 1 failed');
   });
 
@@ -184,7 +184,11 @@ cases:
     writeFileSync(join(dir, 'bad.test.json'), '{"cases": [{"name": "x", "events": [{}], "expect": [{"allowd": true}]}]}');
     const r = await hush(['test', 'bad.test.json', '--format', 'json'], dir);
     expect(r.status).toBe(1);
-    expect(JSON.parse(r.stdout).files[0].error).toContain('unknown field `allowd`');
+    const json = JSON.parse(r.stdout);
+    expect(json.version).toBe(2);
+    // Its policy (the folder, which holds a broken file) cannot run, and its malformed case is still named.
+    expect(json.files[0].error.message).toContain('has errors');
+    expect(json.files[0].cases[0]).toMatchObject({ status: 'broken', problems: [{ line: 1, message: expect.stringContaining('unknown field `allowd`') }] });
     const none = await hush(['test', 'p.policy'.replace('p.policy', '.'), '--engine', 'interpreter'], mkdtempSync(join(tmpdir(), 'hush-empty-')));
     expect(none.status).toBe(2);
   });

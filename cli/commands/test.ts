@@ -1,40 +1,30 @@
 // `hush test [paths…]`: runs decision fixtures, like `opa test`. A fixture is a file named
 // `*.test.yaml`, `*.test.yml` or `*.test.json` (found by walking the folders given, default the
 // current one) holding a policy path and cases: events and the partial decisions expected for
-// them (cli/decision-expectations.ts). Each case starts from empty state. Exit status: 0 when
-// every case passes, 1 when one fails or a fixture is broken, 2 when there is no fixture.
+// them (cli/decision-expectations.ts), read with the place of every part (cli/test-fixture.ts).
+// Each case starts from empty state. A malformed case is reported as broken at its place and the
+// other cases of its fixture still run; a failure names the expectation's place and what the
+// decision was. `--coverage` reports the rules, triggers and ladder steps no case exercised
+// (cli/test-coverage.ts). The formats are render/test-*.ts. Exit status: 0 when every case
+// passes, 1 when one fails or is broken or a fixture is broken, 2 when there is no fixture.
 // spec/cli.md documents the format.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { Option } from 'commander';
-import { parse as parseYaml } from 'yaml';
-import { createEngine, parseTime } from '../../runtime/index.ts';
-import { checkExpectation, EXPECTATION_KEYS, type Expectation } from '../decision-expectations.ts';
+import { createEngine, type Decision, type EventError } from '../../runtime/index.ts';
+import { checkExpectation, decisionText, firedOf } from '../decision-expectations.ts';
 import { EXIT, UsageError, type CliIO } from '../io.ts';
 import { ENGINES, loadPolicy, type EngineChoice, type LoadedPolicy } from '../load-policy.ts';
-import { terminalText } from '../render/escape.ts';
+import { renderTestGithub } from '../render/test-github.ts';
+import { renderTestHuman } from '../render/test-human.ts';
+import { renderTestJson } from '../render/test-json.ts';
+import { renderTestJunit } from '../render/test-junit.ts';
+import { CoverageTally, coverageOf } from '../test-coverage.ts';
+import { readFixture, type FixtureCase } from '../test-fixture.ts';
+import type { CaseResult, ExpectationFailure, FileResult, TestReport } from '../test-results.ts';
 import type { RegisterCommand } from './index.ts';
 
 export const FIXTURE = /\.test\.(ya?ml|json)$/;
-
-export interface TestOptions {
-  format?: 'human' | 'json';
-  engine?: EngineChoice;
-}
-
-export interface CaseResult {
-  name: string;
-  ok: boolean;
-  failures: string[];
-}
-
-export interface FileResult {
-  file: string;
-  policy?: string;
-  /** A fixture that cannot be run: unreadable, malformed, or its policy has errors. */
-  error?: string;
-  cases: CaseResult[];
-}
 
 /** Finds fixture files: files given by name are taken as they are; folders are walked. */
 export function findFixtures(paths: string[], cwd: string): string[] {
@@ -57,145 +47,115 @@ export function findFixtures(paths: string[], cwd: string): string[] {
   return [...new Set(out)];
 }
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const TEST_FORMATS = ['human', 'json', 'github', 'junit'] as const;
+export type TestFormat = (typeof TEST_FORMATS)[number];
 
-interface Fixture {
-  policy: string;
-  clock?: number;
-  cases: { name: string; events: unknown[]; expect: Expectation[] }[];
+export interface TestOptions {
+  format?: TestFormat;
+  engine?: EngineChoice;
+  coverage?: boolean;
 }
 
-/** Reads and validates a fixture file; a string is what is wrong with it. */
-function readFixture(file: string): Fixture | string {
-  let data: unknown;
-  try {
-    const text = readFileSync(file, 'utf8');
-    data = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
-  } catch (e) {
-    return `cannot read the fixture: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`;
-  }
-  if (!isObj(data)) return 'a fixture must be an object with `cases`';
-  for (const k of Object.keys(data)) if (!['policy', 'clock', 'cases'].includes(k)) return `unknown field \`${k}\``;
-  const policy = data.policy ?? '.';
-  if (typeof policy !== 'string') return '`policy` must be a path';
-  let clock: number | undefined;
-  if (data.clock !== undefined) {
-    try {
-      clock = parseTime(data.clock instanceof Date ? data.clock.toISOString() : data.clock, 'clock');
-    } catch {
-      return '`clock` must be an ISO 8601 date-time with a time zone';
-    }
-  }
-  if (!Array.isArray(data.cases) || data.cases.length === 0) return '`cases` must be a non-empty list';
-  const cases: Fixture['cases'] = [];
-  for (const [i, c] of data.cases.entries()) {
-    const where = `cases[${i}]`;
-    if (!isObj(c)) return `${where} must be an object`;
-    for (const k of Object.keys(c)) if (!['name', 'events', 'expect'].includes(k)) return `${where}: unknown field \`${k}\``;
-    if (typeof c.name !== 'string' || c.name === '') return `${where}: \`name\` must be a string`;
-    if (!Array.isArray(c.events) || c.events.length === 0) return `${where}: \`events\` must be a non-empty list`;
-    if (!Array.isArray(c.expect)) return `${where}: \`expect\` must be a list`;
-    for (const [j, x] of c.expect.entries()) {
-      if (x === null) continue;
-      if (!isObj(x)) return `${where}.expect[${j}] must be an object`;
-      for (const k of Object.keys(x)) {
-        if (!(EXPECTATION_KEYS as readonly string[]).includes(k)) return `${where}.expect[${j}]: unknown field \`${k}\` (known: ${EXPECTATION_KEYS.join(', ')})`;
-      }
-      if (x.event !== undefined && (!Number.isInteger(x.event) || (x.event as number) < 1 || (x.event as number) > c.events.length)) {
-        return `${where}.expect[${j}]: \`event\` must be an event number from 1 to ${c.events.length}`;
-      }
-    }
-    // YAML reads unquoted times as strings (yaml 2, core schema), but a JSON-ish Date may slip in.
-    const events = c.events.map((e) => (isObj(e) && e.at instanceof Date ? { ...e, at: e.at.toISOString() } : e));
-    cases.push({ name: c.name, events, expect: c.expect.map((x) => (x ?? {}) as Expectation) });
-  }
-  return { policy, clock, cases };
-}
-
-/** Runs one case from empty state; expectation k applies to event `event` or the next one. */
-function runCase(loaded: LoadedPolicy, c: Fixture['cases'][number], clock: number | undefined): CaseResult {
+/** Runs one case from empty state; every outcome goes to `seen` (coverage). */
+function runCase(loaded: LoadedPolicy, c: FixtureCase, clock: number | undefined, seen?: CoverageTally): CaseResult {
+  const result: CaseResult = { name: c.name, line: c.line, column: c.column, status: 'passed', failures: [], problems: [] };
+  if (c.problems.length > 0) return { ...result, status: 'broken', problems: c.problems };
   const engine = createEngine(loaded.policy, { clock: () => clock ?? Date.now() });
-  const outcomes = c.events.map((e) => engine.evaluate(e));
-  const failures: string[] = [];
-  let next = 1;
-  for (const x of c.expect) {
-    const n = typeof x.event === 'number' ? x.event : next;
-    next = n + 1;
-    if (n > outcomes.length) {
-      failures.push(`an expectation is left over: there are only ${outcomes.length} events`);
-      break;
+  const outcomes: (Decision | EventError)[] = [];
+  for (const [i, e] of c.events.entries()) {
+    try {
+      outcomes.push(engine.evaluate(e.value));
+    } catch (err) {
+      // Not the fixture's fault: Hush's own failure, reported on this case without hiding the others.
+      const message = `hush could not decide event ${i + 1}: ${err instanceof Error ? err.message : String(err)}`;
+      return { ...result, status: 'broken', problems: [{ line: e.line, column: e.column, message }] };
     }
-    for (const f of checkExpectation(x, outcomes[n - 1])) failures.push(`event ${n}: ${f}`);
+    seen?.record(outcomes[i]);
   }
-  return { name: c.name, ok: failures.length === 0, failures };
+  const fail = (at: { line: number; column: number }, event: number, differences: string[]) => {
+    const got = outcomes[event - 1];
+    const f: ExpectationFailure = { line: at.line, column: at.column, event, differences, got: decisionText(got), fired: firedOf(got), decision: got };
+    result.failures.push(f);
+  };
+  const checked = new Set<number>();
+  for (const x of c.expect) {
+    checked.add(x.event);
+    const differences = checkExpectation(x.expect, outcomes[x.event - 1]);
+    if (differences.length > 0) fail(x, x.event, differences);
+  }
+  // An event nobody checks must still be an event: a rejected one is a mistake in the fixture.
+  for (const [i, got] of outcomes.entries()) {
+    if (!checked.has(i + 1) && 'error' in got) fail(c.events[i], i + 1, ['the event was rejected, and no expectation says it should be (`error: CODE`)']);
+  }
+  result.failures.sort((a, b) => a.line - b.line || a.column - b.column);
+  if (result.failures.length > 0) result.status = 'failed';
+  return result;
 }
 
-export async function runTests(paths: string[], opts: TestOptions, io: CliIO): Promise<{ status: number; files: FileResult[] }> {
+export async function runTests(paths: string[], opts: TestOptions, io: CliIO): Promise<{ status: number } & TestReport> {
   const given = paths.length > 0 ? paths : ['.'];
   const missing = given.filter((p) => !existsSync(resolve(io.cwd, p)));
   if (missing.length > 0) throw new UsageError(`no such file or folder: ${missing.join(', ')}`);
   const fixtures = findFixtures(given, io.cwd);
   if (fixtures.length === 0) throw new UsageError(`no test fixtures (*.test.yaml, *.test.yml, *.test.json) in ${given.join(', ')}`);
-  const policies = new Map<string, LoadedPolicy | null>();
+  const policies = new Map<string, { loaded: LoadedPolicy | null; tally?: CoverageTally; error?: string }>();
   const files: FileResult[] = [];
   for (const abs of fixtures) {
     const file = relative(io.cwd, abs) || abs;
-    const fx = readFixture(abs);
-    if (typeof fx === 'string') {
+    let text: string;
+    try {
+      text = readFileSync(abs, 'utf8');
+    } catch (e) {
+      files.push({ file, error: { line: 1, column: 1, message: `cannot read the fixture: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}` }, cases: [] });
+      continue;
+    }
+    const fx = readFixture(text);
+    if ('message' in fx) {
       files.push({ file, error: fx, cases: [] });
       continue;
     }
     const policyPath = resolve(dirname(abs), fx.policy);
     const policy = relative(io.cwd, policyPath) || '.';
+    // Without its policy no case runs, but the malformed ones are still reported as such.
+    const broken = (message: string) =>
+      files.push({ file, policy, error: { ...fx.policyAt, message }, cases: fx.cases.filter((c) => c.problems.length > 0).map((c) => ({ name: c.name, line: c.line, column: c.column, status: 'broken', failures: [], problems: c.problems })) });
     if (!existsSync(policyPath)) {
-      files.push({ file, policy, error: `the policy ${policy} does not exist`, cases: [] });
+      broken(`the policy ${policy} does not exist`);
       continue;
     }
     if (!policies.has(policyPath)) {
       try {
-        policies.set(policyPath, await loadPolicy([policyPath], io, opts.engine));
+        const loaded = await loadPolicy([policyPath], io, opts.engine);
+        policies.set(policyPath, { loaded, tally: loaded && opts.coverage ? new CoverageTally(loaded.ir, policy, (f) => (isAbsolute(f) ? relative(io.cwd, f) || f : f)) : undefined });
       } catch (e) {
         if (!(e instanceof UsageError)) throw e;
-        files.push({ file, policy, error: e.message, cases: [] });
-        continue;
+        policies.set(policyPath, { loaded: null, error: e.message });
       }
     }
-    const loaded = policies.get(policyPath);
-    if (!loaded) {
-      files.push({ file, policy, error: `the policy ${policy} has errors`, cases: [] });
+    const p = policies.get(policyPath)!;
+    if (!p.loaded) {
+      broken(p.error ?? `the policy ${policy} has errors (on stderr; \`hush check ${policy}\` shows them all)`);
       continue;
     }
-    files.push({ file, policy, cases: fx.cases.map((c) => runCase(loaded, c, fx.clock)) });
+    files.push({ file, policy, cases: fx.cases.map((c) => runCase(p.loaded!, c, fx.clock, p.tally)) });
   }
-  const failed = files.some((f) => f.error || f.cases.some((c) => !c.ok));
-  return { status: failed ? EXIT.failed : EXIT.ok, files };
+  const failed = files.some((f) => f.error || f.cases.some((c) => c.status !== 'passed'));
+  const tallies = [...policies.values()].flatMap((p) => (p.tally ? [p.tally] : []));
+  return { status: failed ? EXIT.failed : EXIT.ok, files, ...(opts.coverage ? { coverage: coverageOf(tallies) } : {}) };
 }
 
-export function renderTestResults(files: FileResult[]): string {
-  const lines: string[] = [];
-  let passed = 0;
-  let failed = 0;
-  let broken = 0;
-  for (const f of files) {
-    lines.push(f.file);
-    if (f.error) {
-      broken++;
-      lines.push(`  ERROR ${f.error}`);
-      continue;
-    }
-    for (const c of f.cases) {
-      if (c.ok) passed++;
-      else failed++;
-      lines.push(`  ${c.ok ? 'ok  ' : 'FAIL'}  ${c.name}`);
-      for (const x of c.failures) lines.push(`        ${x}`);
-    }
+/** The report in one of the formats. */
+export function renderTestReport(format: TestFormat, report: TestReport): string {
+  switch (format) {
+    case 'human':
+      return renderTestHuman(report);
+    case 'json':
+      return renderTestJson(report);
+    case 'github':
+      return renderTestGithub(report);
+    case 'junit':
+      return renderTestJunit(report);
   }
-  const parts = [`${passed} passed`, `${failed} failed`];
-  if (broken) parts.push(`${broken} broken fixture${broken === 1 ? '' : 's'}`);
-  lines.push(`${parts.join(', ')} (${files.length} file${files.length === 1 ? '' : 's'})`);
-  // File names, case names and failures (event ids, rule names) are one line of terminal text each.
-  return lines.map(terminalText).join('\n') + '\n';
 }
 
 export const registerTest: RegisterCommand = (program, io, setStatus) => {
@@ -203,11 +163,12 @@ export const registerTest: RegisterCommand = (program, io, setStatus) => {
     .command('test')
     .description('run decision fixtures (*.test.yaml, *.test.json): events and the decisions expected')
     .argument('[paths...]', 'fixture files and folders (folders are walked; default: the current folder)')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['human', 'json']).default('human'))
+    .addOption(new Option('-f, --format <format>', 'output format').choices(TEST_FORMATS).default('human'))
     .addOption(new Option('--engine <engine>', 'the policy implementation (default: compiled when available)').choices(ENGINES))
+    .option('--coverage', 'report the rules, `when` triggers and ladder steps no case exercised (never changes the exit status)')
     .action(async (paths: string[], opts: TestOptions) => {
       const r = await runTests(paths, opts, io);
-      io.stdout(opts.format === 'json' ? JSON.stringify({ version: 1, files: r.files }, null, 2) + '\n' : renderTestResults(r.files));
+      io.stdout(renderTestReport(opts.format ?? 'human', r));
       setStatus(r.status);
     });
 };

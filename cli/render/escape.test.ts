@@ -14,6 +14,8 @@ import {
   terminalText,
   unescapeGithubData,
   unescapeGithubProperty,
+  xmlAttribute,
+  xmlText,
 } from './escape.ts';
 
 /** What no output line may hold raw: C0 (LF aside), DEL, C1, bidi, separators, invisible format characters. */
@@ -145,6 +147,29 @@ describe('Markdown', () => {
         // Outside code spans no `<` is left: no tag can open.
         expect(markdownText(s).replace(/(`+)[\s\S]*?(?<!`)\1(?!`)/g, '')).not.toMatch(/</);
         expect(markdownCell(s)).not.toMatch(/(?<!\\)\|/);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('XML (JUnit)', () => {
+  /** Characters XML 1.0 cannot hold at all (C0 but tab and the line breaks, lone surrogates, U+FFFE, U+FFFF). */
+  const NOT_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+  it('writes markup characters as entities and controls as visible escapes', () => {
+    expect(xmlAttribute('a <b> & "c" \'d\'\u0007\n')).toBe('a &lt;b&gt; &amp; &quot;c&quot; &apos;d&apos;\\u0007\\n');
+    expect(xmlText('line 1\nline <2>\u001b[2J\ufffe')).toBe('line 1\nline &lt;2&gt;\\u001b[2J\\ufffe');
+  });
+
+  it('gives text XML 1.0 can hold, with no markup (fast-check)', () => {
+    fc.assert(
+      fc.property(anyText, (s) => {
+        for (const out of [xmlText(s), xmlAttribute(s)]) {
+          expect(out).not.toMatch(NOT_XML);
+          expect(out).not.toMatch(/[<>"']|&(?!(amp|lt|gt|quot|apos);)/);
+        }
+        expect(xmlAttribute(s)).not.toMatch(RAW_OR_LF);
       }),
       { numRuns: 2000 },
     );

@@ -198,3 +198,24 @@ export function markdownText(s: string): string {
 export function markdownCell(s: string): string {
   return markdownText(s).replace(/\|/g, '\\|');
 }
+
+// ---------------------------------------------------------------------------------------------
+// XML (the JUnit report of `hush test -f junit`).
+
+/**
+ * XML 1.0 cannot hold most control characters at all, not even as character references, nor the
+ * non-characters U+FFFE and U+FFFF: they are written as visible escapes first (as in a
+ * terminal), then the markup characters as entities.
+ */
+const XML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
+const xmlMarkup = (s: string) => s.replace(/\ufffe|\uffff/g, visible).replace(/[&<>"']/g, (c) => XML_ENTITIES[c]);
+
+/** Element text: Hush's own line breaks stay; everything else that is unsafe becomes a visible escape. */
+export function xmlText(s: string): string {
+  return xmlMarkup(terminalLines(s));
+}
+
+/** An attribute value (between double quotes), on one line. */
+export function xmlAttribute(s: string): string {
+  return xmlMarkup(terminalText(s));
+}
