@@ -62,7 +62,7 @@ async function serve(scratch: string, storeKind: string): Promise<void> {
   // keyword rules; the IR stays in the reload worker, and no interpreter is built.
   const facts = (() => {
     const ir = JSON.parse(readFileSync(join(scratch, 'ir.json'), 'utf8')) as IrPolicySet;
-    return { facts: policyFacts(ir), keywordRules: ir.rules.map(keywordRuleOf) };
+    return { facts: policyFacts(ir), keywordRules: ir.rules.map((r) => keywordRuleOf(r, ir.variants)) };
   })();
   const mod = (await import(pathToFileURL(join(scratch, 'module', 'policy.mjs')).href)) as { createPolicy: (r: typeof compiledRuntime) => CompiledPolicy };
   const policy = mod.createPolicy(compiledRuntime);

@@ -51,7 +51,7 @@ async function loadFrom(paths: string[], cwd: string, engine: ReloadRequest['eng
   }
   const ir = r.ir;
   const revision = irHash(ir);
-  const common = { ok: true as const, facts: policyFacts(ir), keywordRules: ir.rules.map(keywordRuleOf), revision, limits: await limitsUsage(ir), warnings: flat('warning') };
+  const common = { ok: true as const, facts: policyFacts(ir), keywordRules: ir.rules.map((r) => keywordRuleOf(r, ir.variants)), revision, limits: await limitsUsage(ir), warnings: flat('warning') };
   if (engine === 'interpreter') return { ...common, ir: shareEqualLists(ir), module: null };
   try {
     return { ...common, ir: null, module: (await writtenModule(ir, revision, r.check.model.root)) ?? freshModule(ir) };

@@ -277,6 +277,8 @@ function statement(s: Exclude<Item, Block>): string {
       return `exempt customers ${list(s.list)}`;
     case 'category':
       return s.label ? `category ${s.name.name} ${q(s.label)}` : `category ${s.name.name}`;
+    case 'variants':
+      return `variants of ${q(s.word)} ${list(s.list)}`;
     case 'owner': {
       if (s.role === 'rule-manager') {
         const head = `owner rule-manager of ${s.managementRule ? q(s.managementRule) : '""'}`;
@@ -300,6 +302,8 @@ function statement(s: Exclude<Item, Block>): string {
       return `announce ${q(s.text)}`;
     case 'when':
       return `when ${trigger(s.trigger)} then ${s.actions.map(action).join(', ')}`;
+    case 'during':
+      return s.times ? `during ${s.times.text}` : `during days ${s.days ? list(s.days) : '""'}`;
     case 'counts':
       return `counts ${s.categories.map((c) => c.name).join(', ')}`;
     case 'step':

@@ -4,7 +4,7 @@
 // conversion does to an AST is written down once, as `yamlNormalForm`, and holds exactly:
 // `parseYamlPolicy(astToYaml(ast))` gives `yamlNormalForm(ast)` again, up to ranges.
 // - Declarations are grouped under their key (`enterprise`, `limits`, `normalize`, `blacklist`,
-//   `exempt`, `categories`, `rules`, `ladders`, `quotas`), keys in the order of their first
+//   `exempt`, `categories`, `rules`, `ladders`, `quotas`, `variants`), keys in the order of their first
 //   declaration; inside a rule, statements under theirs (`owner`, `groups`, `keywords`, `except`,
 //   `allow`, `normalize`, `configured-on`, `announce`, `when`), inside a ladder likewise
 //   (`counts`, `steps`, `severe`, `expire-after`, `members`, `while-linked-blocked`), and inside
@@ -71,6 +71,7 @@ const TOP_KEY: Record<A.Declaration['kind'], string> = {
   rule: 'rules',
   ladder: 'ladders',
   quota: 'quotas',
+  variants: 'variants',
 };
 
 const RULE_KEY: Record<A.RuleStatement['kind'], string> = {
@@ -84,7 +85,12 @@ const RULE_KEY: Record<A.RuleStatement['kind'], string> = {
   configured: 'configured-on',
   announce: 'announce',
   when: 'when',
+  exempt: 'exempt',
+  during: 'during',
 };
+
+/** The YAML key of a rule statement: `during days …` goes under `during-days`, the time windows under `during`. */
+const ruleKeyOf = (s: A.RuleStatement): string => (s.kind === 'during' && s.days ? 'during-days' : RULE_KEY[s.kind]);
 
 const LADDER_KEY: Record<A.LadderStatement['kind'], string> = {
   counts: 'counts',
@@ -111,7 +117,7 @@ interface Lost {
 
 function normalRule(r: A.RuleDecl, lost: Lost[]): A.RuleDecl {
   const body: A.RuleStatement[] = [];
-  for (const [key, xs] of group(r.body, (s) => RULE_KEY[s.kind])) {
+  for (const [key, xs] of group(r.body, ruleKeyOf)) {
     if (SINGLE_RULE.has(key)) {
       body.push(xs[0]);
       for (const x of xs.slice(1)) lost.push({ node: x, key });
@@ -119,8 +125,10 @@ function normalRule(r: A.RuleDecl, lost: Lost[]): A.RuleDecl {
       for (const [, ys] of group(xs as A.AllowStmt[], (s) => s.target)) body.push(...mergeInline(ys));
     } else if (key === 'keywords') {
       body.push(...mergeInline(xs as A.KeywordsStmt[], (a, b) => a.wholeWord === b.wholeWord));
-    } else if (key === 'groups' || key === 'except' || key === 'patterns') {
-      body.push(...mergeInline(xs as (A.GroupsStmt | A.ExceptStmt | A.PatternStmt)[]));
+    } else if (key === 'groups' || key === 'except' || key === 'patterns' || key === 'exempt') {
+      body.push(...mergeInline(xs as (A.GroupsStmt | A.ExceptStmt | A.PatternStmt | A.RuleExemptStmt)[]));
+    } else if (key === 'during-days') {
+      body.push(...mergeInline((xs as A.DuringStmt[]).map((d) => ({ ...d, list: d.days! }))).map(({ list, ...d }) => ({ ...d, days: list })));
     } else body.push(...xs);
   }
   return { ...r, body };
@@ -376,6 +384,8 @@ class Renderer {
         return pair(key, this.spaced((ds as A.RuleDecl[]).map((r) => this.rule(r))));
       case 'quotas':
         return pair(key, this.spaced((ds as A.QuotaDecl[]).map((q) => this.quota(q))));
+      case 'variants':
+        return pair(key, seq((ds as A.VariantsDecl[]).map((v) => this.variantLine(v))));
       default:
         return pair(key, this.spaced((ds as A.LadderDecl[]).map((l) => this.ladder(l))));
     }
@@ -424,6 +434,16 @@ class Renderer {
     return m;
   }
 
+  /** `{of: 微信, spellings: [薇信, vx]}` or `{of: 微信, from: lists/weixin.txt}`. */
+  private variantLine(v: A.VariantsDecl): YAMLMap {
+    const pairs = [pair('of', str(v.word.value))];
+    if (v.list.kind === 'file') pairs.push(pair('from', str(v.list.path.value)));
+    else pairs.push(pair('spellings', flowIfShort(seq(v.list.items.map((i) => this.entry(i))))));
+    const m = map(pairs);
+    this.place(v, m, m);
+    return m;
+  }
+
   private category(c: A.CategoryDecl): YAMLMap {
     const pairs = [pair('category', str(c.name.name))];
     if (c.label) pairs.push(pair('label', str(c.label.value)));
@@ -445,7 +465,7 @@ class Renderer {
 
   private rule(r: A.RuleDecl): YAMLMap {
     const m = this.blockMap(r, 'rule', r.name.value);
-    for (const [key, xs] of group(r.body, (s) => RULE_KEY[s.kind])) m.items.push(this.ruleKey(key, xs));
+    for (const [key, xs] of group(r.body, ruleKeyOf)) m.items.push(this.ruleKey(key, xs));
     return m;
   }
 
@@ -475,6 +495,17 @@ class Renderer {
         return this.single(key, xs[0], str((xs[0] as A.ConfiguredStmt).version.value));
       case 'announce':
         return this.single(key, xs[0], str((xs[0] as A.AnnounceStmt).text.value));
+      case 'exempt':
+        return pair(key, map([this.listPair('customers', (xs as A.RuleExemptStmt[]).map((d) => ({ node: d, list: d.list })))]));
+      case 'during': {
+        const windows = (xs as A.DuringStmt[]).map((d) => str(d.times!.text));
+        const value = flowIfShort(seq(windows));
+        const p = pair(key, value);
+        this.share(p.key as Scalar, value, xs.map((x, i) => ({ node: x, items: [windows[i]] })));
+        return p;
+      }
+      case 'during-days':
+        return this.listPair(key, (xs as A.DuringStmt[]).map((d) => ({ node: d, list: d.days! })));
       default:
         return pair(key, seq((xs as A.WhenStmt[]).map((w) => this.when(w))));
     }

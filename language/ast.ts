@@ -73,7 +73,18 @@ export type Declaration =
   | CategoryDecl
   | RuleDecl
   | LadderDecl
-  | QuotaDecl;
+  | QuotaDecl
+  | VariantsDecl;
+
+/**
+ * `variants of "微信" "薇信", "vx"` or `variants of "微信" from "lists/weixin.txt"`: the set's own
+ * spellings of a word, merged with the curated table for rules with the `variants` step.
+ */
+export interface VariantsDecl extends Node {
+  kind: 'variants';
+  word: Str;
+  list: ListSource;
+}
 
 /** `enterprise "acme-retail"`: the enterprise the policy set belongs to. */
 export interface EnterpriseDecl extends Node {
@@ -131,7 +142,9 @@ export type RuleStatement =
   | NormalizeStmt
   | ConfiguredStmt
   | AnnounceStmt
-  | WhenStmt;
+  | WhenStmt
+  | RuleExemptStmt
+  | DuringStmt;
 
 export type OwnerRole = 'super-admin' | 'member' | 'rule-manager';
 
@@ -202,6 +215,36 @@ export interface ConfiguredStmt extends Node {
 export interface AnnounceStmt extends Node {
   kind: 'announce';
   text: Str;
+}
+
+/**
+ * `exempt customers …` inside a rule: customers this rule never fires for (other rules still do).
+ * The top-level `exempt customers …` (ExemptDecl) exempts them from every rule.
+ */
+export interface RuleExemptStmt extends Node {
+  kind: 'exempt';
+  list: ListSource;
+}
+
+/**
+ * `during 22:00-07:00` or `during days …` (dates `YYYY-MM-DD`): the rule fires only on messages
+ * sent in one of its windows (every `during` line of a rule together: their union), read in the
+ * policy set's time zone. Exactly one of `times` and `days` is given.
+ */
+export interface DuringStmt extends Node {
+  kind: 'during';
+  times?: TimeWindow;
+  days?: ListSource;
+}
+
+/**
+ * A window of the day (`22:00-07:00`; `text` is its canonical form, `HH:MM-HH:MM`) and its minutes
+ * since midnight; `end` is exclusive, and a window whose end is not after its start crosses midnight.
+ */
+export interface TimeWindow extends Node {
+  text: string;
+  start: number;
+  end: number;
 }
 
 /** `when TRIGGER then ACTION, ACTION…`. */

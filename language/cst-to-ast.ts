@@ -5,7 +5,7 @@
 import type { CstNode, IToken, TokenType } from 'chevrotain';
 import type * as A from './ast.ts';
 import { diagnostic, type Diagnostic, type DiagnosticFix, type Range } from './diagnostic.ts';
-import { checkDuration, checkNumber, checkSpacedDuration, type LiteralCheck } from './literal-checks.ts';
+import { checkDuration, checkNumber, checkSpacedDuration, checkTimeWindow, formatTimeOfDay, type LiteralCheck } from './literal-checks.ts';
 import type { LineIndex } from './line-index.ts';
 import { unescapeString } from './string-literal.ts';
 import { MISPLACEABLE, type CstLabel, type RuleName } from './tokens-to-cst.ts';
@@ -237,6 +237,11 @@ class Builder {
         return this.ladderDecl(inner, range);
       case 'quotaDecl':
         return this.quotaDecl(inner, range);
+      case 'variantsDecl': {
+        const word = this.str(this.sub(inner, 'word'));
+        const list = this.listSource(this.sub(inner, 'listSource'));
+        return word && list && this.has(inner, 'Kw_of') ? { kind: 'variants', word, list, range } : undefined;
+      }
       default:
         return undefined;
     }
@@ -307,22 +312,58 @@ class Builder {
       }
       case 'whenStmt':
         return this.whenStmt(inner, range);
+      case 'ruleExemptStmt':
+        return this.ruleExemptStmt(inner, range);
+      case 'duringStmt':
+        return this.duringStmt(inner, range);
       default:
         return undefined;
     }
   }
 
-  /** A declaration written inside a rule (`exempt members …`): said once, and left out. */
+  /** `exempt customers LIST`; `exempt members …` is explained once and left out. */
+  private ruleExemptStmt(node: CstNode, range: Range): A.RuleExemptStmt | undefined {
+    const list = this.listSource(this.sub(node, 'listSource'));
+    const members = this.tok(node, 'Kw_members');
+    if (members) {
+      this.error(
+        'hush/syntax/exempt-members',
+        'a rule exempts customers, not members',
+        range,
+        "rules never act on a member's message (spec/runtime.md §4), so there is nothing to exempt them from; write `exempt customers …`",
+        { title: 'write `exempt customers`', edits: [{ range: this.tokenRange(members), newText: 'customers' }], safe: false },
+      );
+      return undefined;
+    }
+    return list && this.has(node, 'Kw_customers') ? { kind: 'exempt', list, range } : undefined;
+  }
+
+  /** `during 22:00-07:00` (the times checked here) or `during days LIST`. */
+  private duringStmt(node: CstNode, range: Range): A.DuringStmt | undefined {
+    const t = this.tok(node, 'TimeWindowLit');
+    if (t) {
+      const c = checkTimeWindow(t.image);
+      if (!c.ok) {
+        this.literalError(c, this.tokenRange(t));
+        return undefined;
+      }
+      return { kind: 'during', times: { text: `${formatTimeOfDay(c.value.start)}-${formatTimeOfDay(c.value.end)}`, start: c.value.start, end: c.value.end, range: this.tokenRange(t) }, range };
+    }
+    const days = this.listSource(this.sub(node, 'listSource'));
+    return days && this.has(node, 'Kw_days') ? { kind: 'during', days, range } : undefined;
+  }
+
+  /** A declaration written inside a rule (`category …`): said once, and left out. */
   private misplacedDecl(node: CstNode, range: Range): undefined {
     const word = MISPLACEABLE.find((w) => this.has(node, `Kw_${w}`));
     if (!word) return undefined;
     const first = this.tokenRange(this.tok(node, `Kw_${word}`)!);
     const help: Record<(typeof MISPLACEABLE)[number], string> = {
-      exempt: '`exempt customers …` goes outside every rule and applies to the whole policy set; a rule has no exemption list of its own (to keep a phrase from matching, use `except`)',
       blacklist: '`blacklist enterprise …` and `blacklist personal of …` go outside every rule; in a rule, blacklisting is an action: `when keyword then blacklist personal`',
       enterprise: '`enterprise` goes outside every rule, at the top of the file',
       limits: '`limits` goes outside every rule, at the top of the file',
       category: '`category` goes outside every rule, with the other declarations',
+      variants: '`variants of …` goes outside every rule: variant lines belong to the set, and every rule with the `variants` step reads them',
     };
     this.error('hush/syntax/misplaced-declaration', `\`${word}\` is a declaration, not a rule statement`, { start: first.start, end: range.end }, help[word]);
     return undefined;

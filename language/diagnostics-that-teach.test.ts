@@ -111,8 +111,20 @@ describe('durations', () => {
 
 describe('no cascades', () => {
   it('says once that a declaration stands inside a rule, and reads the rest of the rule', () => {
-    const r = parsePolicy('rule "r" {\n  keywords "a"\n  exempt members "u-1", "u-2"\n  when keyword then recall\n}\n', 'p.policy');
+    const r = parsePolicy('rule "r" {\n  keywords "a"\n  category spam "Spam"\n  when keyword then recall\n}\n', 'p.policy');
     expect(r.diagnostics.map((d) => `${d.range.start.line} ${d.code}`)).toEqual(['3 hush/syntax/misplaced-declaration']);
+    const rule = r.ast.declarations[0];
+    expect(rule.kind === 'rule' && rule.body.map((s) => s.kind)).toEqual(['keywords', 'when']);
+  });
+
+  it('takes `exempt customers` in a rule as the rule\'s own, and explains `exempt members` once', () => {
+    const ok = parsePolicy('rule "r" {\n  keywords "a"\n  exempt customers "c-1"\n  when keyword then recall\n}\n', 'p.policy');
+    expect(ok.diagnostics).toEqual([]);
+    const own = ok.ast.declarations[0];
+    expect(own.kind === 'rule' && own.body.map((s) => s.kind)).toEqual(['keywords', 'exempt', 'when']);
+    const r = parsePolicy('rule "r" {\n  keywords "a"\n  exempt members "u-1", "u-2"\n  when keyword then recall\n}\n', 'p.policy');
+    expect(r.diagnostics.map((d) => `${d.range.start.line} ${d.code}`)).toEqual(['3 hush/syntax/exempt-members']);
+    expect(applyFixes('rule "r" {\n  keywords "a"\n  exempt members "u-1", "u-2"\n  when keyword then recall\n}\n', r.diagnostics, true)).toContain('exempt customers "u-1"');
     const rule = r.ast.declarations[0];
     expect(rule.kind === 'rule' && rule.body.map((s) => s.kind)).toEqual(['keywords', 'when']);
   });

@@ -68,3 +68,45 @@ export function checkDuration(text: string): LiteralCheck<number | null> {
   }
   return { ok: false, code: 'hush/syntax/bad-duration', message: p.message, help: p.help };
 }
+
+/** `H:MM` or `HH:MM`, 00:00 to 23:59, as minutes since midnight; undefined otherwise. */
+function timeOfDay(text: string): number | undefined {
+  const m = /^([0-9]{1,2}):([0-9]{2})$/.exec(text);
+  if (!m) return undefined;
+  const h = Number(m[1]);
+  const min = Number(m[2]);
+  return h < 24 && min < 60 ? h * 60 + min : undefined;
+}
+
+/** Minutes since midnight as `HH:MM`. */
+export function formatTimeOfDay(minutes: number): string {
+  return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+}
+
+/**
+ * A time window of a day as written (`22:00-07:00`, spaces around `-` allowed): its start and
+ * (exclusive) end in minutes since midnight. An end not after the start crosses midnight; an end
+ * equal to the start is an empty window, which the checker reports (`hush/semantic/empty-window`).
+ */
+export function checkTimeWindow(text: string): LiteralCheck<{ start: number; end: number }> {
+  const parts = /^([^-\s]*)\s*-\s*([^-\s]*)$/.exec(text.trim());
+  const help = 'write the start and end as 24-hour times, `HH:MM-HH:MM` (`22:00-07:00` crosses midnight)';
+  if (!parts) return { ok: false, code: 'hush/syntax/bad-time', message: `\`${text}\` is not a time window`, help };
+  const start = timeOfDay(parts[1]);
+  const end = timeOfDay(parts[2]);
+  for (const [t, v] of [[parts[1], start], [parts[2], end]] as const) {
+    if (v === undefined) return { ok: false, code: 'hush/syntax/bad-time', message: `\`${t}\` is not a time of day`, help: 'times go from 00:00 to 23:59 (`00:00` as an end is midnight)' };
+  }
+  return { ok: true, value: { start: start!, end: end! } };
+}
+
+/** A calendar date `YYYY-MM-DD` (a real one: no `2026-02-30`) as days since 1970-01-01; undefined otherwise. */
+export function dayNumberOf(text: string): number | undefined {
+  const m = /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/.exec(text);
+  if (!m) return undefined;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const ms = Date.UTC(y, mo - 1, d);
+  const back = new Date(ms);
+  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d) return undefined;
+  return ms / 86_400_000;
+}

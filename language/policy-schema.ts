@@ -94,6 +94,12 @@ export const POLICY_SCHEMA: Schema = {
       type: 'array',
       items: ref('ladder'),
     },
+    variants: {
+      title: 'variant lines',
+      description: 'Your own spellings of words, for the rules whose normalisation has `variants`: merged with the curated table (`微信` also as `薇信`, `vx`). One entry per word and list.',
+      type: 'array',
+      items: ref('variantLine'),
+    },
     quotas: {
       title: 'quotas',
       description: 'The daily quota of external contacts one member may add (`contact-add`): a base, raised or lowered by what the enterprise reports about itself. At most one in a policy set.',
@@ -188,6 +194,32 @@ export const POLICY_SCHEMA: Schema = {
             },
           },
           ['of', 'customers'],
+        ),
+      ],
+    },
+    variantLine: {
+      title: 'variant line',
+      description: 'A word (`of`) and its spellings, as a list or `from` a list file (one spelling per line).',
+      anyOf: [
+        object(
+          {
+            of: ref('text', { title: 'word', description: 'The word a keyword may hold (`微信`).' }),
+            from: ref('path'),
+          },
+          ['of', 'from'],
+        ),
+        object(
+          {
+            of: ref('text', { title: 'word', description: 'The word a keyword may hold (`微信`).' }),
+            spellings: {
+              title: 'spellings',
+              description: 'The other spellings of the word (`薇信`, `vx`).',
+              type: 'array',
+              minItems: 1,
+              items: ref('text'),
+            },
+          },
+          ['of', 'spellings'],
         ),
       ],
     },
@@ -391,6 +423,23 @@ export const POLICY_SCHEMA: Schema = {
           description: 'The platform version on which the rule was first configured (`"4.1.20"`). A rule configured before 4.1.36 with more than 20,000 groups keeps working.',
         }),
         announce: ref('text', { title: 'announcement', description: 'The group announcement that tells members the rule.' }),
+        exempt: object(
+          { customers: ref('list', { title: 'exempt customers', description: 'Customer ids (or `{from: file}`) this rule never fires for; other rules still do.' }) },
+          ['customers'],
+          { title: 'rule exemptions', description: 'Customers exempt from this rule only (the whole-set whitelist is the top-level `exempt`).' },
+        ),
+        during: {
+          title: 'during',
+          description: "Time windows of the day in which the rule fires (`[\"22:00-07:00\"]`, crossing midnight when the end is not after the start), in the policy set's time zone; with `during-days`, the rule fires in any of them.",
+          type: 'array',
+          minItems: 1,
+          // The times are checked as in `.policy` text (`hush/syntax/bad-time`), not by a pattern here.
+          items: { title: 'time window', description: 'A window `HH:MM-HH:MM`, 24-hour times.', type: 'string', examples: ['22:00-07:00'] },
+        },
+        'during-days': ref('list', {
+          title: 'during days',
+          description: 'Dates (`YYYY-MM-DD`, or `{from: file}`) on which the rule fires, in the policy set\'s time zone; with `during`, the rule fires in any of them.',
+        }),
         when: {
           title: 'when',
           description: 'The triggers of the rule and their actions.',

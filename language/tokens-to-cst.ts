@@ -6,7 +6,7 @@ import {
   CstParser, EOF, type CstNode, type IParserErrorMessageProvider, type IRecognitionException, type IToken, type ParserMethod, type TokenType,
 } from 'chevrotain';
 import {
-  allTokens, Colon, Comma, DECLARATION_STARTERS, DurationLit, Ident, IntLit, KEYWORDS, kw, LCurly, PercentLit, RCurly, StringLit, UnterminatedString,
+  allTokens, Colon, Comma, DECLARATION_STARTERS, DurationLit, Ident, IntLit, KEYWORDS, kw, LCurly, PercentLit, RCurly, StringLit, TimeWindowLit, UnterminatedString,
   type Keyword,
 } from './tokens.ts';
 import { closest, WORD_TOLERANCE } from './suggest.ts';
@@ -47,16 +47,20 @@ export interface MissingRecord {
 }
 
 /** Declaration words that are no rule statement and open no block: explained when found inside a rule. */
-export const MISPLACEABLE = ['enterprise', 'limits', 'blacklist', 'exempt', 'category'] as const satisfies readonly Keyword[];
+export const MISPLACEABLE = ['enterprise', 'limits', 'blacklist', 'category', 'variants'] as const satisfies readonly Keyword[];
 
-const misplaceable = new Set<TokenType>(MISPLACEABLE.map((w) => kw[w]));
+/**
+ * The words that end a rule when they stand at column 1 (a `}` was forgotten): the misplaceable
+ * declarations and `exempt`, which indented is a rule's own exemption (`exempt customers …`).
+ */
+const endsRuleAtColumnOne = new Set<TokenType>([...MISPLACEABLE, 'exempt' as const].map((w) => kw[w]));
 
 /** The language word of each keyword token. */
 const wordOf = new Map<TokenType, Keyword>(KEYWORDS.map((w) => [kw[w], w]));
 
 /** The words that may start a statement in each block, for "did you mean" (`keyword` → `keywords`). */
 const blockStarters: Record<string, readonly Keyword[]> = {
-  ruleDecl: ['owner', 'groups', 'keywords', 'pattern', 'except', 'allow', 'normalize', 'configured', 'announce', 'when'],
+  ruleDecl: ['owner', 'groups', 'keywords', 'pattern', 'except', 'allow', 'normalize', 'configured', 'announce', 'when', 'exempt', 'during'],
   ladderDecl: ['counts', 'step', 'severe', 'expire', 'members', 'while'],
   quotaDecl: ['daily', 'raise', 'lower', 'minimum', 'maximum', 'timezone'],
 };
@@ -136,6 +140,7 @@ class PolicyParser extends CstParser {
       { ALT: () => this.SUBRULE(this.ruleDecl) },
       { ALT: () => this.SUBRULE(this.ladderDecl) },
       { ALT: () => this.SUBRULE(this.quotaDecl) },
+      { ALT: () => this.SUBRULE(this.variantsDecl) },
     ]);
   });
 
@@ -175,6 +180,14 @@ class PolicyParser extends CstParser {
     this.SUBRULE(this.listSource);
   });
 
+  /** `variants of "微信" "薇信", "vx"`: the set's own spellings of a word (spec/language.md §10). */
+  variantsDecl = this.RULE('variantsDecl', () => {
+    this.CONSUME(kw.variants);
+    this.CONSUME(kw.of);
+    this.SUBRULE(this.str, { LABEL: 'word' });
+    this.SUBRULE(this.listSource);
+  });
+
   categoryDecl = this.RULE('categoryDecl', () => {
     this.CONSUME(kw.category);
     this.CONSUME(Ident);
@@ -198,10 +211,10 @@ class PolicyParser extends CstParser {
     this.CONSUME(kw.rule);
     this.SUBRULE(this.str);
     this.CONSUME(LCurly);
-    // An indented declaration word inside a rule (`exempt members …`) is a mistake explained by
+    // An indented declaration word inside a rule (`category …`) is a mistake explained by
     // cst-to-ast.ts, not the end of the rule (at column 1 it is: a `}` was forgotten).
     this.MANY({
-      GATE: () => !misplaceable.has(this.LA(1).tokenType) || (this.LA(1).startColumn ?? 0) > 1,
+      GATE: () => !endsRuleAtColumnOne.has(this.LA(1).tokenType) || (this.LA(1).startColumn ?? 0) > 1,
       DEF: () => this.OR([{ ALT: () => this.SUBRULE(this.ruleStatement) }, { ALT: () => this.SUBRULE(this.misplacedDecl) }]),
     });
     this.CONSUME(RCurly);
@@ -219,6 +232,29 @@ class PolicyParser extends CstParser {
       { ALT: () => this.SUBRULE(this.configuredStmt) },
       { ALT: () => this.SUBRULE(this.announceStmt) },
       { ALT: () => this.SUBRULE(this.whenStmt) },
+      { ALT: () => this.SUBRULE(this.ruleExemptStmt) },
+      { ALT: () => this.SUBRULE(this.duringStmt) },
+    ]);
+  });
+
+  /** `exempt customers LIST` in a rule; `exempt members LIST` is parsed to be explained (cst-to-ast.ts). */
+  ruleExemptStmt = this.RULE('ruleExemptStmt', () => {
+    this.CONSUME(kw.exempt);
+    this.OR([{ ALT: () => this.CONSUME(kw.customers) }, { ALT: () => this.CONSUME(kw.members) }]);
+    this.SUBRULE(this.listSource);
+  });
+
+  /** `during 22:00-07:00` or `during days LIST` (dates `YYYY-MM-DD`). */
+  duringStmt = this.RULE('duringStmt', () => {
+    this.CONSUME(kw.during);
+    this.OR([
+      { ALT: () => this.CONSUME(TimeWindowLit) },
+      {
+        ALT: () => {
+          this.CONSUME(kw.days);
+          this.SUBRULE(this.listSource);
+        },
+      },
     ]);
   });
 
@@ -237,6 +273,7 @@ class PolicyParser extends CstParser {
           { ALT: () => this.CONSUME(IntLit) },
           { ALT: () => this.CONSUME(DurationLit) },
           { ALT: () => this.CONSUME(PercentLit) },
+          { ALT: () => this.CONSUME(TimeWindowLit) },
         ]),
     });
   });
@@ -683,7 +720,7 @@ export type RuleName = {
 }[keyof PolicyParser];
 
 /** The `LABEL`s given to sub-rules above: keys under which a CST node holds those sub-nodes instead. */
-export const CST_LABELS = ['owner', 'path', 'item', 'id', 'managementRule'] as const;
+export const CST_LABELS = ['owner', 'path', 'item', 'id', 'managementRule', 'word'] as const;
 export type CstLabel = (typeof CST_LABELS)[number];
 
 /** One parser instance is reused; Chevrotain parsers are stateful but reset on `input`. */

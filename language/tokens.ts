@@ -28,6 +28,12 @@ export const UnterminatedString = createToken({
   label: 'a string',
 });
 
+/**
+ * A time window of a day (`22:00-07:00`), one token so that `-` needs no token of its own; the
+ * times are validated when the AST is built (literal-checks.ts `checkTimeWindow`).
+ */
+export const TimeWindowLit = createToken({ name: 'TimeWindowLit', pattern: /[0-9]+:[0-9]+[ \t]*-[ \t]*[0-9]+:[0-9]+/, label: 'a time window' });
+
 export const LCurly = createToken({ name: 'LCurly', pattern: '{', label: '`{`' });
 export const RCurly = createToken({ name: 'RCurly', pattern: '}', label: '`}`' });
 export const Comma = createToken({ name: 'Comma', pattern: ',', label: '`,`' });
@@ -43,7 +49,8 @@ export const KEYWORDS = [
   'group', 'notify', 'admins', 'record', 'ladder', 'counts', 'step', 'severe', 'expire', 'after',
   'suspend', 'interop', 'for', 'forever', 'appealable', 'ban', 'admin', 'members', 'while', 'linked',
   'blocked', 'restore', 'quota', 'daily', 'raise', 'lower', 'minimum', 'maximum', 'timezone', 'not',
-  'complete', 'compliant', 'usage', 'blocks', 'deletions', 'complaints', 'under', 'pattern',
+  'complete', 'compliant', 'usage', 'blocks', 'deletions', 'complaints', 'under', 'pattern', 'variants',
+  'during', 'days',
 ] as const;
 
 export type Keyword = (typeof KEYWORDS)[number];
@@ -81,6 +88,7 @@ export const allTokens: TokenType[] = [
   LCurly,
   RCurly,
   Comma,
+  TimeWindowLit,
   Colon,
   PercentLit,
   DurationLit,
@@ -100,13 +108,13 @@ export function keywordToken(word: string): TokenType | undefined {
 
 /** Words that begin a top-level declaration (the first token of each `declaration` alternative). */
 export const DECLARATION_STARTERS = [
-  'enterprise', 'limits', 'normalize', 'blacklist', 'exempt', 'category', 'rule', 'ladder', 'quota',
+  'enterprise', 'limits', 'normalize', 'blacklist', 'exempt', 'category', 'rule', 'ladder', 'quota', 'variants',
 ] as const satisfies readonly Keyword[];
 
 /** Words that begin a statement inside a `rule`, `ladder` or `quota` block. */
 export const STATEMENT_STARTERS = [
   'owner', 'groups', 'keywords', 'pattern', 'except', 'allow', 'normalize', 'configured', 'announce', 'when', 'counts', 'step', 'severe', 'expire', 'members',
-  'while', 'daily', 'raise', 'lower', 'minimum', 'maximum', 'timezone', 'for',
+  'while', 'daily', 'raise', 'lower', 'minimum', 'maximum', 'timezone', 'for', 'exempt', 'during',
 ] as const satisfies readonly Keyword[];
 
 /** Declarations that open a `{ … }` block. */

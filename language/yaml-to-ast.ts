@@ -14,7 +14,7 @@
 import { Composer, isMap, isScalar, isSeq, Parser, visit, type Node as YNode, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import type * as A from './ast.ts';
 import { diagnostic, sortDiagnostics, type Diagnostic, type Range } from './diagnostic.ts';
-import { checkDuration, checkNumber } from './literal-checks.ts';
+import { checkDuration, checkNumber, checkTimeWindow, formatTimeOfDay } from './literal-checks.ts';
 import { LineIndex } from './line-index.ts';
 import type { ParseResult } from './text-to-ast.ts';
 import { checkSchema, type Segment, type SchemaProblem } from './yaml-schema-errors.ts';
@@ -356,6 +356,9 @@ class Builder {
         case 'quotas':
           this.items(pair.value, path, (item, p) => this.quota(item, p), out);
           break;
+        case 'variants':
+          this.items(pair.value, path, (item, p) => this.variantLine(item, p), out);
+          break;
       }
     }
     return out;
@@ -415,6 +418,27 @@ class Builder {
     if (!items.every(Boolean)) return undefined;
     const listRange = this.src.between(this.src.node(s.items[0])!, this.src.node(s.items[s.items.length - 1])!);
     return { kind: 'blacklist', scope: 'personal', owner, list: { kind: 'inline', items: items as A.Str[], range: listRange }, range };
+  }
+
+  /** `{of: 微信, spellings: [薇信, vx]}` or `{of: 微信, from: lists/weixin.txt}`. */
+  private variantLine(item: YNode, path: Segment[]): A.VariantsDecl | undefined {
+    if (!isMap(item) || this.broken(path)) return undefined;
+    const ofPair = this.src.get(item, 'of');
+    const word = ofPair && this.str(ofPair.value);
+    if (!word) return undefined;
+    const range = this.src.range(item);
+    const from = this.src.get(item, 'from');
+    if (from) {
+      const p = this.str(from.value);
+      return p && { kind: 'variants', word, list: { kind: 'file', path: p, range: this.src.pairRange(from) }, range };
+    }
+    const spellings = this.src.get(item, 'spellings');
+    const s = spellings && this.seq(spellings.value);
+    if (!s || s.items.length === 0) return undefined;
+    const items = s.items.map((i) => this.str(i));
+    if (!items.every(Boolean)) return undefined;
+    const listRange = this.src.between(this.src.node(s.items[0])!, this.src.node(s.items[s.items.length - 1])!);
+    return { kind: 'variants', word, list: { kind: 'inline', items: items as A.Str[], range: listRange }, range };
   }
 
   private category(item: YNode, path: Segment[]): A.CategoryDecl | undefined {
@@ -486,9 +510,37 @@ class Builder {
         case 'when':
           this.items(pair.value, p, (w, wp) => this.when(w, wp), body);
           break;
+        case 'exempt': {
+          const m = this.map(pair.value);
+          const customers = m && this.src.get(m, 'customers');
+          if (!customers || this.broken([...p, 'customers']) || this.brokenAt(p)) break;
+          for (const { list, range: r } of this.lists(customers, [...p, 'customers'])) body.push({ kind: 'exempt', list, range: r });
+          break;
+        }
+        case 'during':
+          this.items(pair.value, p, (w) => this.timeWindow(w), body);
+          break;
+        case 'during-days':
+          if (this.broken(p)) break;
+          for (const { list: days, range: r } of this.lists(pair, p)) body.push({ kind: 'during', days, range: r });
+          break;
       }
     }
     return { kind: 'rule', name, body, range: this.src.range(item) };
+  }
+
+  /** One entry of a rule's `during`: a time window (`"22:00-07:00"`), checked as in `.policy` text. */
+  private timeWindow(item: YNode): A.DuringStmt | undefined {
+    const s = this.scalar(item);
+    if (!s || typeof s.value !== 'string') return undefined;
+    const range = this.src.range(s);
+    const c = checkTimeWindow(s.value);
+    if (!c.ok) {
+      this.error(c.code, c.message, range, c.help);
+      return undefined;
+    }
+    const text = `${formatTimeOfDay(c.value.start)}-${formatTimeOfDay(c.value.end)}`;
+    return { kind: 'during', times: { text, start: c.value.start, end: c.value.end, range }, range };
   }
 
   private owners(pair: Pair, path: Segment[]): A.OwnerStmt[] {

@@ -160,6 +160,9 @@ function seen(model: PolicySetModel | undefined) {
   return { identities, owners, managementRules, members };
 }
 
+/** Windows of the day offered after `during` (the night, office hours, lunch). */
+const COMMON_WINDOWS = ['22:00-07:00', '09:00-18:00', '12:00-13:00'];
+
 export function complete(input: CompletionInput): CompletionItem[] {
   const { text, offset } = input;
   const cur = cursorOf(text, offset);
@@ -197,6 +200,8 @@ export function complete(input: CompletionInput): CompletionItem[] {
     const keyword = wordOf.get(type);
     if (keyword !== undefined) {
       if (cur.stringStart !== undefined) continue;
+      // `exempt members` is parsed only to be explained (a rule exempts customers).
+      if (keyword === 'members' && prevWord === 'exempt') continue;
       const item = keywordItem(keyword, last === 'action' ? 'action' : prevWord);
       item.textEdit = { range: replace, newText: keyword };
       add(item);
@@ -235,6 +240,9 @@ export function complete(input: CompletionInput): CompletionItem[] {
       }
       case 'DurationLit':
         if (cur.stringStart === undefined) for (const x of COMMON_DURATIONS) word(x, CompletionItemKind.Unit, 'duration');
+        break;
+      case 'TimeWindowLit':
+        if (cur.stringStart === undefined) for (const x of COMMON_WINDOWS) word(x, CompletionItemKind.Unit, 'time window');
         break;
       default:
         break;

@@ -57,6 +57,7 @@ describe('the TextMate grammar', () => {
     expect(scopeOf('30m')).toBe('constant.numeric.duration.hush');
     expect(scopeOf('30min')).toBe('invalid.illegal.duration.hush');
     expect(scopeOf('500')).toBe('constant.numeric.integer.hush');
+    expect(scopeOf('22:00-07:00')).toBe('constant.numeric.time.hush');
     expect(scopeOf('0.5%')).toBe('constant.numeric.percentage.hush');
     expect(scopeOf('\\u{1F381}')).toBe('constant.character.escape.hush');
     expect(scopeOf('\\u52a0')).toBe('constant.character.escape.hush');

@@ -171,6 +171,11 @@ export function hover(text: string, ast: A.PolicyFile, file: string, offset: num
     }
   } else if ('ms' in step.node && 'text' in step.node) {
     sections.push(describeDuration(step.node as unknown as A.Duration));
+  } else if ('start' in step.node && 'end' in step.node && 'text' in step.node) {
+    // A `during` window of the day.
+    const w = step.node as unknown as A.TimeWindow;
+    const across = w.end < w.start ? ', across midnight' : w.end === w.start ? ' (empty)' : '';
+    sections.push(`**${w.text}**: from ${w.text.slice(0, 5)} to ${w.text.slice(6)} (end excluded)${across}, in the policy set's time zone`);
   } else if (!isString) {
     const w = wordAround(text, offset);
     if (w && KEYWORD_SET.has(w.word) && w.start >= step.node.range.start.offset && w.end <= step.node.range.end.offset) {

@@ -22,6 +22,12 @@ function statementLabel(s: A.RuleStatement | A.LadderStatement | A.QuotaStatemen
       return { name: `configured on ${s.version.value}`, kind: SymbolKind.Property };
     case 'announce':
       return { name: 'announce', kind: SymbolKind.String };
+    case 'exempt':
+      return { name: `exempt customers${s.list.kind === 'file' ? ` from ${s.list.path.value}` : ` (${s.list.items.length})`}`, kind: SymbolKind.Array };
+    case 'during':
+      return s.times
+        ? { name: `during ${s.times.text}`, kind: SymbolKind.Property }
+        : { name: `during days${s.days?.kind === 'file' ? ` from ${s.days.path.value}` : ` (${s.days?.kind === 'inline' ? s.days.items.length : 0})`}`, kind: SymbolKind.Array };
     case 'when':
       return { name: `when ${s.trigger.type} → ${s.actions.map((a) => a.type).join(', ')}`, kind: SymbolKind.Event };
     case 'counts':
@@ -71,6 +77,8 @@ function declarationSymbol(d: A.Declaration, text: PositionSource): DocumentSymb
       return sym('exempt customers', SymbolKind.Array);
     case 'category':
       return sym(d.name.name, SymbolKind.EnumMember, d.name, d.label?.value ?? 'category');
+    case 'variants':
+      return sym(`variants of ${d.word.value}`, SymbolKind.Array, d.word);
     case 'rule':
     case 'ladder':
     case 'quota': {

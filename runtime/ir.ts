@@ -40,6 +40,23 @@ export interface IrPolicySet {
   ladders: IrLadder[];
   /** The daily quota for adding external contacts (`quota contact-add { … }`), or null. */
   contactQuota: IrContactQuota | null;
+  /**
+   * The set's own variant lines (`variants of "微信" …`), merged with the curated table for every
+   * rule with the `variants` step (runtime/text/variants.ts); sorted by word. Absent when the set
+   * declares none, so a policy without them lowers to the same IR as before they existed.
+   */
+  variants?: IrVariant[];
+}
+
+/**
+ * One word of the author's variant lines: the word as the table keys it (NFKC, lower case), and
+ * its spellings in declaration order (the first ones are kept when a keyword has too many),
+ * distinct, none equal to the word; `loc` is the first declaration naming the word.
+ */
+export interface IrVariant {
+  word: string;
+  spellings: string[];
+  loc: IrLoc;
 }
 
 export interface IrPersonalBlacklist {
@@ -88,6 +105,31 @@ export interface IrRule {
   announce: string | null;
   /** The rule's `when` lines in source order (order decides the order of warnings). */
   triggers: IrTrigger[];
+  /**
+   * Customers this rule never fires for (`exempt customers …` inside the rule): sorted, distinct.
+   * Absent when the rule has none, so a policy without them lowers to the same IR as before.
+   */
+  exempt?: string[];
+  /** When the rule fires (its `during` lines); absent: at any time. */
+  window?: IrWindow;
+}
+
+/**
+ * The times a rule fires: a message whose `at`, read at `utcOffsetMinutes`, falls in one of the
+ * windows of the day or on one of the days (the union of the rule's `during` lines).
+ */
+export interface IrWindow {
+  /** Windows of the day, minutes since midnight, `end` exclusive; `end < start` crosses midnight. Sorted, distinct. */
+  times: IrTimeWindow[];
+  /** Dates `YYYY-MM-DD`: sorted, distinct. */
+  days: string[];
+  /** The offset of the policy set's time zone from UTC, in minutes (the quota's `timezone`, else +480). */
+  utcOffsetMinutes: number;
+}
+
+export interface IrTimeWindow {
+  start: number;
+  end: number;
 }
 
 export interface IrPattern {

@@ -20,6 +20,8 @@ import { policySetToIr } from '../compiler/lower/policy-set-to-ir.ts';
 import type { CompiledPolicy } from '../runtime/policy/compiled-policy.ts';
 import { createEngine } from '../runtime/engine/engine.ts';
 import { interpretIr } from '../runtime/policy/interpreter.ts';
+import { keywordCore } from '../runtime/text/text-semantics.ts';
+import { keywordSpellings, variantTable } from '../runtime/text/variants.ts';
 import type { IrPolicySet } from '../runtime/ir.ts';
 import { decisionCases, implementations, runDecisionCase } from './decisions-runner.ts';
 
@@ -99,6 +101,10 @@ function pools(ir: IrPolicySet): Pools {
   for (const r of ir.rules) {
     for (const k of r.keywords) words.add(k.text.replace(/^\*|\*$/g, ''));
     for (const e of r.exceptions) words.add(e);
+    // Under `variants`, a few spellings of each keyword and exception, the set's own lines' first.
+    if (r.normalize.includes('variants')) {
+      for (const x of [...r.keywords.map((k) => keywordCore(k.text).core), ...r.exceptions]) keywordSpellings(x, variantTable(ir.variants)).slice(1, 6).forEach((v) => words.add(v));
+    }
     // Texts the patterns of spec/differential/patterns/ match, and near misses of them.
     if (r.patterns) for (const t of PATTERN_TEXTS) words.add(t);
     r.groups.slice(0, 5).forEach((g) => groups.add(g));
@@ -110,6 +116,7 @@ function pools(ir: IrPolicySet): Pools {
   const senders = new Set<string>(['c-1', 'c-2', 'c-3', '__proto__']);
   ir.enterpriseBlacklist.slice(0, 3).forEach((c) => senders.add(c));
   ir.exempt.slice(0, 3).forEach((c) => senders.add(c));
+  for (const r of ir.rules) r.exempt?.slice(0, 2).forEach((c) => senders.add(c));
   for (const p of ir.personalBlacklists) p.customers.slice(0, 2).forEach((c) => senders.add(c));
   return {
     words: words.size > 0 ? [...words] : ['hello'],
@@ -174,7 +181,7 @@ function stepArb(p: Pools): fc.Arbitrary<Step> {
     cards: fc.array(fc.constantFrom(...p.cards), { maxLength: 2 }),
     identities: fc.array(fc.constantFrom(...p.identities), { maxLength: 2 }),
     images: fc.constantFrom(0, 0, 0, 1, 3),
-    gapMs: fc.constantFrom(0, 1, 500, 1000, 1999, 2000, 5000, 9999, 10_000, 60_000, 600_000, 1_800_000),
+    gapMs: fc.constantFrom(0, 1, 500, 1000, 1999, 2000, 5000, 9999, 10_000, 60_000, 600_000, 1_800_000, 10_800_000),
   });
 }
 

@@ -16,6 +16,8 @@ export const checkListLints: Check = (model, accept) => {
     for (const l of r.allow.miniprograms) all.push({ list: l, what: `the mini-program whitelist of rule \`${r.name}\`` });
     for (const l of r.allow.cards) all.push({ list: l, what: `the card whitelist of rule \`${r.name}\`` });
     for (const l of r.exceptions) all.push({ list: l, what: `the exception phrases of rule \`${r.name}\`` });
+    for (const l of r.exempt) all.push({ list: l, what: `the exempt customers of rule \`${r.name}\`` });
+    for (const l of r.days) all.push({ list: l, what: `the days of rule \`${r.name}\`` });
   }
   for (const l of model.ladders) for (const m of l.members) all.push({ list: m, what: `the members of ladder \`${l.name}\`` });
   const reported = new Set<string[]>();

@@ -10,6 +10,8 @@ import { checkKeywordLints } from './keyword-lints.ts';
 import { checkListLints } from './list-lints.ts';
 import { checkQuota } from './quota.ts';
 import { checkPatterns } from './patterns.ts';
+import { checkVariants } from './variants.ts';
+import { checkRuleWindows } from './rule-windows.ts';
 
 export interface Pass {
   name: string;
@@ -31,6 +33,10 @@ export const passes: Pass[] = [
   { name: 'limits', after: ['rule-structure', 'ladders'], what: 'every documented limit of the profile, the batch plan, the creator quotas and the linked-account restore delay', run: checkLimits },
   // Patterns stand alone: each compiles (or not) by itself; Hush's own limits bound them.
   { name: 'patterns', after: [], what: 'every `pattern` compiles with RE2 syntax, matches something, and stays within Hush\'s pattern limits', run: checkPatterns },
+  // Windows stand alone: each `during` line and each date is checked by itself and against its rule's others.
+  { name: 'rule-windows', after: [], what: 'time windows that are not empty, dates that are real, no window or date twice in a rule', run: checkRuleWindows },
+  // Variant lines read the rules' steps only; each line stands alone otherwise.
+  { name: 'variants', after: [], what: 'every variant line has a word and spellings that differ from it, are not repeated and do not normalise to nothing; some rule reads them', run: checkVariants },
   { name: 'keyword-lints', after: ['rule-structure'], what: 'duplicate and redundant keywords', run: checkKeywordLints },
   { name: 'list-lints', after: ['limits'], what: 'repeated list entries; customers both exempt and blacklisted', run: checkListLints },
 ];

@@ -70,6 +70,9 @@ function hostilePolicy(): string {
       `  when card then warn ${q(HOSTILE[(i + 5) % HOSTILE.length])}, record constructor`,
       `  when miniprogram then warn ${q(HOSTILE[(i + 6) % HOSTILE.length])}`,
       `  when identity ${q(HOSTILE[(i + 7) % HOSTILE.length])}, "__proto__" then notify owner`,
+      // The rule's own gate (GATES: JSON data): hostile exempt customers, a window holding the events' time.
+      `  exempt customers "__proto__", ${q(HOSTILE[(i + 8) % HOSTILE.length])}`,
+      '  during 09:00-20:00',
       '}',
     );
   });
@@ -80,7 +83,7 @@ function hostilePolicy(): string {
 /** Every identifier the generator writes, besides the numbered shape functions. */
 const GENERATOR_IDENTIFIERS = new Set([
   'irVersion', 'hash', 'supportVersion', 'dataFile', 'RULE_NAMES', 'LADDERS', 'QUOTA', 'PROFILES', 'RULES', 'ACTIONS', 'IDENTITIES', 'DATA', 'JSON', 'parse',
-  'RULE_SHAPE', 'RULE_PARAMS', 'params', 'rule',
+  'RULE_SHAPE', 'RULE_PARAMS', 'params', 'rule', 'GATES', 'gates',
   'createPolicy', 'runtime', 'data', 'version', 'Error', 'createCompiledPolicy', 'names', 'ladders', 'contactQuota', 'profiles', 'rules',
   'msg', 'ctx', 'out', 'evidence', 'count', 'length', 'joinedAt', 'keywordEvidence', 'firstKeywordEvidence', 'fire', 'fireAgain', 'linkEvidence',
   'miniprogramEvidence', 'cardEvidence', 'identityEvidence', 'floodCount', 'textLength', 'images', 'at', 'push',

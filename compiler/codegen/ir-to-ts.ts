@@ -353,6 +353,23 @@ function emitModule(sf: SourceFile, ir: IrPolicySet, plan: PolicyData, hash: str
   if (patternSpecs.length > 0) {
     constant('PATTERNS', `JSON.parse(${stringLiteral(JSON.stringify(patternSpecs))})`, false, 'Per rule with patterns: its number, its patterns (RE2 syntax, data for re2js) and its exception phrases.');
   }
+  // The set's own variant lines, only where the runtime reads them: the exception phrases of
+  // pattern rules are expanded when the module loads (the keyword automaton in the blob already
+  // holds every spelling). JSON text, never code.
+  const variantsSpec = patternSpecs.length > 0 && ir.variants ? ir.variants.map((v) => ({ word: v.word, spellings: v.spellings })) : null;
+  if (variantsSpec) {
+    constant('VARIANTS', `JSON.parse(${stringLiteral(JSON.stringify(variantsSpec))})`, false, 'The set\'s own variant lines (word and spellings), for the exception phrases of pattern rules.');
+  }
+  // Rules' own exemptions and windows, only when some rule has them: JSON text, never code.
+  // The window is rebuilt field by field, so the bytes do not depend on the IR's key order.
+  const gateSpecs = ir.rules.flatMap((r, ri) => {
+    if (!r.exempt && !r.window) return [];
+    const w = r.window;
+    return [[ri, r.exempt ?? [], w ? { times: w.times.map((t) => ({ start: t.start, end: t.end })), days: w.days, utcOffsetMinutes: w.utcOffsetMinutes } : null]];
+  });
+  if (gateSpecs.length > 0) {
+    constant('GATES', `JSON.parse(${stringLiteral(JSON.stringify(gateSpecs))})`, false, 'Per rule with its own exempt customers or `during` windows: its number, the customers, the window (data).');
+  }
   constant('ACTIONS', actions.map(dataLiteral), false, 'The distinct lists of actions of the when lines (RULE_PARAMS refers to them by index).');
   constant('IDENTITIES', dataLiteral(identities), false, 'The identities of every identity trigger (RULE_PARAMS refers to them by index).');
   const shapes = new Map<string, number>();
@@ -396,7 +413,9 @@ function emitModule(sf: SourceFile, ir: IrPolicySet, plan: PolicyData, hash: str
       if (placement === 'external') {
         w.writeLine('if (data === undefined) throw new Error("this policy module needs its data blob");');
       }
+      if (gateSpecs.length > 0) w.writeLine('if (runtime.gates !== true) throw new Error("this policy module has rule windows or exemptions: it needs a Hush runtime support that reads them");');
       if (patternSpecs.length > 0) w.writeLine('if (runtime.patterns !== true) throw new Error("this policy module has patterns: it needs a Hush runtime support that reads them");');
+      if (variantsSpec) w.writeLine('if (runtime.variants !== true) throw new Error("this policy module has variant lines: it needs a Hush runtime support that reads them");');
       for (const [prefix, firings] of [['shape', true], ['decide', false]] as const) {
         shapeRules.forEach((r, si) => {
           w.writeLine(`// ${firings ? 'Evaluates' : 'Decides'} the when lines ${r.triggers.map((t) => t.type).join(', ')}.`);
@@ -407,7 +426,7 @@ function emitModule(sf: SourceFile, ir: IrPolicySet, plan: PolicyData, hash: str
       }
       w.writeLine('return runtime.createCompiledPolicy(');
       w.indent(() => {
-        w.writeLine(`{ irVersion, hash, data: data ?? ${dataExpr}, names: RULE_NAMES, ladders: LADDERS, contactQuota: QUOTA, profiles: PROFILES, rules: RULES${patternSpecs.length > 0 ? ', patterns: PATTERNS' : ''} },`);
+        w.writeLine(`{ irVersion, hash, data: data ?? ${dataExpr}, names: RULE_NAMES, ladders: LADDERS, contactQuota: QUOTA, profiles: PROFILES, rules: RULES${patternSpecs.length > 0 ? ', patterns: PATTERNS' : ''}${variantsSpec ? ', variants: VARIANTS' : ''}${gateSpecs.length > 0 ? ', gates: GATES' : ''} },`);
         w.writeLine(`[${shapeRules.map((_, si) => `shape${si}`).join(', ')}],`);
         w.writeLine(`[${shapeRules.map((_, si) => `decide${si}`).join(', ')}],`);
         w.writeLine('RULE_SHAPE,');

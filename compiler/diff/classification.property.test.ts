@@ -14,7 +14,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createEngine, isEventError, type Decision } from '../../runtime/engine/engine.ts';
 import { interpretIr } from '../../runtime/policy/interpreter.ts';
-import type { IrAction, IrLinkPattern, IrLoc, IrNormalizeStep, IrPolicySet, IrRule, IrTrigger } from '../../runtime/ir.ts';
+import type { IrAction, IrLinkPattern, IrLoc, IrNormalizeStep, IrPolicySet, IrRule, IrTrigger, IrWindow } from '../../runtime/ir.ts';
 import { MemoryStore } from '../../runtime/store/memory-store.ts';
 import { parseLinkPattern } from '../model/link-pattern.ts';
 import { diffPolicySets } from './policy-diff.ts';
@@ -55,6 +55,19 @@ const triggerArb: fc.Arbitrary<IrTrigger> = fc.oneof(
   fc.record({ max: fc.constantFrom(2, 4, 8), actions: actionsArb }).map((t) => ({ type: 'length', ...t, loc: LOC }) as IrTrigger),
 );
 
+/** Rule windows around the messages' time (T0 is 18:00 at +08:00, 10:00 at +00:00), holding it or not. */
+const windowArb: fc.Arbitrary<IrWindow> = fc.record({
+  times: fc.subarray([{ start: 17 * 60, end: 19 * 60 }, { start: 22 * 60, end: 7 * 60 }, { start: 19 * 60, end: 17 * 60 }, { start: 10 * 60, end: 10 * 60 + 30 }]),
+  days: fc.subarray(['2026-11-23', '2026-11-24']),
+  utcOffsetMinutes: fc.constantFrom(480, 0),
+});
+/** A rule's own gate: a window or none, customers it exempts. */
+const gateArb = fc.record({ window: fc.option(windowArb, { nil: null }), exempt: fc.subarray(['c1', 'c2']) });
+const withGate = (r: IrRule, g: { window: IrWindow | null; exempt: string[] }): IrRule => {
+  const { window: _w, exempt: _e, ...rest } = r;
+  return { ...rest, ...(g.exempt.length > 0 ? { exempt: [...g.exempt].sort() } : {}), ...(g.window ? { window: g.window } : {}) };
+};
+
 const ruleArb = (name: string): fc.Arbitrary<IrRule> =>
   fc
     .record({
@@ -66,8 +79,9 @@ const ruleArb = (name: string): fc.Arbitrary<IrRule> =>
       miniprograms: fc.subarray(MINIS),
       cards: fc.subarray(CARDS),
       triggers: fc.array(triggerArb, { minLength: 1, maxLength: 4 }),
+      gate: fc.option(gateArb, { nil: null, freq: 3 }),
     })
-    .map((r) => ({
+    .map((r) => withGate({
       name,
       loc: LOC,
       owner: { role: 'member', id: 'o', managementRule: null },
@@ -80,7 +94,7 @@ const ruleArb = (name: string): fc.Arbitrary<IrRule> =>
       cards: r.cards,
       announce: null,
       triggers: r.triggers,
-    }));
+    }, r.gate ?? { window: null, exempt: [] }));
 
 /** One edit to a rule, as data so that fast-check can shrink it. */
 type Edit =
@@ -100,7 +114,8 @@ type Edit =
   | { op: 'actions'; i: number; actions: IrAction[] }
   | { op: 'tweak-actions'; i: number; action: IrAction }
   | { op: 'retune'; i: number; count: number; windowMs: number; identities: string[]; withinMs: number; max: number }
-  | { op: 'rename'; name: string };
+  | { op: 'rename'; name: string }
+  | { op: 'gate'; window: IrWindow | null; exempt: string[] };
 
 const editArb: fc.Arbitrary<Edit> = fc.oneof(
   fc.record({ op: fc.constant('add-keyword' as const), text: keywordArb, wholeWord: fc.boolean() }),
@@ -119,6 +134,7 @@ const editArb: fc.Arbitrary<Edit> = fc.oneof(
   fc.record({ op: fc.constant('actions' as const), i: fc.nat(4), actions: actionsArb }),
   fc.record({ op: fc.constant('tweak-actions' as const), i: fc.nat(4), action: actionArb }),
   fc.record({ op: fc.constant('rename' as const), name: fc.constantFrom('r0', 'r1', 'r9') }),
+  gateArb.map((g) => ({ op: 'gate' as const, ...g })),
   fc.record({
     op: fc.constant('retune' as const),
     i: fc.nat(4),
@@ -202,6 +218,8 @@ function applyEdit(r: IrRule, e: Edit): IrRule {
     case 'rename':
       x.name = e.name;
       break;
+    case 'gate':
+      return withGate(x, e);
     case 'retune': {
       // New parameters for a `when` line of the same type (the pairing keeps them paired).
       const i = at(x.triggers, e.i);

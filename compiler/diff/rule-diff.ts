@@ -12,13 +12,14 @@ import { diffKeywords } from './keyword-diff.ts';
 import { coveringPattern } from './link-coverage.ts';
 import { countText as count } from '../wording.ts';
 import { diffLists } from './list-diff.ts';
-import { ruleEntryLoc, ruleListLoc, ruleLoc, ruleOwnerLoc, type RuleListKind, type Side } from './side.ts';
+import { fromIrLoc, ruleEntryLoc, ruleListLoc, ruleLoc, ruleOwnerLoc, type RuleListKind, type Side } from './side.ts';
 import { diffTriggers, pairedTypes } from './trigger-diff.ts';
 import { genericFieldChanges } from './generic-fields.ts';
+import { diffRuleGate, GATE_FIELDS } from './window-diff.ts';
 import type { Change } from './types.ts';
 
 /** The IR fields of a rule this file diffs by name; any other field is diffed generically. */
-const KNOWN = ['name', 'loc', 'owner', 'groups', 'normalize', 'keywords', 'exceptions', 'links', 'miniprograms', 'cards', 'announce', 'triggers'];
+const KNOWN = ['name', 'loc', 'owner', 'groups', 'normalize', 'keywords', 'patterns', 'exceptions', 'links', 'miniprograms', 'cards', 'announce', 'triggers'];
 
 /** "batch plan: 2 configuration operations of at most 2,000 groups", past the per-operation limit. */
 export function batchPlan(side: Side, n: number): string | undefined {
@@ -82,6 +83,29 @@ export function diffRule(baseSide: Side, headSide: Side, base: IrRule, head: IrR
   );
 
   changes.push(...diffKeywords({ baseSide, headSide, base, head, anchor, inert: inert('keyword', 'the keywords') }));
+
+  // Pattern keywords fire `when keyword` as keywords do: one added is stricter, one removed looser.
+  const patternsOf = (r: IrRule) => new Map((r.patterns ?? []).map((p) => [p.pattern, p] as const));
+  const bp = patternsOf(base);
+  const hp = patternsOf(head);
+  const pd = diffLists([...bp.keys()], [...hp.keys()]);
+  changes.push(
+    ...entryChanges({
+      ...listSpec('patterns'),
+      headEntry: (v) => ruleEntryLoc(headSide, name, 'patterns', v) ?? (hp.get(v) ? fromIrLoc(hp.get(v)!.loc) : null),
+      baseEntry: (v) => ruleEntryLoc(baseSide, base.name, 'patterns', v) ?? (bp.get(v) ? fromIrLoc(bp.get(v)!.loc) : null),
+      added: pd.added,
+      removed: pd.removed,
+      addedCode: DIFF_CODES['pattern-added'],
+      removedCode: DIFF_CODES['pattern-removed'],
+      addedEffect: 'stricter',
+      removedEffect: 'looser',
+      noun: 'pattern',
+      nouns: 'patterns',
+      container: `rule ${q(name)}`,
+      inert: inert('keyword', 'the patterns'),
+    }),
+  );
 
   const byPattern = (r: IrRule) => new Map(r.links.map((l) => [l.pattern, l] as const));
   const bl = byPattern(base);
@@ -147,7 +171,8 @@ export function diffRule(baseSide: Side, headSide: Side, base: IrRule, head: IrR
     });
   }
   changes.push(...triggers.changes);
-  changes.push(...genericFieldChanges(`rule ${q(name)}`, base, head, KNOWN, anchor));
+  changes.push(...diffRuleGate(baseSide, headSide, base, head, anchor));
+  changes.push(...genericFieldChanges(`rule ${q(name)}`, base, head, [...KNOWN, ...GATE_FIELDS], anchor));
   return changes;
 }
 

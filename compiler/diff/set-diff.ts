@@ -8,11 +8,12 @@ import { q } from './describe.ts';
 import { entryChanges } from './entry-changes.ts';
 import { genericFieldChanges } from './generic-fields.ts';
 import { diffLists } from './list-diff.ts';
+import { diffVariants } from './variant-diff.ts';
 import { fileStart, fromLoc, setEntryLoc, setListLoc, type SetListKind, type Side } from './side.ts';
 import type { Change } from './types.ts';
 
 /** Fields of the set diffed here or elsewhere (rules, ladders, the quota). */
-const KNOWN = ['version', 'enterprise', 'profile', 'enterpriseBlacklist', 'personalBlacklists', 'exempt', 'categories', 'rules', 'ladders', 'contactQuota'];
+const KNOWN = ['version', 'enterprise', 'profile', 'enterpriseBlacklist', 'personalBlacklists', 'exempt', 'categories', 'rules', 'ladders', 'contactQuota', 'variants'];
 
 export function diffSet(baseSide: Side, headSide: Side): Change[] {
   const b = baseSide.ir;
@@ -104,6 +105,7 @@ export function diffSet(baseSide: Side, headSide: Side): Change[] {
       anchor: at(headSide) ?? anchor,
     });
   }
+  changes.push(...diffVariants(baseSide, headSide, anchor));
   changes.push(...genericFieldChanges('the policy set', b, h, KNOWN, anchor));
   return changes;
 }

@@ -4,6 +4,7 @@
 import type { IrLoc, IrPolicySet } from '../../runtime/ir.ts';
 import { entryLoc, type LoadedList, type Loc, type PolicySetModel } from '../model/model.ts';
 import { irLoc } from '../lower/model-to-ir.ts';
+import { variantWordKey } from '../../runtime/text/variants.ts';
 import type { DiffLoc } from './types.ts';
 
 export interface Side {
@@ -55,7 +56,7 @@ export function ladderLoc(side: Side, name: string): DiffLoc | null {
 }
 
 /** The lists of a rule the model knows, by what they hold. */
-export type RuleListKind = 'groups' | 'exceptions' | 'links' | 'miniprograms' | 'cards' | 'keywords';
+export type RuleListKind = 'groups' | 'exceptions' | 'links' | 'miniprograms' | 'cards' | 'keywords' | 'patterns' | 'exempt' | 'days';
 
 function ruleLists(side: Side, rule: string, kind: RuleListKind): LoadedList[] {
   const r = side.model?.rules.find((x) => x.name === rule);
@@ -73,11 +74,17 @@ function ruleLists(side: Side, rule: string, kind: RuleListKind): LoadedList[] {
       return r.allow.cards;
     case 'keywords':
       return r.keywords.map((k) => k.list);
+    case 'patterns':
+      return r.patterns;
+    case 'exempt':
+      return r.exempt;
+    case 'days':
+      return r.days;
   }
 }
 
 /** Lists of the set itself. */
-export type SetListKind = { kind: 'enterprise-blacklist' } | { kind: 'personal-blacklist'; owner: string } | { kind: 'exempt' };
+export type SetListKind = { kind: 'enterprise-blacklist' } | { kind: 'personal-blacklist'; owner: string } | { kind: 'exempt' } | { kind: 'variants'; word: string };
 
 function setLists(side: Side, which: SetListKind): LoadedList[] {
   const m = side.model;
@@ -89,6 +96,8 @@ function setLists(side: Side, which: SetListKind): LoadedList[] {
       return m.personalBlacklists.get(which.owner) ?? [];
     case 'exempt':
       return m.exempt;
+    case 'variants':
+      return m.variants.filter((v) => variantWordKey(v.word) === which.word).map((v) => v.spellings);
   }
 }
 

@@ -137,6 +137,13 @@ describe('exportWecomIntercept', () => {
     expect(x.diagnostics.find((d) => d.code === 'hush/wecom-intercept/no-range')!.severity).toBe('warning');
   });
 
+  it('does not push down a rule with its own windows or exempt customers', () => {
+    const x = exportWecomIntercept(irOf(rule('night', '  keywords "加微信"\n  during 22:00-07:00\n  when keyword then recall') + rule('vip', '  keywords "代购"\n  exempt customers "c-1"\n  when keyword then recall')));
+    expect(x.bodies).toEqual([]);
+    expect(x.diagnostics.map((d) => d.code)).toEqual(['hush/wecom-intercept/gated-rule', 'hush/wecom-intercept/gated-rule']);
+    expect(x.diagnostics[0].message).toContain('`during` windows');
+  });
+
   it('applies every rule to the members and departments given instead of the owner', () => {
     const ir = irOf(rule('a', '  keywords "加微信"\n  when keyword then recall', 'owner rule-manager of "east"') + rule('b', '  keywords "代购"\n  when keyword then recall'));
     expect(exportWecomIntercept(ir, { departments: [7, 2, 7] }).bodies.map((b) => b.applicable_range)).toEqual([{ department_list: [2, 7] }, { department_list: [2, 7] }]);

@@ -109,6 +109,13 @@ export function exportWecomIntercept(ir: IrPolicySet, options: InterceptExportOp
       report('hush/wecom-intercept/no-keyword-trigger', 'info', `rule ${quote(rule.name)} has no \`when keyword\` line: nothing to push down`, head);
       continue;
     }
+    // WeCom's intercept rules hold at all times for every sender: pushing down a rule with its own
+    // windows or exemptions would stop what the policy lets through.
+    if (rule.window || rule.exempt) {
+      const what = rule.window && rule.exempt ? 'windows and exempt customers' : rule.window ? '`during` windows' : 'exempt customers';
+      report('hush/wecom-intercept/gated-rule', 'warning', `rule ${quote(rule.name)} is not pushed down: it has its own ${what}, and WeCom's intercept rules apply at all times to everyone`, head);
+      continue;
+    }
 
     // The range: the members given on the command line, else the rule's owner.
     const users = options.users ?? (options.departments === undefined && rule.owner?.id ? [rule.owner.id] : []);

@@ -20,7 +20,7 @@ import { encodeStrings } from '../../runtime/policy/generated/data-blob.ts';
 import type { IrNormalizeStep, IrPolicySet, IrRule } from '../../runtime/ir.ts';
 import { prepareLinkPattern } from '../../runtime/text/links.ts';
 import { buildMatcher, keywordCore, normalizeKeyword, type KeywordSpec } from '../../runtime/matcher/index.ts';
-import { exceptionVariants, keywordVariants } from '../../runtime/text/variants.ts';
+import { exceptionVariants, keywordVariants, variantTable } from '../../runtime/text/variants.ts';
 import { matcherSections } from '../../runtime/policy/generated/matcher-sections.ts';
 import { buildStringTable } from '../../runtime/policy/generated/string-table.ts';
 import * as L from '../../runtime/policy/generated/blob-layout.ts';
@@ -173,6 +173,8 @@ export function irToData(ir: IrPolicySet): PolicyData {
   base[ir.rules.length] = raw.length;
   sections.push(...strings(L.KW_RAW, raw), [L.KW_BASE, base]);
   const patternCounts: number[] = [];
+  // The curated variants, with the set's own lines (spec/language.md §10) when it has some.
+  const table = variantTable(ir.variants);
   profiles.items.forEach((steps, pi) => {
     // One matcher for all the profile's rules: each keyword and exception phrase is a pattern of
     // its rule's group, so exceptions act within their rule; `prule`/`pkw` map a pattern back.
@@ -184,7 +186,7 @@ export function irToData(ir: IrPolicySet): PolicyData {
       r.keywords.forEach((k, ki) => {
         // One pattern per spelling under `variants` (runtime/text/variants.ts), as the interpreter.
         const seen = new Set<string>();
-        for (const v of keywordVariants(k.text, k.wholeWord, steps, normalizeKeyword)) {
+        for (const v of keywordVariants(k.text, k.wholeWord, steps, normalizeKeyword, table)) {
           const key = `${normalizeKeyword(keywordCore(v.text).core, steps)}:${+v.wholeWord}`;
           if (seen.has(key)) continue;
           seen.add(key);
@@ -194,7 +196,7 @@ export function irToData(ir: IrPolicySet): PolicyData {
         }
       });
       for (const e of r.exceptions) {
-        for (const v of exceptionVariants(e, steps)) {
+        for (const v of exceptionVariants(e, steps, table)) {
           specs.push({ text: v, exception: true, group: ri });
           rules.push(ri);
           keywords.push(-1);

@@ -4,9 +4,10 @@
 import type * as A from '../../language/ast.ts';
 import type { Range } from '../../language/diagnostic.ts';
 import type {
-  IrAction, IrContactQuota, IrLadder, IrLinked, IrLinkPattern, IrLoc, IrPattern, IrPolicySet, IrQuotaAdjustment, IrRule, IrSanction, IrStep, IrTrigger,
+  IrAction, IrContactQuota, IrLadder, IrLinked, IrLinkPattern, IrLoc, IrPattern, IrPolicySet, IrQuotaAdjustment, IrRule, IrSanction, IrStep, IrTrigger, IrVariant, IrWindow,
 } from '../../runtime/ir.ts';
 import { IR_VERSION } from '../../runtime/ir.ts';
+import { variantWordKey } from '../../runtime/text/variants.ts';
 import { parseLinkPattern } from '../model/link-pattern.ts';
 import { stepsToRuntime } from '../model/normalize-steps.ts';
 import type { LadderModel, LoadedList, PolicySetModel, QuotaModel, RuleModel } from '../model/model.ts';
@@ -42,7 +43,8 @@ export function modelToIr(model: PolicySetModel): IrPolicySet {
   const personal = [...model.personalBlacklists.entries()]
     .map(([owner, lists]) => ({ owner, customers: sortedDistinct(lists), loc: irLoc(lists[0].loc.file, lists[0].loc.range) }))
     .sort((a, b) => cmp(a.owner, b.owner));
-  return {
+  const offset = setUtcOffset(model);
+  const ir: IrPolicySet = {
     version: IR_VERSION,
     enterprise: model.enterprise?.name ?? null,
     profile: model.profile.profile,
@@ -52,13 +54,52 @@ export function modelToIr(model: PolicySetModel): IrPolicySet {
     categories: [...model.categories.values()]
       .map((c) => ({ id: c.id, label: c.label ?? null, builtin: c.builtin }))
       .sort((a, b) => cmp(a.id, b.id)),
-    rules: model.rules.map(ruleToIr).sort((a, b) => cmp(a.name, b.name)),
+    rules: model.rules.map((r) => ruleToIr(r, offset)).sort((a, b) => cmp(a.name, b.name)),
     ladders: model.ladders.map(ladderToIr).sort((a, b) => cmp(a.name, b.name)),
     contactQuota: quotaToIr(model.quotas.find((q) => q.name === 'contact-add')),
   };
+  const variants = variantsToIr(model);
+  if (variants.length > 0) ir.variants = variants;
+  return ir;
 }
 
-function ruleToIr(r: RuleModel): IrRule {
+/**
+ * The set's own variant lines: one entry per word (as the table keys it), its spellings in
+ * declaration order, distinct, without an empty one or the word itself; sorted by word.
+ */
+function variantsToIr(model: PolicySetModel): IrVariant[] {
+  const byWord = new Map<string, IrVariant>();
+  for (const v of model.variants) {
+    const word = variantWordKey(v.word);
+    if (word === '') continue;
+    let e = byWord.get(word);
+    if (!e) byWord.set(word, (e = { word, spellings: [], loc: irLoc(v.loc.file, v.loc.range) }));
+    for (const x of v.spellings.values) if (x !== '' && variantWordKey(x) !== word && !e.spellings.includes(x)) e.spellings.push(x);
+  }
+  return [...byWord.values()].filter((e) => e.spellings.length > 0).sort((a, b) => cmp(a.word, b.word));
+}
+
+/** The policy set's time zone: the contact-add quota's `timezone`, else China's (+08:00). */
+function setUtcOffset(model: PolicySetModel): number {
+  const tz = model.quotas.find((q) => q.name === 'contact-add')?.decl.body.find((s): s is A.TimezoneStmt => s.kind === 'timezone');
+  return tz ? (parseUtcOffset(tz.offset.value) ?? DEFAULT_UTC_OFFSET_MINUTES) : DEFAULT_UTC_OFFSET_MINUTES;
+}
+
+/** A rule's `during` lines as one window (sorted, distinct), or undefined when it has none. */
+function windowToIr(r: RuleModel, utcOffsetMinutes: number): IrWindow | undefined {
+  if (r.times.length === 0 && r.days.length === 0) return undefined;
+  const times = new Map<string, { start: number; end: number }>();
+  for (const { window } of r.times) times.set(`${window.start}-${window.end}`, { start: window.start, end: window.end });
+  const days = new Set<string>();
+  for (const l of r.days) for (const v of l.values) days.add(v.trim());
+  return {
+    times: [...times.values()].sort((a, b) => a.start - b.start || a.end - b.end),
+    days: [...days].sort(),
+    utcOffsetMinutes,
+  };
+}
+
+function ruleToIr(r: RuleModel, utcOffsetMinutes: number): IrRule {
   const file = r.loc.file;
   const keywords = new Map<string, IrRule['keywords'][number]>();
   for (const { list, wholeWord } of r.keywords) {
@@ -81,7 +122,7 @@ function ruleToIr(r: RuleModel): IrRule {
   links.sort((a, b) => cmp(a.pattern, b.pattern));
   const patterns = patternsToIr(r, file);
   const o = r.owners[0];
-  return {
+  const out: IrRule = {
     name: r.name,
     loc: irLoc(file, r.decl.range),
     owner: o ? { role: o.role, id: o.id ?? null, managementRule: o.managementRule ?? null } : null,
@@ -96,6 +137,12 @@ function ruleToIr(r: RuleModel): IrRule {
     announce: r.announce ?? null,
     triggers: [...r.whens.map((w) => triggerToIr(file, w)), ...implicitWhitelistTriggers(r)],
   };
+  // Only when used, so a rule without them lowers to the same IR as before they existed.
+  const exempt = sortedDistinct(r.exempt);
+  if (exempt.length > 0) out.exempt = exempt;
+  const window = windowToIr(r, utcOffsetMinutes);
+  if (window) out.window = window;
+  return out;
 }
 
 /** A rule's patterns, as written, sorted by text, distinct, each at its first place. */

@@ -7,7 +7,7 @@ import { BUILTIN_CATEGORIES, DEFAULT_LIMITS_PROFILE, DEFAULT_NORMALIZE, type Nor
 import { diagnostic, type Diagnostic } from '../../language/diagnostic.ts';
 import { availableProfiles, loadProfile } from '../load/limits-profile.ts';
 import type { ListFileReader } from '../load/list-file.ts';
-import type { CategoryModel, LadderModel, LoadedList, Loc, Owner, PolicySetModel, QuotaModel, RuleModel } from './model.ts';
+import type { CategoryModel, LadderModel, LoadedList, Loc, Owner, PolicySetModel, QuotaModel, RuleModel, VariantsModel } from './model.ts';
 
 export interface ParsedFile {
   path: string;
@@ -44,6 +44,7 @@ export function astToModel(parsed: ParsedFile[], lists: ListFileReader, rootForM
   const rules: RuleModel[] = [];
   const ladders: LadderModel[] = [];
   const quotas: QuotaModel[] = [];
+  const variants: VariantsModel[] = [];
 
   for (const { path: file, root, ast } of parsed) {
     for (const d of ast.declarations) {
@@ -115,6 +116,9 @@ export function astToModel(parsed: ParsedFile[], lists: ListFileReader, rootForM
         case 'quota':
           quotas.push({ name: d.name.name, loc: loc(file, d), nameLoc: loc(file, d.name), decl: d });
           break;
+        case 'variants':
+          variants.push({ word: d.word.value, wordLoc: loc(file, d.word), spellings: load(file, root, d.list), loc: loc(file, d) });
+          break;
       }
     }
   }
@@ -147,6 +151,7 @@ export function astToModel(parsed: ParsedFile[], lists: ListFileReader, rootForM
     rules,
     ladders,
     quotas,
+    variants,
     syntaxErrors: new Map(),
   };
   if (enterprise) model.enterprise = enterprise;
@@ -173,6 +178,9 @@ function ruleModel(
     allow: { links: [], miniprograms: [], cards: [] },
     normalize: [],
     whens: [],
+    exempt: [],
+    times: [],
+    days: [],
   };
   for (const s of d.body) {
     switch (s.kind) {
@@ -209,6 +217,13 @@ function ruleModel(
         break;
       case 'when':
         r.whens.push(s);
+        break;
+      case 'exempt':
+        r.exempt.push(load(file, root, s.list));
+        break;
+      case 'during':
+        if (s.times) r.times.push({ window: s.times, loc: loc(file, s.times) });
+        else if (s.days) r.days.push(load(file, root, s.days));
         break;
     }
   }

@@ -73,6 +73,12 @@ export interface RuleModel {
   configuredOn?: { version: string; loc: Loc };
   announce?: string;
   whens: A.WhenStmt[];
+  /** `exempt customers …` of this rule: customers it never fires for (other rules still do). */
+  exempt: LoadedList[];
+  /** `during HH:MM-HH:MM` lines: with `days`, when the rule fires; none of either: at any time. */
+  times: { window: A.TimeWindow; loc: Loc }[];
+  /** `during days …` lines: dates `YYYY-MM-DD` on which the rule fires (checks/rule-windows.ts). */
+  days: LoadedList[];
 }
 
 export interface LadderModel {
@@ -108,6 +114,17 @@ export interface CategoryModel {
   loc?: Loc;
 }
 
+/** A `variants of "WORD" LIST` declaration: the set's own spellings of a word (spec/language.md §10). */
+export interface VariantsModel {
+  /** The word as written. */
+  word: string;
+  /** The word's string. */
+  wordLoc: Loc;
+  spellings: LoadedList;
+  /** The whole declaration. */
+  loc: Loc;
+}
+
 export interface PolicySetModel {
   /** The folder every list path must stay inside. */
   root: string;
@@ -124,6 +141,8 @@ export interface PolicySetModel {
   ladders: LadderModel[];
   /** Every quota declaration in set order; a set may have one (the checker reports the others). */
   quotas: QuotaModel[];
+  /** Every `variants of` declaration in set order. */
+  variants: VariantsModel[];
   /** Offsets of syntax errors by file: checks for a missing part skip declarations holding one. */
   syntaxErrors: Map<string, number[]>;
 }

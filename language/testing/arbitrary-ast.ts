@@ -96,6 +96,12 @@ export const arbRuleStatement: fc.Arbitrary<A.RuleStatement> = fc.oneof(
   arbSteps.map((steps): A.RuleStatement => ({ kind: 'normalize', steps, range: range() })),
   arbStr.map((version): A.RuleStatement => ({ kind: 'configured', version, range: range() })),
   arbStr.map((text): A.RuleStatement => ({ kind: 'announce', text, range: range() })),
+  arbListSource.map((list): A.RuleStatement => ({ kind: 'exempt', list, range: range() })),
+  arbListSource.map((days): A.RuleStatement => ({ kind: 'during', days, range: range() })),
+  fc.tuple(fc.integer({ min: 0, max: 1439 }), fc.integer({ min: 0, max: 1439 })).map(([start, end]): A.RuleStatement => {
+    const t = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+    return { kind: 'during', times: { text: `${t(start)}-${t(end)}`, start, end, range: range() }, range: range() };
+  }),
   { weight: 3, arbitrary: fc.record({ trigger: arbTrigger, actions: fc.array(arbAction, { minLength: 1, maxLength: 4 }) }).map(({ trigger, actions }): A.RuleStatement => ({ kind: 'when', trigger, actions, range: range() })) },
 );
 
@@ -168,6 +174,7 @@ export const arbDeclaration: fc.Arbitrary<A.Declaration> = fc.oneof(
   arbListSource.map((list): A.Declaration => ({ kind: 'blacklist', scope: 'enterprise', list, range: range() })),
   fc.record({ owner: arbStr, list: arbListSource }).map(({ owner, list }): A.Declaration => ({ kind: 'blacklist', scope: 'personal', owner, list, range: range() })),
   arbListSource.map((list): A.Declaration => ({ kind: 'exempt', list, range: range() })),
+  fc.record({ word: arbStr, list: arbListSource }).map(({ word, list }): A.Declaration => ({ kind: 'variants', word, list, range: range() })),
   fc.record({ name: arbIdent, label: fc.option(arbStr, { nil: undefined }) }).map(({ name, label }): A.Declaration =>
     label ? { kind: 'category', name, label, range: range() } : { kind: 'category', name, range: range() },
   ),

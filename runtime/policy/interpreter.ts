@@ -7,14 +7,15 @@
 // span in the original text, drops the ones that are not whole words (for `whole-word` keywords)
 // or that lie inside an occurrence of an exception phrase, and reports them all in text order.
 import type { CompiledPolicy, Evidence, MessageInput, RuleFiring, StateQueries } from './compiled-policy.ts';
-import type { IrKeyword, IrPolicySet, IrRule } from '../ir.ts';
+import type { IrKeyword, IrPolicySet, IrRule, IrVariant } from '../ir.ts';
 import { isLinkAllowed, prepareLinkPattern, type LinkMatcher } from '../text/links.ts';
 import { normalizeKeyword, normalizeText } from '../text/normalize-reference.ts';
 import { isWholeWord, keywordCore, linksInText, textLength } from '../text/text-semantics.ts';
-import { exceptionVariants, keywordVariants } from '../text/variants.ts';
+import { exceptionVariants, keywordVariants, variantTable, type VariantTable } from '../text/variants.ts';
 import type { RE2JS } from 're2js';
 import { preparePattern, rulePatternHits } from '../pattern/pattern-hits.ts';
 import { outcomeOfFirings } from './outcome.ts';
+import { ruleGate, type GateInput } from './rule-gate.ts';
 
 /** A keyword prepared for matching. */
 export interface PreparedKeyword {
@@ -38,10 +39,10 @@ export function prepareKeyword(k: IrKeyword, steps: IrRule['normalize']): Prepar
  * Every pattern a keyword stands for (more than one under `variants`: runtime/text/variants.ts),
  * prepared, each with the keyword's position in the rule; spellings that normalise alike once.
  */
-function prepareKeywordVariants(k: IrKeyword, steps: IrRule['normalize'], index: number): (PreparedKeyword & { index: number })[] {
+function prepareKeywordVariants(k: IrKeyword, steps: IrRule['normalize'], index: number, table: VariantTable): (PreparedKeyword & { index: number })[] {
   const seen = new Set<string>();
   const out: (PreparedKeyword & { index: number })[] = [];
-  for (const v of keywordVariants(k.text, k.wholeWord, steps, normalizeKeyword)) {
+  for (const v of keywordVariants(k.text, k.wholeWord, steps, normalizeKeyword, table)) {
     const p = prepareKeyword({ ...k, text: v.text, wholeWord: v.wholeWord }, steps);
     const key = `${p.norm}:${+p.wholeWord}`;
     if (seen.has(key)) continue;
@@ -85,6 +86,8 @@ interface PreparedRule {
   links: LinkMatcher[];
   miniprograms: Set<string>;
   cards: Set<string>;
+  /** The rule's own exemptions and windows (rule-gate.ts); null: it may fire on any message. */
+  gate: ((msg: GateInput) => boolean) | null;
 }
 
 function allOccurrences(haystack: string, needle: string): number[] {
@@ -226,21 +229,25 @@ export interface InterpretedPolicy extends CompiledPolicy {
   traceKeywords(group: string, text: string): KeywordTrace[];
 }
 
-/** The part of a rule the keyword trace needs (a few kB a rule, where the IR holds its groups). */
-export type IrKeywordRule = Pick<IrRule, 'name' | 'normalize' | 'keywords' | 'exceptions' | 'patterns'>;
+/**
+ * The part of a rule the keyword trace needs (a few kB a rule, where the IR holds its groups), with
+ * the set's own variant lines when the rule has the `variants` step and the set declares some.
+ */
+export type IrKeywordRule = Pick<IrRule, 'name' | 'normalize' | 'keywords' | 'exceptions' | 'patterns'> & { variants?: IrVariant[] };
 
-export function keywordRuleOf(r: IrRule): IrKeywordRule {
+export function keywordRuleOf(r: IrRule, variants?: IrVariant[]): IrKeywordRule {
   const out: IrKeywordRule = { name: r.name, normalize: r.normalize, keywords: r.keywords, exceptions: r.exceptions };
   if (r.patterns) out.patterns = r.patterns;
+  if (variants && r.normalize.includes('variants')) out.variants = variants;
   return out;
 }
 
-function prepareKeywordRule(r: IrKeywordRule): KeywordRule {
+function prepareKeywordRule(r: IrKeywordRule, table: VariantTable = variantTable(r.variants)): KeywordRule {
   return {
     ir: { name: r.name, normalize: r.normalize },
-    keywords: r.keywords.flatMap((k, i) => prepareKeywordVariants(k, r.normalize, i)),
+    keywords: r.keywords.flatMap((k, i) => prepareKeywordVariants(k, r.normalize, i, table)),
     exceptions: r.exceptions
-      .flatMap((raw) => exceptionVariants(raw, r.normalize).map((v) => ({ raw, norm: normalizeKeyword(v, r.normalize) })))
+      .flatMap((raw) => exceptionVariants(raw, r.normalize, table).map((v) => ({ raw, norm: normalizeKeyword(v, r.normalize) })))
       .filter((e) => e.norm !== ''),
     patterns: (r.patterns ?? []).map((p, i) => ({ raw: p.pattern, re: preparePattern(p.pattern), order: r.keywords.length + i })),
   };
@@ -264,8 +271,8 @@ export function keywordTracer(rules: readonly IrKeywordRule[], rulesForGroup: (g
   };
 }
 
-function prepareRule(r: IrRule): PreparedRule {
-  const { keywords, exceptions, patterns } = prepareKeywordRule(r);
+function prepareRule(r: IrRule, table: VariantTable): PreparedRule {
+  const { keywords, exceptions, patterns } = prepareKeywordRule(r, table);
   return {
     ir: r,
     keywords,
@@ -274,12 +281,14 @@ function prepareRule(r: IrRule): PreparedRule {
     links: r.links.map(prepareLinkPattern),
     miniprograms: new Set(r.miniprograms),
     cards: new Set(r.cards),
+    gate: ruleGate(r),
   };
 }
 
 /** Builds the reference implementation of a policy set from its IR. */
 export function interpretIr(ir: IrPolicySet): InterpretedPolicy {
-  const rules = ir.rules.map(prepareRule);
+  const table = variantTable(ir.variants);
+  const rules = ir.rules.map((r) => prepareRule(r, table));
   const byGroup = new Map<string, number[]>();
   rules.forEach((r, i) => {
     for (const g of r.ir.groups) {
@@ -313,7 +322,11 @@ export function interpretIr(ir: IrPolicySet): InterpretedPolicy {
     floodWindows: (g) => windowsByGroup.get(g) ?? noWindows,
     evaluateMessage(msg, state) {
       const out: RuleFiring[] = [];
-      for (const i of byGroup.get(msg.group) ?? []) out.push(...evaluateRule(rules[i], msg, state));
+      for (const i of byGroup.get(msg.group) ?? []) {
+        // A rule whose gate is shut (a sender it exempts, a time outside its windows) gives nothing.
+        const gate = rules[i].gate;
+        if (gate === null || gate(msg)) out.push(...evaluateRule(rules[i], msg, state));
+      }
       return out;
     },
     decideMessage(msg, state) {

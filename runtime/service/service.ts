@@ -182,7 +182,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     const { ir, interpreter, policy } = loaded;
     const facts = loaded.facts ?? (ir ? policyFacts(ir) : null);
     const revision = loaded.revision ?? (ir ? irRevision(ir) : null);
-    const keywordRules = loaded.keywordRules ?? ir?.rules.map(keywordRuleOf);
+    const keywordRules = loaded.keywordRules ?? ir?.rules.map((r) => keywordRuleOf(r, ir.variants));
     if (!facts || revision === null || (!interpreter && !keywordRules)) throw new Error('the loader gave neither the IR nor its facts, revision and keywords');
     const traceKeywords = interpreter ? (group: string, text: string) => interpreter.traceKeywords(group, text) : keywordTracer(keywordRules!, (g) => policy.rulesForGroup(g));
     const engine =

@@ -4,7 +4,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { normalizeKeyword, normalizeText } from './normalize-reference.ts';
 import { VARIANT_SYMBOLS, type NormalizeStep } from './normalize-steps.ts';
-import { keywordSpellings, keywordVariants, MAX_SPELLINGS } from './variants.ts';
+import type { IrVariant } from '../ir.ts';
+import { CURATED_VARIANTS, exceptionVariants, keywordSpellings, keywordVariants, MAX_SPELLINGS, variantTable, variantWordKey } from './variants.ts';
 import { VARIANTS_TABLE } from './variants-table.ts';
 
 const STEPS: NormalizeStep[] = ['case', 'width', 'symbols', 'variants'];
@@ -77,5 +78,57 @@ describe('variants', () => {
     }
     // The symbols read as words: `+` is 加, and nothing else is a symbol spelling.
     expect([...VARIANT_SYMBOLS]).toEqual([['+', '加']]);
+  });
+});
+
+const LOC = { file: 'p.policy', line: 1, column: 1, endLine: 1, endColumn: 1 };
+const own = (word: string, ...spellings: string[]): IrVariant => ({ word, spellings, loc: LOC });
+
+describe("the set's own variant lines", () => {
+  it('add spellings before the curated ones, and new words', () => {
+    const t = variantTable([own('微信', '威芯', 'vei xin'), own('上门', '尚门')]);
+    const s = keywordSpellings('微信', t);
+    expect(s.slice(0, 3)).toEqual(['微信', '威芯', 'vei xin']);
+    expect(s).toEqual(expect.arrayContaining(['vx', '薇信']));
+    expect(keywordSpellings('上门服务', t)).toEqual(['上门服务', '尚门服务']);
+    expect(keywordSpellings('上门服务')).toEqual(['上门服务']);
+    expect(exceptionVariants('加微信', ['case', 'variants'], t)).toContain('加威芯');
+    expect(keywordVariants('上门', false, STEPS, normalizeKeyword, variantTable([own('上门', 'shang men')]))).toEqual([
+      { text: '上门', wholeWord: false },
+      { text: 'shang men', wholeWord: true },
+    ]);
+  });
+
+  it('find an author word in any case and width, and build one table per array', () => {
+    const lines = [own(variantWordKey('ＶＩＰ群'), '会员裙')];
+    const t = variantTable(lines);
+    expect(keywordSpellings('加vip群', t)).toContain('加会员裙');
+    expect(variantTable(lines)).toBe(t);
+    expect(variantTable(undefined)).toBe(CURATED_VARIANTS);
+    expect(variantTable([])).toBe(CURATED_VARIANTS);
+  });
+
+  it('keep every curated spelling and every author spelling within the bound, for any lines', () => {
+    const words = [...VARIANTS_TABLE.map(([w]) => w), '上门', '会员'];
+    const spelling = fc.stringMatching(/^[a-z尚门会员裙威芯 ]{1,4}$/).filter((x) => x.trim() !== '');
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ word: fc.constantFrom(...words), spellings: fc.uniqueArray(spelling, { minLength: 1, maxLength: 4 }) }), { maxLength: 4 }),
+        fc.constantFrom(...words),
+        (lines, word) => {
+          const irLines = lines.map((l) => own(l.word, ...l.spellings.filter((x) => x !== l.word)));
+          const t = variantTable(irLines);
+          const s = keywordSpellings(word, t);
+          expect(s[0]).toBe(word);
+          expect(new Set(s).size).toBe(s.length);
+          expect(s.length).toBeLessThanOrEqual(MAX_SPELLINGS);
+          // A one-word keyword stands for the word and every spelling of it: the author's first.
+          const mine = irLines.filter((l) => l.word === word).flatMap((l) => l.spellings);
+          const curated = CURATED_VARIANTS.words.get(word) ?? [];
+          expect(s).toEqual([...new Set([word, ...mine, ...curated])].slice(0, MAX_SPELLINGS));
+        },
+      ),
+      { numRuns: 300, seed: 7 },
+    );
   });
 });

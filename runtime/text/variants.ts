@@ -11,6 +11,11 @@
 // it otherwise (simplified characters); every other character stays as it is. Its spellings are every way of
 // writing each word in one of its spellings, fewest replaced words first, then by the order of
 // the table's spellings; at most MAX_SPELLINGS per keyword, the keyword itself included.
+//
+// A policy set may add its own lines (`variants of "微信" "薇信", "vx"`, IR `variants`): they are
+// merged into the curated table (variantTable), the author's spellings of a word before the
+// curated ones, so a spelling asked for by name is never the one the MAX_SPELLINGS cut drops.
+import type { IrVariant } from '../ir.ts';
 import { VARIANT_SYMBOLS, type NormalizeStep } from './normalize-steps.ts';
 import { keywordCore } from './text-semantics.ts';
 import { VARIANTS_TABLE } from './variants-table.ts';
@@ -18,11 +23,56 @@ import { VARIANTS_TABLE } from './variants-table.ts';
 /** Most spellings of one keyword (the keyword itself included). */
 export const MAX_SPELLINGS = 64;
 
-const WORDS = new Map<string, readonly string[]>(VARIANTS_TABLE.map(([w, s]) => [w, s]));
-const LONGEST = Math.max(...VARIANTS_TABLE.map(([w]) => w.length));
+/** A table of words and their spellings: the curated one, or it merged with a set's own lines. */
+export interface VariantTable {
+  /** By word (NFKC, lower case): its spellings, commonest first, without VARIANT_SYMBOLS. */
+  readonly words: ReadonlyMap<string, readonly string[]>;
+  /** The length of the longest word. */
+  readonly longest: number;
+}
+
+function tableOf(entries: Iterable<readonly [string, readonly string[]]>): VariantTable {
+  const words = new Map<string, readonly string[]>();
+  for (const [w, s] of entries) words.set(w, s.filter((x) => !VARIANT_SYMBOLS.has(x)));
+  return { words, longest: Math.max(0, ...[...words.keys()].map((w) => w.length)) };
+}
+
+/** The curated table alone (variants-table.ts). */
+export const CURATED_VARIANTS: VariantTable = tableOf(VARIANTS_TABLE);
+
+/** The key of a word in a table: as a keyword's text is compared with it, in any case and width. */
+export function variantWordKey(word: string): string {
+  return word.normalize('NFKC').toLowerCase();
+}
+
+/** A set's own variant lines as the runtime reads them (the IR's, or without their places). */
+export type OwnVariants = readonly Pick<IrVariant, 'word' | 'spellings'>[];
+
+const merged = new WeakMap<OwnVariants, VariantTable>();
+
+/**
+ * The curated table merged with a set's own variant lines (the IR's `variants`): a word of both
+ * has the author's spellings first, then the curated ones not already given. Built once per array.
+ */
+export function variantTable(own: OwnVariants | undefined): VariantTable {
+  if (!own || own.length === 0) return CURATED_VARIANTS;
+  let t = merged.get(own);
+  if (t) return t;
+  const mine = new Map<string, string[]>();
+  for (const v of own) {
+    const key = variantWordKey(v.word);
+    mine.set(key, [...(mine.get(key) ?? []), ...v.spellings]);
+  }
+  const entries = new Map<string, readonly string[]>(VARIANTS_TABLE.map(([w, s]) => [w, s]));
+  for (const [key, xs] of mine) entries.set(key, [...new Set([...xs, ...(entries.get(key) ?? [])])]);
+  t = tableOf(entries);
+  merged.set(own, t);
+  return t;
+}
 
 /** The keyword cut into table words (with their spellings) and the text between them. */
-function segments(core: string): (string | readonly string[])[] {
+function segments(core: string, table: VariantTable): (string | readonly string[])[] {
+  const { words: WORDS, longest: LONGEST } = table;
   const out: (string | readonly string[])[] = [];
   let plain = '';
   let i = 0;
@@ -33,7 +83,7 @@ function segments(core: string): (string | readonly string[])[] {
       if (WORDS.has(w)) {
         if (plain !== '') out.push(plain);
         plain = '';
-        out.push([core.slice(i, i + n), ...WORDS.get(w)!.filter((x) => !VARIANT_SYMBOLS.has(x))]);
+        out.push([core.slice(i, i + n), ...WORDS.get(w)!]);
         found = n;
         break;
       }
@@ -49,8 +99,8 @@ function segments(core: string): (string | readonly string[])[] {
  * Every spelling of a keyword's text (without its `*` marks) under `variants`: the keyword first,
  * then the others, fewest replaced words first; distinct, at most MAX_SPELLINGS.
  */
-export function keywordSpellings(core: string): string[] {
-  const segs = segments(core);
+export function keywordSpellings(core: string, table: VariantTable = CURATED_VARIANTS): string[] {
+  const segs = segments(core, table);
   const words = segs.filter((s): s is readonly string[] => typeof s !== 'string');
   if (words.length === 0) return [core];
   // Choices per word: index 0 is the word as written. Enumerate by number of replaced words.
@@ -102,10 +152,11 @@ export function keywordVariants(
   wholeWord: boolean,
   steps: readonly NormalizeStep[],
   normalize: (text: string, steps: readonly NormalizeStep[]) => string,
+  table: VariantTable = CURATED_VARIANTS,
 ): KeywordVariant[] {
   if (!steps.includes('variants')) return [{ text, wholeWord }];
   const { core, openStart, openEnd } = keywordCore(text);
-  const spellings = keywordSpellings(core);
+  const spellings = keywordSpellings(core, table);
   return spellings.map((s, i) => ({
     text: (openStart ? '*' : '') + s + (openEnd ? '*' : ''),
     wholeWord: wholeWord || (i > 0 && isLatinSpelling(normalize(s, steps))),
@@ -113,6 +164,6 @@ export function keywordVariants(
 }
 
 /** The phrases an exception phrase stands for under `steps` (every spelling with `variants`). */
-export function exceptionVariants(text: string, steps: readonly NormalizeStep[]): string[] {
-  return steps.includes('variants') ? keywordSpellings(text) : [text];
+export function exceptionVariants(text: string, steps: readonly NormalizeStep[], table: VariantTable = CURATED_VARIANTS): string[] {
+  return steps.includes('variants') ? keywordSpellings(text, table) : [text];
 }

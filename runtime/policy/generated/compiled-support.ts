@@ -17,8 +17,9 @@
 // `createCompiledPolicy`, `compiledRuntime`) and candidate selection; the core over the blob is
 // policy-core.ts, the per-message context message-context.ts.
 import type { CompiledPolicy, MessageInput, RuleFiring, StateQueries } from '../compiled-policy.ts';
-import type { IrContactQuota, IrLadder, IrNormalizeStep } from '../../ir.ts';
+import type { IrContactQuota, IrLadder, IrNormalizeStep, IrVariant, IrWindow } from '../../ir.ts';
 import { OutcomeBuilder } from '../outcome.ts';
+import { ruleGate, type GateInput } from '../rule-gate.ts';
 import { textMayHoldLinks } from '../../text/text-semantics.ts';
 import { MessageContext } from './message-context.ts';
 import { Candidates, META_IDENTITY, META_IMAGE, META_NEW_MEMBER, PolicyCore, type PatternSpec, type RuleMeta } from './policy-core.ts';
@@ -45,7 +46,20 @@ export interface PolicySpec {
    * data handed to re2js, never code.
    */
   patterns?: readonly PatternSpec[];
+  /**
+   * The rules with their own exemptions or windows (`exempt customers`, `during`): [rule, its
+   * exempt customers, its IR window or null]; absent when no rule has either. Data, never code.
+   */
+  gates?: readonly GateSpec[];
+  /**
+   * The set's own variant lines (IR `variants`), for the exception phrases of pattern rules with
+   * the `variants` step (the keyword automaton already holds every spelling); absent when none.
+   */
+  variants?: readonly Pick<IrVariant, 'word' | 'spellings'>[];
 }
+
+/** A gated rule of the spec: its number, its exempt customers, its window (runtime/ir.ts `IrWindow`) or null. */
+export type GateSpec = readonly [number, readonly string[], IrWindow | null];
 
 /**
  * A shape function of generated code: evaluates, in order, every `when` line of rule `rule`,
@@ -99,6 +113,10 @@ export function createCompiledPolicy(
     if (bits & META_NEW_MEMBER) k |= KIND_NEW_MEMBER;
     return k;
   });
+  // Rule gates (rule-gate.ts, shared with the interpreter): a rule whose gate is shut does not run.
+  const gates: (((msg: GateInput) => boolean) | null)[] | null = spec.gates && spec.gates.length > 0 ? new Array<null>(spec.names.length).fill(null) : null;
+  for (const [r, exempt, window] of spec.gates ?? []) gates![r] = ruleGate({ exempt: [...exempt], ...(window ? { window } : {}) });
+  const open = (r: number, msg: MessageInput) => gates === null || gates[r] === null || gates[r]!(msg);
   const none: readonly string[] = Object.freeze([]);
   const noWindows: readonly number[] = Object.freeze([]);
   return {
@@ -117,12 +135,12 @@ export function createCompiledPolicy(
       if (wide < 0) return [];
       const out: RuleFiring[] = [];
       if (fewCandidates(wide)) {
-        for (const r of cands.list) shapes[shapeOf[r]](msg, x, out, r, params[r]);
+        for (const r of cands.list) if (open(r, msg)) shapes[shapeOf[r]](msg, x, out, r, params[r]);
       } else {
         const rules = x.info.rules;
         for (let i = 0; i < rules.length; i++) {
           const r = rules[i];
-          if ((kinds[r] & wide) !== 0 || cands.has(r)) shapes[shapeOf[r]](msg, x, out, r, params[r]);
+          if (((kinds[r] & wide) !== 0 || cands.has(r)) && open(r, msg)) shapes[shapeOf[r]](msg, x, out, r, params[r]);
         }
       }
       return out;
@@ -132,14 +150,14 @@ export function createCompiledPolicy(
       if (wide < 0) return null;
       if (fewCandidates(wide)) {
         const few = new OutcomeBuilder(cands.list.length);
-        for (const r of cands.list) decides[shapeOf[r]](msg, x, few, r, params[r]);
+        for (const r of cands.list) if (open(r, msg)) decides[shapeOf[r]](msg, x, few, r, params[r]);
         return few.finish();
       }
       const rules = x.info.rules;
       const out = new OutcomeBuilder(rules.length);
       for (let i = 0; i < rules.length; i++) {
         const r = rules[i];
-        if ((kinds[r] & wide) !== 0 || cands.has(r)) decides[shapeOf[r]](msg, x, out, r, params[r]);
+        if (((kinds[r] & wide) !== 0 || cands.has(r)) && open(r, msg)) decides[shapeOf[r]](msg, x, out, r, params[r]);
       }
       return out.finish();
     },
@@ -202,6 +220,10 @@ export const compiledRuntime = {
   version: SUPPORT_VERSION,
   /** This support reads `patterns` of the spec; a module with patterns refuses a support without. */
   patterns: true,
+  /** This support reads `gates` of the spec (rules' own exemptions and windows). */
+  gates: true,
+  /** This support reads `variants` of the spec (a set's own variant lines). */
+  variants: true,
   createCompiledPolicy,
 } as const;
 

@@ -94,7 +94,7 @@ export class PolicyCore {
   private readonly rulePatterns: RulePatterns | null;
 
   constructor(readonly spec: PolicySpec) {
-    this.rulePatterns = spec.patterns && spec.patterns.length > 0 ? new RulePatterns(spec.patterns, spec.profiles, spec.rules) : null;
+    this.rulePatterns = spec.patterns && spec.patterns.length > 0 ? new RulePatterns(spec.patterns, spec.profiles, spec.rules, spec.variants) : null;
     const blob: Blob = openBlob(typeof spec.data === 'string' ? blobFromBase64(spec.data) : spec.data);
     this.names = spec.names;
     this.enterprise = new StringTable(blob, L.BL_ENTERPRISE);

@@ -5,10 +5,10 @@
 // like a keyword's, under the number `-1 - n` of the pattern (n counts the policy's patterns in
 // rule order), so the context sorts it after the rule's keywords, as the interpreter does.
 import type { RE2JS } from 're2js';
-import type { IrNormalizeStep } from '../../ir.ts';
+import type { IrNormalizeStep, IrVariant } from '../../ir.ts';
 import { exceptionSpans, preparePattern, rulePatternHits, type ExceptionSpan } from '../../pattern/pattern-hits.ts';
 import { normalizeKeyword, normalizeText, type NormalizedText } from '../../text/normalize-reference.ts';
-import { exceptionVariants } from '../../text/variants.ts';
+import { exceptionVariants, variantTable } from '../../text/variants.ts';
 import type { MessageContext } from './message-context.ts';
 import type { Candidates, RuleMeta } from './policy-core.ts';
 
@@ -29,7 +29,9 @@ export class RulePatterns {
   /** The message's normalised text per profile, for the message being scanned. */
   private readonly texts = new Map<number, NormalizedText>();
 
-  constructor(specs: readonly PatternSpec[], private readonly profiles: readonly (readonly IrNormalizeStep[])[], rules: readonly RuleMeta[]) {
+  /** `variants`: the set's own variant lines (IR `variants`), which the exception phrases of a rule with the `variants` step also stand for. */
+  constructor(specs: readonly PatternSpec[], private readonly profiles: readonly (readonly IrNormalizeStep[])[], rules: readonly RuleMeta[], variants?: readonly Pick<IrVariant, 'word' | 'spellings'>[]) {
+    const table = variantTable(variants);
     for (const [rule, patterns, exceptions] of specs) {
       const profile = rules[rule][0];
       if (profile < 0) continue;
@@ -38,7 +40,7 @@ export class RulePatterns {
         profile,
         base: this.sources.length,
         res: patterns.map(preparePattern),
-        exceptions: exceptions.flatMap((raw) => exceptionVariants(raw, steps).map((v) => ({ raw, norm: normalizeKeyword(v, steps) }))).filter((e) => e.norm !== ''),
+        exceptions: exceptions.flatMap((raw) => exceptionVariants(raw, steps, table).map((v) => ({ raw, norm: normalizeKeyword(v, steps) }))).filter((e) => e.norm !== ''),
       });
       this.sources.push(...patterns);
     }
