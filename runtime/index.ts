@@ -58,6 +58,7 @@ export { kindByIdShape, parseOwnersList, parseSendersList, type ArchiveOptions, 
 // WeCom's callback protocol (spec/wecom.md §2): its configuration, for `hush serve --wecom-callback`.
 export { DEFAULT_TIMESTAMP_WINDOW_SECONDS, parseWecomCallbackConfig, WecomConfigError, type WecomCallbackConfig } from './wecom/callback-config.ts';
 export { policyFacts, type PolicyFacts } from './policy/policy-facts.ts';
+export { gateShutBecause } from './policy/rule-gate.ts';
 export { openMessage, signatureMatches, WECOM_ERRORS, type DecryptRefusal } from './wecom/callback-crypto.ts';
 export { callbackKey, RecentCallbacks, type RecentOptions } from './wecom/callback-dedupe.ts';
 export { mapCallback, type CallbackMapping } from './wecom/callback-events.ts';

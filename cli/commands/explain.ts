@@ -4,16 +4,16 @@
 // chose the actions. `--history FILE` decides earlier events first (a flood, a mute, a join).
 // Every line is terminal text (render/escape.ts): rule names, ids and texts are shown escaped.
 // Durations are shown as the policy writes them (`30m`, compiler/wording.ts) and times in the
-// zone of `--tz` (default +08:00, render/time-zone.ts); the JSON form keeps UTC ISO 8601.
+// zone of `--tz` (default the policy set's timezone, else +08:00: render/time-zone.ts); the JSON form keeps UTC ISO 8601.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InvalidArgumentError, Option } from 'commander';
 import { actionText, durationText } from '../../compiler/wording.ts';
-import { ACTION_ORDER, createEngine, isEventError, parseEventLine, type Evidence, type Explanation, type IrPolicySet } from '../../runtime/index.ts';
+import { ACTION_ORDER, createEngine, gateShutBecause, isEventError, parseEventLine, type Evidence, type Explanation, type IrPolicySet } from '../../runtime/index.ts';
 import { EXIT, UsageError, type CliIO } from '../io.ts';
 import { ENGINES, loadPolicy, type EngineChoice } from '../load-policy.ts';
 import { terminalText } from '../render/escape.ts';
-import { isoText, parseTimeZone, type TimeZone } from '../render/time-zone.ts';
+import { isoText, parseTimeZone, timeZoneFor, type TimeZone } from '../render/time-zone.ts';
 import type { RegisterCommand } from './index.ts';
 
 export interface ExplainOptions {
@@ -56,7 +56,8 @@ function showEvidence(e: Evidence, tz: TimeZone): string {
 }
 
 /** The readable trace of one explained message. */
-export function renderExplanation(x: Explanation, ir: IrPolicySet, text: string, tz: TimeZone = parseTimeZone(undefined)): string {
+/** `shut`: the rules of the group that did not run on this message, and why (their `exempt` or `during` lines). */
+export function renderExplanation(x: Explanation, ir: IrPolicySet, text: string, tz: TimeZone = parseTimeZone(undefined), shut: ReadonlyMap<string, 'exempt' | 'window'> = new Map()): string {
   const { decision: d, trace: t } = x;
   const lines: string[] = [];
   lines.push(`decision: ${d.allowed ? 'allowed' : 'not allowed'}`);
@@ -78,6 +79,9 @@ export function renderExplanation(x: Explanation, ir: IrPolicySet, text: string,
   for (const n of d.notes ?? []) lines.push(`  note: ${n}`);
   if (t.path !== 'rules') return lines.map(terminalText).join('\n') + '\n';
   lines.push(`rules of the group: ${t.rules.join(', ') || 'none'}`);
+  for (const [rule, why] of shut) {
+    lines.push(`rule ${rule}: not applied: ${why === 'exempt' ? 'the rule exempts the sender (its `exempt customers`)' : 'the message is outside the rule\'s `during` windows'}`);
+  }
   lines.push(`text: ${JSON.stringify(text)}`);
   for (const k of t.keywords) {
     lines.push(`rule ${k.rule}: normalised (${k.normalize.join(', ')}): ${JSON.stringify(k.normalized)}`);
@@ -102,9 +106,10 @@ export function renderExplanation(x: Explanation, ir: IrPolicySet, text: string,
 }
 
 export async function runExplain(policy: string, o: ExplainOptions, io: CliIO): Promise<number> {
-  const tz = parseTimeZone(o.tz);
+  if (o.tz !== undefined) parseTimeZone(o.tz); // a bad --tz is bad usage before anything is loaded
   const loaded = await loadPolicy([policy], io, o.engine);
   if (!loaded) return EXIT.failed;
+  const tz = timeZoneFor(o.tz, loaded.ir.contactQuota?.utcOffsetMinutes ?? loaded.ir.rules.find((r) => r.window)?.window?.utcOffsetMinutes);
   const at = o.at ?? new Date().toISOString();
   const engine = createEngine(loaded.policy, { traceKeywords: loaded.interpreter.traceKeywords });
   if (o.history) {
@@ -135,7 +140,13 @@ export async function runExplain(policy: string, o: ExplainOptions, io: CliIO): 
   };
   const x = engine.explain(event);
   if (isEventError(x)) throw new UsageError(`${x.error.field ? `${x.error.field}: ` : ''}${x.error.message}`);
-  io.stdout(o.format === 'json' ? JSON.stringify({ ...x, engine: loaded.engine }, null, 2) + '\n' : renderExplanation(x, loaded.ir, o.text, tz));
+  const shut = new Map<string, 'exempt' | 'window'>();
+  for (const r of loaded.ir.rules) {
+    if (!x.trace.rules.includes(r.name)) continue;
+    const why = gateShutBecause(r, { sender: { id: o.sender }, at: Date.parse(at) });
+    if (why) shut.set(r.name, why);
+  }
+  io.stdout(o.format === 'json' ? JSON.stringify({ ...x, engine: loaded.engine, notApplied: [...shut].map(([rule, reason]) => ({ rule, reason })) }, null, 2) + '\n' : renderExplanation(x, loaded.ir, o.text, tz, shut));
   return EXIT.ok;
 }
 

@@ -9,7 +9,7 @@ import { runExplain } from '../commands/explain.ts';
 import { runRun } from '../commands/run.ts';
 import { runSanctions } from '../commands/sanctions.ts';
 import { UsageError, type CliIO } from '../io.ts';
-import { BAD_TZ, parseTimeZone, timeText } from './time-zone.ts';
+import { BAD_TZ, parseTimeZone, timeText, timeZoneFor } from './time-zone.ts';
 
 const T = Date.parse('2026-11-01T00:00:00Z');
 
@@ -21,6 +21,12 @@ describe('parseTimeZone and timeText', () => {
     // New York is on daylight saving time until the first Sunday of November.
     expect(timeText(T, parseTimeZone('America/New_York'))).toBe('2026-10-31 20:00:00 -04:00');
     expect(timeText(Date.parse('2026-11-02T00:00:00Z'), parseTimeZone('America/New_York'))).toBe('2026-11-01 19:00:00 -05:00');
+  });
+
+  it('without --tz, takes the policy set\'s offset when it has one', () => {
+    expect(timeText(T, timeZoneFor(undefined, 540))).toBe('2026-11-01 09:00:00 +09:00');
+    expect(timeText(T, timeZoneFor(undefined, undefined))).toBe('2026-11-01 08:00:00 +08:00');
+    expect(timeText(T, timeZoneFor('Z', 540))).toBe('2026-11-01 00:00:00 +00:00');
   });
 
   it('refuses anything else with hush/cli/bad-tz', () => {
@@ -40,6 +46,10 @@ const io = (): CliIO & { out: string[] } => {
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'hush-tz-'));
   writeFileSync(join(dir, 'ladder.policy'), 'ladder "abuse" {\n  counts harassment\n  step 1: suspend interop for 1h, appealable\n}\n');
+  writeFileSync(
+    join(dir, 'night.policy'),
+    'quota contact-add {\n  daily 100\n  timezone "+09:00"\n}\nrule "night" {\n  owner member "m"\n  groups "g-1"\n  keywords "加微信"\n  during 22:00-07:00\n  exempt customers "c-vip"\n  when keyword then recall\n}\n',
+  );
   writeFileSync(join(dir, 'flood.policy'), 'rule "ads" {\n  groups "g-1"\n  keywords "加微信"\n  when flood 2 in 10s then mute 30m\n}\n');
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -79,5 +89,24 @@ describe('--tz changes the human output, never the JSON', () => {
     expect(await explain(undefined)).toContain('why: the sender is muted in this group until 2026-11-23 18:30:02 +08:00');
     expect(await explain('-03:00')).toContain('why: the sender is muted in this group until 2026-11-23 07:30:02 -03:00');
     expect(JSON.parse(await explain('-03:00', 'json')).decision.muted).toEqual({ until: '2026-11-23T10:30:02.000Z' });
+  });
+
+  it('hush explain defaults to the policy set\'s timezone and says which rules a window or an exemption kept out', async () => {
+    const explain = async (sender: string, at: string, format: 'human' | 'json' = 'human') => {
+      const x = io();
+      expect(await runExplain('night.policy', { group: 'g-1', sender, text: '加微信', at, format, engine: 'interpreter' }, x)).toBe(0);
+      return x.out.join('');
+    };
+    // 14:00Z is 23:00 at +09:00: inside the night window; the muted-until style times show +09:00.
+    const night = await explain('c-1', '2026-11-23T14:00:00Z');
+    expect(night).toContain('decision: not allowed');
+    expect(night).not.toContain('not applied');
+    // 03:00Z is 12:00 at +09:00: outside the window.
+    const noon = await explain('c-1', '2026-11-23T03:00:00Z');
+    expect(noon).toContain('decision: allowed');
+    expect(noon).toContain("rule night: not applied: the message is outside the rule's `during` windows");
+    const vip = await explain('c-vip', '2026-11-23T14:00:00Z');
+    expect(vip).toContain('rule night: not applied: the rule exempts the sender (its `exempt customers`)');
+    expect(JSON.parse(await explain('c-1', '2026-11-23T03:00:00Z', 'json')).notApplied).toEqual([{ rule: 'night', reason: 'window' }]);
   });
 });

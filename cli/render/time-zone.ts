@@ -1,7 +1,8 @@
 // The time zone human output shows times in (`--tz` of `hush explain` and `hush sanctions`): a
 // fixed UTC offset (`+08:00`, `-05:30`, `Z`) or an IANA zone name (`Asia/Shanghai`), whose offset
-// at each instant comes from Intl (daylight saving included). The default is +08:00 (China
-// Standard Time, where WeCom groups are run; the language has no set-level time zone). Machine
+// at each instant comes from Intl (daylight saving included). The default is the policy set's
+// `timezone` (its quota's, which its rules' `during` windows are read at too) when the command
+// loads a policy, else +08:00 (China Standard Time, where WeCom groups are run). Machine
 // output (JSON) stays UTC ISO 8601 whatever the zone.
 import { UsageError } from '../io.ts';
 
@@ -37,6 +38,15 @@ function iana(name: string): TimeZone {
       return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));
     },
   };
+}
+
+/**
+ * The zone of `--tz` when given, else the policy set's own (its quota's `timezone`, the offset its
+ * `during` windows are read at), else +08:00.
+ */
+export function timeZoneFor(text: string | undefined, policyOffsetMinutes: number | undefined): TimeZone {
+  if (text !== undefined || policyOffsetMinutes === undefined) return parseTimeZone(text);
+  return fixed(offsetText(policyOffsetMinutes), policyOffsetMinutes);
 }
 
 /** Reads `--tz`; anything else than an offset within ±14:00 or a zone Intl knows is exit 2 with `hush/cli/bad-tz`. */

@@ -42,3 +42,14 @@ export function ruleGate(r: Pick<IrRule, 'exempt' | 'window'>): ((msg: GateInput
   const days = new Set((w?.days ?? []).map(dayNumber));
   return (msg) => !(exempt !== null && exempt.has(msg.sender.id)) && (w === undefined || windowHolds(w, days, msg.at));
 }
+
+/**
+ * Why a rule's gate is shut for a message (`exempt`: the rule exempts the sender; `window`: the
+ * message is outside the rule's `during` lines), or null when the rule may fire: what `hush
+ * explain` says of a rule that applies to the group but was not evaluated.
+ */
+export function gateShutBecause(r: Pick<IrRule, 'exempt' | 'window'>, msg: GateInput): 'exempt' | 'window' | null {
+  if (r.exempt && r.exempt.includes(msg.sender.id)) return 'exempt';
+  if (r.window && !windowHolds(r.window, new Set(r.window.days.map(dayNumber)), msg.at)) return 'window';
+  return null;
+}
