@@ -32,6 +32,8 @@ import {
 import { EXIT, UsageError, type CliIO } from '../io.ts';
 import { renderDiagnostics } from '../render/index.ts';
 import { terminalLines, terminalText } from '../render/escape.ts';
+import { decisionLine } from '../render/decision-human.ts';
+import { parseTimeZone, timeZoneFor } from '../render/time-zone.ts';
 import { ENGINES, loadPolicy, type EngineChoice } from '../load-policy.ts';
 import { openStore, STORE_HELP } from '../store-option.ts';
 import type { RegisterCommand } from './index.ts';
@@ -47,7 +49,14 @@ export interface RunOptions {
   /** `--wecom-senders FILE`, `--wecom-owners FILE` (archive input only). */
   wecomSenders?: string;
   wecomOwners?: string;
+  /** `jsonl` (default: one decision record per line, UTC times) or `human` (render/decision-human.ts). */
+  format?: OutputFormat;
+  /** The zone of the human format's times (default the policy set's timezone, else +08:00). */
+  tz?: string;
 }
+
+export const OUTPUTS = ['jsonl', 'human'] as const;
+export type OutputFormat = (typeof OUTPUTS)[number];
 
 export const WECOM_SENDERS_HELP = 'archive input: a file of `<id> customer|member [identity …]` lines, overriding the kind an id\'s shape gives';
 export const WECOM_OWNERS_HELP = 'archive input: a file of `<roomid> <owner userid>` lines (without it, messages have no owner)';
@@ -93,10 +102,13 @@ export async function runRun(policy: string, opts: RunOptions, io: CliIO, input:
   if (!archive && (opts.wecomSenders !== undefined || opts.wecomOwners !== undefined)) {
     throw new UsageError('--wecom-senders and --wecom-owners go with --input wecom-archive');
   }
+  if (opts.tz !== undefined) parseTimeZone(opts.tz); // a bad --tz is bad usage before anything is read
   const archiveOptions = archive ? loadArchiveOptions({ senders: opts.wecomSenders, owners: opts.wecomOwners }, io) : null;
   if (archive && !archiveOptions) return EXIT.failed;
   const loaded = await loadPolicy([policy], io, opts.engine);
   if (!loaded) return EXIT.failed;
+  const tz = timeZoneFor(opts.tz, loaded.ir.contactQuota?.utcOffsetMinutes ?? loaded.ir.rules.find((r) => r.window)?.window?.utcOffsetMinutes);
+  const show = opts.format === 'human' ? (out: string, n: number) => decisionLine(n, out, tz) : (out: string) => out;
   const opened = await openStore(opts.store ?? 'memory', io.cwd);
   try {
     if (archiveOptions) {
@@ -104,10 +116,10 @@ export async function runRun(policy: string, opts: RunOptions, io: CliIO, input:
       let status: number;
       if (opened.kind === 'sync') {
         const engine = createEngine(loaded.policy, { store: opened.store });
-        status = await decideStream((line, n) => decideArchiveLine(engine, line, n, archiveOptions, tally), io, input, tally);
+        status = await decideStream((line, n) => decideArchiveLine(engine, line, n, archiveOptions, tally), io, input, show, tally);
       } else {
         const engine = createAsyncEngine(loaded.policy, { store: opened.store });
-        status = await decideStream((line, n) => decideArchiveLineAsync(engine, line, n, archiveOptions, tally), io, input, tally);
+        status = await decideStream((line, n) => decideArchiveLineAsync(engine, line, n, archiveOptions, tally), io, input, show, tally);
       }
       // The counts name unknown msgtypes, which come from the records: escaped for the terminal.
       io.stderr(terminalLines(tally.summary()));
@@ -115,17 +127,23 @@ export async function runRun(policy: string, opts: RunOptions, io: CliIO, input:
     }
     if (opened.kind === 'sync') {
       const engine = createEngine(loaded.policy, { store: opened.store });
-      return await decideStream((line, n) => decideLine(engine, line, n), io, input);
+      return await decideStream((line, n) => decideLine(engine, line, n), io, input, show);
     }
     const engine = createAsyncEngine(loaded.policy, { store: opened.store });
-    return await decideStream((line, n) => decideLineAsync(engine, line, n), io, input);
+    return await decideStream((line, n) => decideLineAsync(engine, line, n), io, input, show);
   } finally {
     await opened.store.close();
   }
 }
 
 /** `tally`: archive input counts its records itself, too-long lines included, for its own summary. */
-async function decideStream(decide: (line: string, n: number) => string | Promise<string>, io: CliIO, input: NodeJS.ReadableStream, tally?: ArchiveTally): Promise<number> {
+async function decideStream(
+  decide: (line: string, n: number) => string | Promise<string>,
+  io: CliIO,
+  input: NodeJS.ReadableStream,
+  show: (out: string, n: number) => string,
+  tally?: ArchiveTally,
+): Promise<number> {
   let n = 0;
   let bad = 0;
   let storeFailures = 0;
@@ -159,7 +177,7 @@ async function decideStream(decide: (line: string, n: number) => string | Promis
       }
       if (out.startsWith('{"error"')) bad++;
       // Each decision is handed to the OS before the next event is applied.
-      io.stdout(out + '\n');
+      io.stdout(show(out, n) + '\n');
       if (stop) {
         io.stderr(`hush: ${stop.code}: ${terminalText(stop.message)} (${terminalText(stop.where)}); stopped at line ${n}, no later event was applied\n`);
         return EXIT.failed;
@@ -197,6 +215,8 @@ export const registerRun: RegisterCommand = (program, io, setStatus) => {
     .addOption(new Option('--input <format>', 'what each line is: a Hush event (jsonl) or a decrypted WeCom chat-archive record (wecom-archive)').choices(INPUTS).default('jsonl'))
     .option('--wecom-senders <file>', WECOM_SENDERS_HELP)
     .option('--wecom-owners <file>', WECOM_OWNERS_HELP)
+    .addOption(new Option('-f, --format <format>', 'jsonl: one decision record per line (UTC times); human: one line per event in the policy\'s words').choices(OUTPUTS).default('jsonl'))
+    .option('--tz <zone>', 'the time zone of the human format\'s times: +08:00, Z, Asia/Shanghai (default: the policy set\'s timezone, else +08:00)')
     .action(async (policy: string, opts: RunOptions) => {
       setStatus(await runRun(policy, opts, io));
     });
