@@ -3,11 +3,13 @@
 // as itself (as nothing under `symbols`, and so a lone low surrogate), a pair that normalises to
 // nothing as nothing; the combining marks of a unit as nothing when the unit normalises to what
 // its base alone does (`❤\uFE0F`, `1\uFE0F\u20E3` under `symbols`), and as one unit of class 0
-// when they stay as they are and no keyword holds them (`❤\uFE0F` without `symbols`). Anything
+// when they stay as they are and no keyword holds them (`❤\uFE0F` without `symbols`), and a single
+// BMP mark that stays as it is and that a keyword holds as one unit of its own class (`e\u0301`
+// as a keyword without normalisation; `startOf` in matcher.ts counts it). Anything
 // else (an expansion, a mark that changes its unit) needs the slow path, which normalises the
 // text with an offset map first. A hit that ends on the base of such a unit ends after its marks
 // (matcher.ts extends it), as the reference maps every normalised unit to its whole unit.
-import { isMark, PairKind, unitEnd, unitNormalizer, unitTable, type NormalizeStep } from './normalize.ts';
+import { isMark, PairKind, UnitKind, unitEnd, unitNormalizer, unitTable, type NormalizeStep } from './normalize.ts';
 import { codePointBefore, isHighSurrogate as isHigh, isLowSurrogate as isLow, pairCodePoint } from '../text/utf16.ts';
 
 export interface Feeder {
@@ -17,6 +19,12 @@ export interface Feeder {
    * them to out[2]; or -1 when the text needs the slow path.
    */
   feed(text: string, pos: number, out: Int32Array): number;
+  /**
+   * How many fed units of a hit the combining mark at `pos` accounts for, walking back from the
+   * hit's end (matcher.ts `startOf`): 1 when it was fed with its own class (a keyword holds it),
+   * else 0 (it fed nothing, or class 0, which no hit spans).
+   */
+  markUnits(text: string, pos: number): number;
 }
 
 /**
@@ -52,7 +60,52 @@ export function createFeeder(steps: readonly NormalizeStep[], rawClass: Uint16Ar
     }
     return known;
   };
+  // The common case without strings: one BMP mark right after its base (a code unit or a pair
+  // that is not a mark), and no mark after it (`❤\uFE0F`, `🏳\uFE0F\u200D🌈`, `e\u0301`). What
+  // it feeds, by base code point · 2^16 + mark (bounded memo): as `marksFeed`, or FED_AS_ITSELF
+  // when the mark stays as it is and a keyword holds it (`e\u0301` as a keyword without
+  // normalisation): one unit of its own class; NOT_SINGLE when the unit is not of that shape and
+  // the general walk below must find it.
+  const kinds = unitTable(steps).kind;
+  const singleMarks = new Map<number, number>();
+  const NOT_SINGLE = -2;
+  const FED_AS_ITSELF = 2;
+  const singleMark = (text: string, pos: number, mark: number): number => {
+    if (pos === 0) return NOT_SINGLE;
+    if (pos + 1 < text.length) {
+      const w = text.charCodeAt(pos + 1);
+      if (kinds[w] === UnitKind.Mark) return NOT_SINGLE;
+      if (isHigh(w) && pos + 2 < text.length) {
+        const x = text.charCodeAt(pos + 2);
+        // An astral mark (a variation selector supplement) would join the unit.
+        if (isLow(x) && normalizer.pairKind(pairCodePoint(w, x)) === PairKind.Other) return NOT_SINGLE;
+      }
+    }
+    let base = text.charCodeAt(pos - 1);
+    let baseLength = 1;
+    if (isLow(base) && pos >= 2 && isHigh(text.charCodeAt(pos - 2))) {
+      base = pairCodePoint(text.charCodeAt(pos - 2), base);
+      // Other: an astral mark, or a base whose normalisation is not itself: the general walk.
+      if (normalizer.pairKind(base) === PairKind.Other) return NOT_SINGLE;
+      baseLength = 2;
+    } else if (kinds[base] === UnitKind.Mark) return NOT_SINGLE;
+    const key = base * 65536 + mark;
+    let known = singleMarks.get(key);
+    if (known === undefined) {
+      if (singleMarks.size > 4096) singleMarks.clear();
+      const unit = text.slice(pos - baseLength, pos + 1);
+      const baseText = text.slice(pos - baseLength, pos);
+      known = marksFeed(unit, baseText);
+      if (known < 0 && normalizer.normalizeUnit(unit) === normalizer.normalizeUnit(baseText) + String.fromCharCode(mark)) known = FED_AS_ITSELF;
+      singleMarks.set(key, known);
+    }
+    return known;
+  };
   return {
+    markUnits(text, pos) {
+      const u = text.charCodeAt(pos);
+      return kinds[u] === UnitKind.Mark && singleMark(text, pos, u) === FED_AS_ITSELF ? 1 : 0;
+    },
     feed(text, pos, out) {
       const u = text.charCodeAt(pos);
       if (isHigh(u)) {
@@ -85,7 +138,16 @@ export function createFeeder(steps: readonly NormalizeStep[], rawClass: Uint16Ar
           return 1;
         }
         return 0;
-      } else if (!isMark(text[pos])) return -1;
+      } else {
+        if (kinds[u] !== UnitKind.Mark) return -1;
+        const k = singleMark(text, pos, u);
+        if (k !== NOT_SINGLE) {
+          if (k < 0) return -1;
+          out[0] = k === FED_AS_ITSELF ? rawClass[u] : 0;
+          out[2] = pos + 1;
+          return k === FED_AS_ITSELF ? 1 : k;
+        }
+      }
       // A mark: find its unit (back over marks to the base, or to the start of the text).
       let q = pos;
       let base = '';

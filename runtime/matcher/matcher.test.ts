@@ -141,6 +141,95 @@ describe('matcher against the naive oracle', () => {
   }, 60_000 * RUNS);
 });
 
+/**
+ * Chat text as it comes (issue 16): emoji sequences (ZWJ, skin tones, VS16, keycaps, flags),
+ * astral ideographs, lone surrogates, combining marks (BMP and astral), full-width punctuation,
+ * digits (ASCII and full-width) and Latin words among Chinese.
+ */
+const CHAT_PIECES = [
+  '加', '微', '信', '好', '口', '交', '葛', '说',
+  'a', 'e', 'ok', 'VX', 'Hi', 'cafe', '1', '23', '１', '９', '，', '。', '！', '？', '～', '（', '）', '【', '】', '「', '」', '、', '……', '　', ' ',
+  '😀', '👍', '👍🏽', '🙏🏻', '👨‍👩‍👧‍👦', '👩‍💻', '🏳️‍🌈', '❤️', '❤️‍🔥', '☺️', '1️⃣', '🇨🇳', '\u200d', '\u{1f3fb}',
+  '𠀀', '𢯱', '𤲅', '𩫏', '\ud83d', '\ude00', '\udbff',
+  '\u0301', 'e\u0301', '\u0308', '\ufe0f', '\u20e3', '\u{e0100}', '葛\u{e0100}', '\u{1d165}',
+];
+const chatText = (maxPieces: number) => fc.array(fc.constantFrom(...CHAT_PIECES), { maxLength: maxPieces }).map((xs) => xs.join(''));
+const chatKeyword = fc.record({
+  text: fc.array(fc.constantFrom(...CHAT_PIECES), { minLength: 1, maxLength: 3 }).map((xs) => xs.join('')),
+  wholeWord: fc.boolean(),
+  group: fc.constant(0),
+  exception: fc.constant(false),
+});
+/** Keywords as a policy has them: Chinese, Latin, digits; none holds a surrogate or a mark. */
+const plainKeyword = fc.array(fc.constantFrom('加', '微', '信', '好', '口', '交', '葛', 'ok', 'VX', 'cafe', '1', '23'), { minLength: 1, maxLength: 3 }).map((xs) => xs.join(''));
+
+describe('matcher on chat text (emoji, surrogates, marks, full-width punctuation)', () => {
+  it('finds the oracle hits, keywords with emoji, astral characters and marks included (all layouts)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(chatKeyword, { minLength: 1, maxLength: 10 }),
+        stepsArb,
+        fc.array(chatText(30), { minLength: 1, maxLength: 4 }),
+        fc.constantFrom<MatcherLayout>('dense', 'hybrid', 'pairs'),
+        (keywords, steps, texts, layout) => {
+          const data = buildMatcher(keywords, { normalize: steps, layout, denseBytes: texts.length % 2 === 0 ? 0 : 2048 });
+          const m = createMatcher(data);
+          const small = createMatcher(data, { bufferUnits: 64, specialize: false });
+          for (const t of texts) {
+            expect(m.findAll(t)).toEqual(oracle(keywords, steps, t));
+            expect(small.findAll(t + t + t)).toEqual(oracle(keywords, steps, t + t + t));
+          }
+        },
+      ),
+      { numRuns: 400 * RUNS },
+    );
+  }, 120_000 * RUNS);
+
+  it('keeps chat text on the fast path, without normalisation and with case+width+symbols', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(plainKeyword, { minLength: 1, maxLength: 10 }),
+        fc.constantFrom<NormalizeStep[]>([], DEFAULT_STEPS),
+        // Astral marks after a letter, `e\u0301` under width (it composes) and lone surrogates
+        // apart: every piece a chat message is made of.
+        fc.array(fc.constantFrom(...CHAT_PIECES.filter((x) => !/[\u{e0100}\u{1d165}]|^[\ud800-\udfff]$|\u0301|\u0308/u.test(x))), { maxLength: 40 }).map((xs) => xs.join('')),
+        fc.constantFrom<MatcherLayout>('dense', 'hybrid', 'pairs'),
+        (keywords, steps, text, layout) => {
+          const m = createMatcher(buildMatcher(keywords, { normalize: steps, layout }));
+          expect(m.findAll(text)).toEqual(oracle(keywords, steps, text));
+          expect(m.lastPath).toBe('fast');
+        },
+      ),
+      { numRuns: 400 * RUNS },
+    );
+  }, 120_000 * RUNS);
+
+  it('matches a keyword that holds a combining mark or an astral character on the fast path, spans in the original', () => {
+    const keywords = ['e\u0301', '葛\u{e0100}', '𠀀好', '👍🏽', '好', '\u0301'];
+    const cases: [string, NormalizeStep[], [number, number, number][]][] = [
+      // e + U+0301 is one unit: `好` after it starts at 6; `\u0301` alone maps to its whole unit.
+      ['cafe\u0301好', [], [[0, 3, 5], [5, 3, 5], [4, 5, 6]]],
+      // 葛 + U+E0100 (an ideographic variation sequence): `葛` alone is not a unit of its own.
+      // (A keyword that holds an astral mark is the one case left to the slow path.)
+      ['说葛\u{e0100}了', [], [[1, 1, 4]]],
+      ['a𠀀好😀', [], [[2, 1, 4], [4, 3, 4]]],
+      ['好👍🏽👍', [], [[4, 0, 1], [3, 1, 5]]],
+      // `好` followed by VS16: the hit covers the mark.
+      ['好\ufe0f', [], [[4, 0, 2]]],
+    ];
+    for (const layout of ['dense', 'hybrid', 'pairs'] as const) {
+      const m = createMatcher(buildMatcher(keywords, { layout }));
+      for (const [text, steps, want] of cases) {
+        const hits = m.findAll(text);
+        expect(hits).toEqual(oracle(keywords, steps, text));
+        expect(hits.map((h) => [h.pattern, h.start, h.end])).toEqual(want);
+        // The mark and the astral character are fed to the automaton; the text stays on the fast path.
+        expect(m.lastPath).toBe(text.includes('\u{e0100}') ? 'slow' : 'fast');
+      }
+    }
+  });
+});
+
 describe('matcher examples', () => {
   it('skips inserted symbols and reports the original span', () => {
     const m = createMatcher(buildMatcher(['加微信'], { normalize: DEFAULT_STEPS }));

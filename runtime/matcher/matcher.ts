@@ -14,7 +14,7 @@ import { createFeeder, loneHighSurrogateSkipped } from './feed.ts';
 import { denseKernel, hybridKernel, pairsKernel, type Attention } from './kernels.ts';
 import { layoutView } from './layout-view.ts';
 import { CLASS_ATTENTION, CLASS_SKIP, FLAG_EXCEPTION, FLAG_OPEN_END, FLAG_OPEN_START, FLAG_WHOLE_WORD, MATCHER_FORMAT, type MatcherData } from './matcher-data.ts';
-import { codePointLength, isMarkAt, normalizeText, PairKind, unitNormalizer, unitTable } from './normalize.ts';
+import { codePointLength, isMarkAt, markFreeHighSurrogates, normalizeText, PairKind, unitNormalizer, unitTable } from './normalize.ts';
 import { isHighSurrogate as isHigh, isLowSurrogate as isLow, pairCodePoint } from '../text/utf16.ts';
 import { warmUpTexts } from './warm-up.ts';
 
@@ -111,8 +111,21 @@ export function createMatcher(data: MatcherData, options: MatcherOptions = {}): 
   const loneHighSkipped = loneHighSurrogateSkipped(data.steps);
   const fed = new Int32Array(3);
   const cap = Math.max(64, options.bufferUnits ?? 8192);
+  // The kernels' class map: the data's, except that without normalisation steps, and when no
+  // keyword holds a surrogate, a high surrogate none of whose pairs is a combining mark is class
+  // 0 (emoji, astral ideographs): its pair is then two units of class 0 — what the attention
+  // path would feed (feed.ts) — and no hit can end inside it or start after it, so its spans
+  // need no walk. The hot loop takes such a pair like any character, without a branch.
+  // Everything off the hot loop reads the data's map and attends to the pair as before.
+  const kernelClassMap = Uint16Array.from(classMap);
+  let alphabetHasSurrogates = false;
+  for (let i = 0; i < data.alphabet.length; i++) if ((data.alphabet[i] & 0xf800) === 0xd800) alphabetHasSurrogates = true;
+  if (normalizer.steps.length === 0 && !alphabetHasSurrogates) {
+    const free = markFreeHighSurrogates();
+    for (let h = 0; h < 1024; h++) if (free[h] && kernelClassMap[0xd800 + h] === CLASS_ATTENTION) kernelClassMap[0xd800 + h] = 0;
+  }
   // A byte-sized class map where the classes fit: half the cache lines.
-  const classMapSmall = K <= 256 ? Uint8Array.from(classMap) : classMap;
+  const classMapSmall = K <= 256 ? Uint8Array.from(kernelClassMap) : kernelClassMap;
   const hits = new Int32Array(6 * cap);
   const io = new Int32Array(16);
 
@@ -253,7 +266,10 @@ export function createMatcher(data: MatcherData, options: MatcherOptions = {}): 
       if (c === CLASS_SKIP) continue;
       // Of the attention class, only lone high surrogates stand for a unit on the fast path, and
       // only when the steps keep them (marks there are ones that normalise to nothing).
-      if (c === CLASS_ATTENTION && (!isHigh(u) || loneHighSkipped)) continue;
+      // A mark counts where it was fed with its own class (a keyword holds it: feed.ts).
+      if (c === CLASS_ATTENTION && (!isHigh(u) || loneHighSkipped)) {
+        if (feeder.markUnits(text, pos) === 0) continue;
+      }
       remaining -= 1;
     }
     return pos;
@@ -270,6 +286,19 @@ export function createMatcher(data: MatcherData, options: MatcherOptions = {}): 
     if (end < n && isLow(text.charCodeAt(end)) && isHigh(text.charCodeAt(end - 1))) end++;
     while (end < n && classMap[text.charCodeAt(end)] === CLASS_ATTENTION && isMarkAt(text, end, table)) end += codePointLength(text, end);
     return end;
+  };
+
+  /**
+   * The start of a hit that starts at `start` off the direct path: at the start of its unit, as
+   * the reference maps every normalised unit to its whole unit (the first half of a surrogate
+   * pair; the base of a combining mark that a keyword holds).
+   */
+  const unitStartAt = (text: string, start: number): number => {
+    if (start > 0 && isLow(text.charCodeAt(start)) && isHigh(text.charCodeAt(start - 1))) return start - 1;
+    while (start > 0 && classMap[text.charCodeAt(start)] === CLASS_ATTENTION && isMarkAt(text, start, table)) {
+      start -= isLow(text.charCodeAt(start - 1)) && start >= 2 && isHigh(text.charCodeAt(start - 2)) ? 2 : 1;
+    }
+    return start;
   };
 
   // Whether any code unit normalises to nothing: then a hit's start needs a walk back.
@@ -305,8 +334,8 @@ export function createMatcher(data: MatcherData, options: MatcherOptions = {}): 
         o += 2;
         let start = direct ? end - len : startOf(text, rawEnd, len);
         const rawStart = start;
-        // One that starts at the second unit of a pair starts with the pair.
-        if (!direct && start > 0 && isLow(text.charCodeAt(start)) && isHigh(text.charCodeAt(start - 1))) start--;
+        // One that starts at the second unit of a pair starts with the pair, one at a mark with its base.
+        if (!direct) start = unitStartAt(text, start);
         const flags = patternFlags[p];
         if (hasExceptions) pushCand(p, start, end, rawStart, rawEnd);
         else if (!(flags & FLAG_WHOLE_WORD) || isWholeWord(text, start, end, (flags & FLAG_OPEN_START) !== 0, (flags & FLAG_OPEN_END) !== 0)) {
@@ -422,7 +451,7 @@ export function createMatcher(data: MatcherData, options: MatcherOptions = {}): 
       // A hit that starts at the second unit or ends after the first unit of a pair covers the
       // pair; one that ends on a base covers its marks.
       const end = unitEndAt(text, at[b] + 1);
-      if (start > 0 && isLow(text.charCodeAt(start)) && isHigh(text.charCodeAt(start - 1))) start--;
+      start = unitStartAt(text, start);
       if (hasExceptions) {
         pushCand(p, start, end, a, b + 1);
         return;
@@ -481,7 +510,7 @@ export function createMatcher(data: MatcherData, options: MatcherOptions = {}): 
   const emitOne = (text: string, p: number, rawEnd: number, direct: boolean, onHit: OnHit): number => {
     const end = direct ? rawEnd : unitEndAt(text, rawEnd);
     let start = direct ? end - patternLength[p] : startOf(text, rawEnd, patternLength[p]);
-    if (!direct && start > 0 && isLow(text.charCodeAt(start)) && isHigh(text.charCodeAt(start - 1))) start--;
+    if (!direct) start = unitStartAt(text, start);
     const flags = patternFlags[p];
     if (flags & FLAG_WHOLE_WORD && !isWholeWord(text, start, end, (flags & FLAG_OPEN_START) !== 0, (flags & FLAG_OPEN_END) !== 0)) return 0;
     onHit(p, start, end);

@@ -24,16 +24,21 @@ const anyText = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 20 }),
 );
 
+/** The fast normaliser gives the reference's text and span map, and the same keyword form. */
+function agreesWithReference(text: string, steps: Parameters<typeof normalizeText>[1]): void {
+  const want = referenceNormalize(text, steps);
+  const got = normalizeText(text, steps);
+  expect(got.text).toBe(want.text);
+  expect([...got.starts]).toEqual([...want.starts]);
+  expect([...got.ends]).toEqual([...want.ends]);
+  expect(normalizeKeyword(text, steps)).toBe(want.text);
+}
+
 describe('normalizeText', () => {
   it('agrees with the reference normaliser, text and map', () => {
     fc.assert(
       fc.property(fc.subarray(STEPS), anyText, (steps, text) => {
-        const want = referenceNormalize(text, steps);
-        const got = normalizeText(text, steps);
-        expect(got.text).toBe(want.text);
-        expect([...got.starts]).toEqual([...want.starts]);
-        expect([...got.ends]).toEqual([...want.ends]);
-        expect(normalizeKeyword(text, steps)).toBe(want.text);
+        agreesWithReference(text, steps);
       }),
       { numRuns: 2000 },
     );
@@ -104,6 +109,25 @@ describe('normalizeText', () => {
     }
     // Without `symbols` they stay.
     expect(normalizeText('加\uFE0F微', ['case', 'width']).text).toBe('加\uFE0F微');
+  });
+
+  it('agrees with the reference on chat text: emoji sequences, astral ideographs, marks, full-width punctuation, digits, Latin', () => {
+    const chat = fc
+      .array(
+        fc.constantFrom(
+          '加', '好', '葛', 'ok', 'VX', 'e', '1', '23', '１', '９', '，', '。', '！', '？', '～', '（', '）', '【', '】', '、', '……', '　', ' ',
+          '😀', '👍🏽', '🙏🏻', '👨‍👩‍👧‍👦', '👩‍💻', '🏳️‍🌈', '❤️', '❤️‍🔥', '☺️', '1️⃣', '🇨🇳', '\u200d', '\u{1f3fb}',
+          '𠀀', '𢯱', '𩫏', '\ud83d', '\ude00', '\u0301', 'e\u0301', '\ufe0f', '\u20e3', '葛\u{e0100}', '\u{1d165}',
+        ),
+        { maxLength: 30 },
+      )
+      .map((xs) => xs.join(''));
+    fc.assert(
+      fc.property(fc.subarray(STEPS), chat, (steps, text) => {
+        agreesWithReference(text, steps);
+      }),
+      { numRuns: 1500 },
+    );
   });
 
   it('agrees with the reference on text rich in ignorables, marks and lone surrogates', () => {

@@ -125,6 +125,32 @@ export function unitNormalizer(steps: readonly NormalizeStep[]): UnitNormalizer 
   return normalizer;
 }
 
+let markFreeBlocks: Uint8Array | null = null;
+
+/**
+ * Per high surrogate (index h for U+D800 + h): 1 when none of the 1,024 code points it starts is
+ * a combining mark (U+E0100.., U+1D165.., Brahmi and other astral marks: 0). Under no
+ * normalisation step a pair of such a high surrogate is always its two units, and never joins
+ * the unit before it. Computed once per process, with one regular-expression pass over every
+ * astral code point (a few milliseconds).
+ */
+export function markFreeHighSurrogates(): Uint8Array {
+  if (markFreeBlocks) return markFreeBlocks;
+  const free = new Uint8Array(1024).fill(1);
+  const chunk = new Uint16Array(8192);
+  const mark = /\p{M}/gu;
+  for (let first = 0; first < 0x100000; first += 4096) {
+    for (let o = 0; o < 4096; o++) {
+      chunk[2 * o] = 0xd800 | ((first + o) >>> 10);
+      chunk[2 * o + 1] = 0xdc00 | ((first + o) & 0x3ff);
+    }
+    const text = String.fromCharCode.apply(null, chunk as unknown as number[]);
+    for (const m of text.matchAll(mark)) free[(first + (m.index >>> 1)) >>> 10] = 0;
+  }
+  markFreeBlocks = free;
+  return free;
+}
+
 /** What one code unit becomes when it stands alone as a unit (no marks after it). */
 export const UnitKind = {
   /** Becomes exactly one (BMP, non-surrogate) UTF-16 unit: `UnitTable.unit`. */
