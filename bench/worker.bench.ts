@@ -15,6 +15,11 @@
 //
 //   node bin/run-ts.js bench/worker.bench.ts [--events 20000] [--workers 1,2,4] [--results]
 //
+// With REDIS_CLUSTER_URL set (scripts/redis-cluster.sh start), the same runs again with the
+// state on that Redis Cluster (`--store redis+cluster://…` under a fresh prefix, deleted after)
+// and the streams on the private server: round trips and Redis CPU are then summed over the
+// stream server and every master of the cluster.
+//
 // `--results` rewrites the "## Stream workers" section of bench/RESULTS.md. Needs redis-server on
 // the PATH (bench/ may use the test helper that starts one).
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -108,13 +113,21 @@ async function redisCpu(r: Redis): Promise<number> {
 }
 
 /** The bench's own commands (producing, polling, measuring), not the workers'. */
-const OURS = new Set(['xadd', 'xlen', 'info', 'config|resetstat', 'flushall', 'ping', 'config']);
+const OURS = new Set(['xadd', 'xlen', 'info', 'config|resetstat', 'flushall', 'ping', 'config', 'cluster|slots', 'cluster|nodes', 'cluster|shards', 'cluster|info', 'command', 'command|docs']);
 /**
  * The commands a client sends (each one round trip: nothing is pipelined). commandstats also
  * counts the commands a script runs inside Redis (GET, HSET, XACK…): those cost Redis CPU, no
  * round trip.
  */
 const SENT = new Set(['evalsha', 'eval', 'evalsha_ro', 'eval_ro', 'fcall', 'xreadgroup', 'xautoclaim', 'client|id', 'client|unblock', 'select', 'xgroup|create', 'script|load', 'multi', 'exec']);
+
+/** Where the state lives: the stream's own server (`hush worker`'s default) or a Redis Cluster. */
+interface StateTarget {
+  /** The `--store` value; absent: the stream's server. */
+  store?: string;
+  /** The cluster's masters, measured beside the stream server. */
+  nodes: Redis[];
+}
 
 interface Run {
   workers: number;
@@ -127,15 +140,17 @@ interface Run {
   workerCpuUs: number;
 }
 
-async function runWith(k: number, server: RedisServer, policyDir: string, lines: string[]): Promise<Run> {
+async function runWith(k: number, server: RedisServer, policyDir: string, lines: string[], state: StateTarget = { nodes: [] }): Promise<Run> {
   const r = new Redis(server.url);
   await r.flushall();
+  const measured = [r, ...state.nodes];
   const stream = 'bench:events';
   const children: ChildProcess[] = [];
   try {
     const started: Promise<void>[] = [];
     for (let i = 0; i < k; i++) {
-      const child = spawn(process.execPath, [join(ROOT, 'bin', 'hush.js'), 'worker', policyDir, '--stream', `${server.url}/0/${stream}`, '--consumer', `w${i}`, '--count', String(COUNT)], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+      const store = state.store ? ['--store', state.store] : [];
+      const child = spawn(process.execPath, [join(ROOT, 'bin', 'hush.js'), 'worker', policyDir, '--stream', `${server.url}/0/${stream}`, '--consumer', `w${i}`, '--count', String(COUNT), ...store], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
       children.push(child);
       let err = '';
       started.push(
@@ -149,9 +164,10 @@ async function runWith(k: number, server: RedisServer, policyDir: string, lines:
       );
     }
     await Promise.all(started);
-    await r.config('RESETSTAT');
+    for (const m of measured) await m.config('RESETSTAT');
     const cpu0 = children.map((c) => cpuSeconds(c.pid!));
-    const redis0 = await redisCpu(r);
+    const redisCpuAll = async () => (await Promise.all(measured.map(redisCpu))).reduce((a, b) => a + b, 0);
+    const redis0 = await redisCpuAll();
     const t0 = performance.now();
     for (let i = 0; i < lines.length; i += 1000) {
       const p = r.pipeline();
@@ -161,8 +177,14 @@ async function runWith(k: number, server: RedisServer, policyDir: string, lines:
     while ((await r.xlen(`${stream}:decisions`)) < lines.length) await new Promise((done) => setTimeout(done, 20));
     const seconds = (performance.now() - t0) / 1000;
     const workerCpu = children.reduce((s, c, i) => s + cpuSeconds(c.pid!) - cpu0[i], 0);
-    const redisUsed = (await redisCpu(r)) - redis0;
-    const stats = await commandStats(r);
+    const redisUsed = (await redisCpuAll()) - redis0;
+    const stats = new Map<string, { calls: number; usec: number }>();
+    for (const m of measured) {
+      for (const [cmd, x] of await commandStats(m)) {
+        const t = stats.get(cmd) ?? { calls: 0, usec: 0 };
+        stats.set(cmd, { calls: t.calls + x.calls, usec: t.usec + x.usec });
+      }
+    }
     let calls = 0;
     let usec = 0;
     const parts: string[] = [];
@@ -196,37 +218,83 @@ async function runWith(k: number, server: RedisServer, policyDir: string, lines:
 
 const dir = mkdtempSync(join(tmpdir(), 'hush-worker-bench-'));
 const server = await RedisServer.start();
+const clusterUrl = process.env.REDIS_CLUSTER_URL || undefined;
+const fmt = (x: number) => Math.round(x).toLocaleString('en');
+
+/** The rows and the prediction of one series of runs. */
+function table(title: string, runs: Run[]): string[] {
+  const cores = cpus().length;
+  const best = Math.min(...runs.map((r) => r.workerCpuUs));
+  const redisUs = runs.reduce((s, r) => s + r.redisCpuUs, 0) / runs.length;
+  return [
+    title,
+    '',
+    '| workers | decisions/s | per core | per worker CPU-second | round trips/event | Redis CPU µs/event | in commands µs/event |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+    ...runs.map((r) => `| ${r.workers} | ${fmt(r.perSecond)} | ${fmt(r.perSecond / Math.min(r.workers, cores))} | ${fmt(1e6 / r.workerCpuUs)} | ${r.roundTrips.toFixed(2)} | ${r.redisCpuUs.toFixed(1)} | ${r.redisCmdUs.toFixed(1)} |`),
+    '',
+    `Commands per event (1 worker): sent ${runs[0].byCommand}.`,
+    '',
+    `Prediction: one core of workers gives about ${fmt(1e6 / best)} decisions/s. Redis runs commands on one thread per server: ${redisUs.toFixed(0)} µs of Redis CPU per event`,
+    `(all servers together) caps one Redis core at about ${fmt(1e6 / redisUs)} decisions/s, so N workers on N cores scale about linearly up to N ≈ ${Math.max(1, Math.round(best / redisUs))}`,
+    'on one server; a cluster spreads the state\'s share of that CPU over its masters (keys of one subject share a slot, subjects spread).',
+    '',
+  ];
+}
+
 try {
   const policyDir = join(dir, 'policy');
   mkdirSync(policyDir);
   writeFileSync(join(policyDir, 'p.policy'), POLICY);
   const lines = events(EVENTS);
-  const runs: Run[] = [];
-  for (const k of WORKERS) {
-    const run = await runWith(k, server, policyDir, lines);
-    runs.push(run);
-    process.stdout.write(`${k} worker(s): ${Math.round(run.perSecond)} decisions/s, ${run.roundTrips.toFixed(2)} round trips/event (${run.byCommand}), Redis CPU ${run.redisCpuUs.toFixed(1)} µs/event (in commands ${run.redisCmdUs.toFixed(1)}), worker CPU ${run.workerCpuUs.toFixed(0)} µs/event\n`);
+  const series: { title: string; state: () => Promise<StateTarget & { done?: () => Promise<void> }> }[] = [
+    { title: 'One Redis (streams and state on the same private redis-server):', state: async () => ({ nodes: [] }) },
+  ];
+  if (clusterUrl) {
+    series.push({
+      title: 'State on the Redis Cluster (three masters on the loopback), streams on the private redis-server:',
+      state: async () => {
+        const prefix = `hush:bench:workers:${Date.now().toString(36)}:`;
+        const hosts = clusterUrl.replace(/^rediss?\+cluster:\/\//, '').replace(/[/?].*$/, '').split(',');
+        const nodes = hosts.map((h) => new Redis({ host: h.slice(0, h.lastIndexOf(':')), port: Number(h.slice(h.lastIndexOf(':') + 1)) }));
+        const { RedisStore } = await import('../runtime/store/redis-store.ts');
+        return {
+          store: `${clusterUrl}${clusterUrl.includes('?') ? '&' : '?'}prefix=${prefix}`,
+          nodes,
+          done: async () => {
+            const s = new RedisStore(clusterUrl, { prefix });
+            await s.deleteAll().catch(() => undefined);
+            await s.close();
+            for (const n of nodes) n.disconnect();
+          },
+        };
+      },
+    });
+  }
+  const sections: string[] = [];
+  for (const { title, state } of series) {
+    const runs: Run[] = [];
+    for (const k of WORKERS) {
+      const target = await state();
+      try {
+        const run = await runWith(k, server, policyDir, lines, target);
+        runs.push(run);
+        process.stdout.write(`${title} ${k} worker(s): ${Math.round(run.perSecond)} decisions/s, ${run.roundTrips.toFixed(2)} round trips/event (${run.byCommand}), Redis CPU ${run.redisCpuUs.toFixed(1)} µs/event (in commands ${run.redisCmdUs.toFixed(1)}), worker CPU ${run.workerCpuUs.toFixed(0)} µs/event\n`);
+      } finally {
+        await target.done?.();
+      }
+    }
+    sections.push(...table(title, runs));
   }
   const cores = cpus().length;
-  const best = Math.min(...runs.map((r) => r.workerCpuUs));
-  const redisUs = runs.reduce((s, r) => s + r.redisCpuUs, 0) / runs.length;
-  const rows = runs.map((r) => `| ${r.workers} | ${Math.round(r.perSecond).toLocaleString('en')} | ${Math.round(r.perSecond / Math.min(r.workers, cores)).toLocaleString('en')} | ${Math.round(1e6 / r.workerCpuUs).toLocaleString('en')} | ${r.roundTrips.toFixed(2)} | ${r.redisCpuUs.toFixed(1)} | ${r.redisCmdUs.toFixed(1)} |`);
   const section = [
     '## Stream workers',
     '',
-    `\`hush worker\` processes (compiled policy, \`--count ${COUNT}\`) on one private redis-server, ${EVENTS.toLocaleString('en')} events (90% messages, 10% violations),`,
+    `\`node bin/run-ts.js bench/worker.bench.ts --results\` (REDIS_CLUSTER_URL set for the cluster rows). \`hush worker\` processes (compiled policy, \`--count ${COUNT}\`), ${EVENTS.toLocaleString('en')} events (90% messages, 10% violations),`,
     `on a machine with ${cores} cores shared by the workers, Redis and the producer. Per core: decisions per second divided by the cores the workers could use;`,
     'per worker CPU-second: the events over the CPU time the worker processes used.',
     '',
-    '| workers | decisions/s | per core | per worker CPU-second | round trips/event | Redis CPU µs/event | in commands µs/event |',
-    '| --- | --- | --- | --- | --- | --- | --- |',
-    ...rows,
-    '',
-    `Commands per event (1 worker): sent ${runs[0].byCommand}.`,
-    '',
-    `Prediction: one core of workers gives about ${Math.round(1e6 / best).toLocaleString('en')} decisions/s; one Redis core saturates at about ${Math.round(1e6 / redisUs).toLocaleString('en')} decisions/s`,
-    `(1 / Redis CPU per event), so N workers on N cores scale about linearly up to N ≈ ${Math.max(1, Math.round(best / redisUs))}.`,
-    '',
+    ...sections,
   ].join('\n');
   process.stdout.write('\n' + section);
   if (args.includes('--results')) writeResultsSection(ROOT, '## Stream workers', section);
