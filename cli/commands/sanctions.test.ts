@@ -49,26 +49,31 @@ describe('hush run --store sqlite', () => {
     const second = await hush(['run', 'p.policy', '--store', 'sqlite'], dir, [v('2026-11-01T00:00:00Z', 'v-1'), v('2026-11-02T00:00:00Z', 'v-2')].join('\n') + '\n');
     expect(steps(second.stdout)).toEqual([1, 2]);
     expect(JSON.parse(second.stdout.split('\n')[0]).strikes).toEqual([{ ladder: 'interop-abuse', strike: 1, duplicate: true }]);
-    const listed = await hush(['sanctions', 'm-1', 'm-2', '--at', '2026-11-02T01:00:00Z', '--format', 'json'], dir);
+    // The readers below only read the state file: one process each, started together.
+    const [listed, human, all, later, history, both, none] = await Promise.all([
+      hush(['sanctions', 'm-1', 'm-2', '--at', '2026-11-02T01:00:00Z', '--format', 'json'], dir),
+      hush(['sanctions', 'm-1', '--history', '--at', '2026-11-02T01:00:00Z'], dir),
+      // --all: every subject with a sanction in force, judged at --at.
+      hush(['sanctions', '--all', '--at', '2026-11-02T01:00:00Z', '--format', 'json'], dir),
+      hush(['sanctions', '--all', '--at', '2026-11-04T00:00:00Z'], dir),
+      hush(['sanctions', '--all', '--history', '--at', '2026-11-04T00:00:00Z'], dir),
+      hush(['sanctions', 'm-1', '--all'], dir),
+      hush(['sanctions'], dir),
+    ]);
     expect(listed.status).toBe(0);
     const got = JSON.parse(listed.stdout);
     expect(got.sanctions['m-1']).toMatchObject([{ ladder: 'interop-abuse', step: 2, until: '2026-11-03T00:00:00.000Z', appealable: false }]);
     expect(got.sanctions['m-2']).toEqual([]);
-    const human = await hush(['sanctions', 'm-1', '--history', '--at', '2026-11-02T01:00:00Z'], dir);
     expect(human.stdout).toContain('2 sanctions');
     expect(human.stdout).toMatch(/step 1 .*\[ended\]/);
     expect(human.stdout).toMatch(/step 2 .*\[in force\]/);
-    // --all: every subject with a sanction in force, judged at --at.
-    const all = await hush(['sanctions', '--all', '--at', '2026-11-02T01:00:00Z', '--format', 'json'], dir);
     expect(all.status, all.stderr).toBe(0);
     expect(Object.keys(JSON.parse(all.stdout).sanctions)).toEqual(['m-1']);
     expect(JSON.parse(all.stdout).sanctions['m-1']).toMatchObject([{ step: 2 }]);
-    const later = await hush(['sanctions', '--all', '--at', '2026-11-04T00:00:00Z'], dir);
     expect(later.stdout).toBe('no sanction in force at 2026-11-04 08:00:00 +08:00\n');
-    const history = await hush(['sanctions', '--all', '--history', '--at', '2026-11-04T00:00:00Z'], dir);
     expect(history.stdout).toMatch(/^m-1: 2 sanctions\n/);
-    expect((await hush(['sanctions', 'm-1', '--all'], dir)).status).toBe(2);
-    expect((await hush(['sanctions'], dir)).status).toBe(2);
+    expect(both.status).toBe(2);
+    expect(none.status).toBe(2);
   });
 
   it('refuses a corrupt state file with its code, and leaves it as it was', async () => {
@@ -113,9 +118,11 @@ describe('hush run --store redis://', () => {
     expect(a.stderr).toBe('');
     const b = await hush(['run', 'p.policy', '--store', url], dir, v('2026-11-02T00:00:00Z', 'v-2') + '\n');
     expect([...steps(a.stdout), ...steps(b.stdout)]).toEqual([1, 2]);
-    const listed = await hush(['sanctions', 'm-1', '--store', url, '--at', '2026-11-02T01:00:00Z', '--format', 'json'], dir);
+    const [listed, all] = await Promise.all([
+      hush(['sanctions', 'm-1', '--store', url, '--at', '2026-11-02T01:00:00Z', '--format', 'json'], dir),
+      hush(['sanctions', '--all', '--store', url, '--at', '2026-11-02T01:00:00Z', '--format', 'json'], dir),
+    ]);
     expect(JSON.parse(listed.stdout).sanctions['m-1']).toMatchObject([{ step: 2 }]);
-    const all = await hush(['sanctions', '--all', '--store', url, '--at', '2026-11-02T01:00:00Z', '--format', 'json'], dir);
     expect(all.status, all.stderr).toBe(0);
     expect(Object.keys(JSON.parse(all.stdout).sanctions)).toEqual(['m-1']);
   });
