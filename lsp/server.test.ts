@@ -464,6 +464,17 @@ describe('robustness', () => {
     const other = await LspClient.start(ws);
     expect(await other.stop()).toBe(0);
   });
+
+  it('exits with status 1 when it stops without a shutdown request: `exit` alone, or stdin closed', async () => {
+    const a = await LspClient.start(ws);
+    await a.notify('exit', null);
+    expect(await a.exited).toBe(1);
+    a.conn.dispose();
+    const b = await LspClient.start(ws);
+    b.child.stdin!.end();
+    expect(await b.exited).toBe(1);
+    b.conn.dispose();
+  });
 });
 
 // The marker helper itself: its arithmetic is what the server's positions are checked against.
