@@ -22,9 +22,10 @@ import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore, type AsyncStore, type Decision } from '../../runtime/index.ts';
+import { openStore, type AsyncStore } from '../../runtime/index.ts';
 import { RedisClusterServer, redisClusterMissing } from '../../runtime/store/testing/redis-cluster-server.ts';
 import { RedisServer } from '../../runtime/store/testing/redis-server.ts';
+import { factsOfDecisions, factsOfStore } from '../../runtime/testing/ladder-facts.ts';
 import { ladderPolicy } from '../../runtime/testing/ladder-policy.ts';
 import { mulberry32 } from '../../scripts/seeded.ts';
 import type { CliIO } from '../io.ts';
@@ -52,48 +53,6 @@ function events(seed: number, from: number, to: number): string[] {
     }
   }
   return out;
-}
-
-interface Facts {
-  strikes: Record<string, number[]>;
-  violations: Record<string, string[]>;
-  steps: Record<string, number>;
-}
-
-/** The order-free facts of decisions: per ladder/member the strike numbers and violations, per step how often applied. */
-function factsOf(lines: string[], inputs: string[]): Facts {
-  const f: Facts = { strikes: {}, violations: {}, steps: {} };
-  lines.forEach((line, k) => {
-    const d = JSON.parse(line) as Decision & { error?: unknown };
-    if (d.error) return;
-    const e = JSON.parse(inputs[k]) as { id: string; subject: string };
-    for (const s of d.strikes ?? []) {
-      (f.strikes[`${s.ladder}/${e.subject}`] ??= []).push(s.strike);
-      (f.violations[`${s.ladder}/${e.subject}`] ??= []).push(e.id);
-    }
-    for (const s of d.sanctions ?? []) f.steps[`${s.ladder}/${e.subject}/${s.step}`] = (f.steps[`${s.ladder}/${e.subject}/${s.step}`] ?? 0) + 1;
-  });
-  for (const v of Object.values(f.strikes)) v.sort((a, b) => a - b);
-  for (const v of Object.values(f.violations)) v.sort();
-  return f;
-}
-
-/** The same facts read from the store. */
-async function factsOfStore(store: AsyncStore): Promise<Facts> {
-  const f: Facts = { strikes: {}, violations: {}, steps: {} };
-  for (const m of MEMBERS) {
-    for (const l of LADDERS) {
-      const s = await store.strikesOf(l, m);
-      if (s.length === 0) continue;
-      f.strikes[`${l}/${m}`] = s.map((x) => x.ordinal).sort((a, b) => a - b);
-      f.violations[`${l}/${m}`] = s.map((x) => x.violation).sort();
-    }
-    for (const s of await store.sanctionsOf(m)) {
-      const key = `${s.ladder}/${m}/${s.step === 0 ? 'severe' : s.step < 0 ? 'linked' : s.step}`;
-      f.steps[key] = (f.steps[key] ?? 0) + 1;
-    }
-  }
-  return f;
 }
 
 async function until(test: () => Promise<boolean> | boolean, ms = 20_000): Promise<void> {
@@ -214,11 +173,11 @@ describe.skipIf(missing !== null)(`hush worker on a Redis Cluster whose master r
     const by = await decisions(stream);
     expect(ids.filter((id) => by.get(id)?.length !== 1)).toEqual([]);
     expect([...by.keys()].filter((id) => !ids.includes(id))).toEqual([]);
-    const want = factsOf(await oracle(inputs), inputs);
-    expect(factsOf(ids.map((id) => by.get(id)![0]), inputs)).toEqual(want);
+    const want = factsOfDecisions(await oracle(inputs), inputs);
+    expect(factsOfDecisions(ids.map((id) => by.get(id)![0]), inputs)).toEqual(want);
     const opened = await openStore(`${cluster.url}?prefix=durable:`);
     try {
-      expect(await factsOfStore(opened!.store as AsyncStore)).toEqual(want);
+      expect(await factsOfStore(opened!.store as AsyncStore, MEMBERS, LADDERS)).toEqual(want);
     } finally {
       await opened!.store.close();
     }
@@ -252,7 +211,7 @@ describe.skipIf(missing !== null)(`hush worker on a Redis Cluster whose master r
     expect(n).toBeLessThanOrEqual(firstLost);
     // Its decisions are exactly one pass's: no strike numbered again from one.
     const decided = ids.slice(0, n).map((id) => by.get(id)![0]);
-    expect(factsOf(decided, inputs)).toEqual(factsOf((await oracle(inputs)).slice(0, n), inputs));
+    expect(factsOfDecisions(decided, inputs)).toEqual(factsOfDecisions((await oracle(inputs)).slice(0, n), inputs));
     // The entry it stopped at, and those it held, stay pending for when the state is repaired.
     expect(await pending(stream)).toBeGreaterThan(0);
 

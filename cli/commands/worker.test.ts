@@ -13,8 +13,9 @@ import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore, type AsyncStore, type Decision } from '../../runtime/index.ts';
+import { openStore, type AsyncStore } from '../../runtime/index.ts';
 import { RedisServer } from '../../runtime/store/testing/redis-server.ts';
+import { factsOfDecisions, factsOfStore } from '../../runtime/testing/ladder-facts.ts';
 import { ladderPolicy } from '../../runtime/testing/ladder-policy.ts';
 import { mulberry32 } from '../../scripts/seeded.ts';
 import type { CliIO } from '../io.ts';
@@ -71,52 +72,6 @@ async function oracle(lines: string[]): Promise<string[]> {
   return io.out.trimEnd().split('\n');
 }
 
-interface Facts {
-  /** Per ladder/member: the strike numbers given, sorted. */
-  strikes: Record<string, number[]>;
-  /** Per ladder/member: the violations that struck, sorted. */
-  violations: Record<string, string[]>;
-  /** Per ladder/member/step: how many sanctions it applied. */
-  steps: Record<string, number>;
-}
-
-/** The order-free facts of a list of decisions (N workers decide a member's events in any order). */
-function factsOfDecisions(lines: string[], inputs: string[]): Facts {
-  const f: Facts = { strikes: {}, violations: {}, steps: {} };
-  lines.forEach((line, k) => {
-    const d = JSON.parse(line) as Decision & { error?: unknown };
-    if (d.error) return;
-    const e = JSON.parse(inputs[k]) as { id: string; subject: string };
-    for (const s of d.strikes ?? []) {
-      (f.strikes[`${s.ladder}/${e.subject}`] ??= []).push(s.strike);
-      (f.violations[`${s.ladder}/${e.subject}`] ??= []).push(e.id);
-    }
-    for (const s of d.sanctions ?? []) f.steps[`${s.ladder}/${e.subject}/${s.step}`] = (f.steps[`${s.ladder}/${e.subject}/${s.step}`] ?? 0) + 1;
-  });
-  for (const v of Object.values(f.strikes)) v.sort((a, b) => a - b);
-  for (const v of Object.values(f.violations)) v.sort();
-  return f;
-}
-
-/** The same facts read from the store the workers shared. */
-async function factsOfStore(store: AsyncStore): Promise<Facts> {
-  const f: Facts = { strikes: {}, violations: {}, steps: {} };
-  for (const m of MEMBERS) {
-    for (const l of LADDERS) {
-      const s = await store.strikesOf(l, m);
-      if (s.length === 0) continue;
-      f.strikes[`${l}/${m}`] = s.map((x) => x.ordinal).sort((a, b) => a - b);
-      f.violations[`${l}/${m}`] = s.map((x) => x.violation).sort();
-    }
-    for (const s of await store.sanctionsOf(m)) {
-      // As a decision names the step: 0 is the severe path, -1 the linked-account line.
-      const key = `${s.ladder}/${m}/${s.step === 0 ? 'severe' : s.step < 0 ? 'linked' : s.step}`;
-      f.steps[key] = (f.steps[key] ?? 0) + 1;
-    }
-  }
-  return f;
-}
-
 class WorkerProcess {
   readonly child: ChildProcess;
   err = '';
@@ -165,7 +120,7 @@ async function checkExactlyOnce(stream: string, prefix: string, inputs: string[]
   expect(factsOfDecisions(decided, inputs)).toEqual(want);
   const opened = await openStore(`${on.url}/0?prefix=${encodeURIComponent(prefix)}`);
   try {
-    expect(await factsOfStore(opened!.store as AsyncStore)).toEqual(want);
+    expect(await factsOfStore(opened!.store as AsyncStore, MEMBERS, LADDERS)).toEqual(want);
   } finally {
     await opened!.store.close();
   }
