@@ -4,21 +4,14 @@
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import type { PolicyFile } from './ast.ts';
 import { formatPolicy } from './ast-to-text.ts';
 import { astToYaml } from './ast-to-yaml.ts';
 import { POLICY_SCHEMA, SCHEMA_ANNOTATIONS } from './policy-schema.ts';
 import { parsePolicy } from './text-to-ast.ts';
 import { parseYamlPolicy } from './yaml-to-ast.ts';
+import { declarationsWithoutRanges } from './testing/strip-ranges.ts';
 
-function shape(ast: PolicyFile): unknown {
-  const strip = (v: unknown): unknown => {
-    if (Array.isArray(v)) return v.map(strip);
-    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).filter(([k]) => k !== 'range').map(([k, x]) => [k, strip(x)]));
-    return v;
-  };
-  return strip(ast.declarations);
-}
+const shape = declarationsWithoutRanges;
 
 const TEXT = `normalize case, width, symbols, variants
 variants of "微信" "威芯", "vei xin"   # seen in March

@@ -12,19 +12,12 @@ import { checkRanges } from './testing/check-ranges.ts';
 import { showRange } from './testing/dump-ast.ts';
 import { parsePolicy } from './text-to-ast.ts';
 import { parseYamlPolicy } from './yaml-to-ast.ts';
+import { declarationsWithoutRanges } from './testing/strip-ranges.ts';
 
 const root = join(import.meta.dirname, '..');
 const sketch = readFileSync(join(root, 'spec/fixtures/retail.policy'), 'utf8');
 
-/** The declarations without ranges: what "the same AST" means across the two forms. */
-function shape(ast: PolicyFile): unknown {
-  const strip = (v: unknown): unknown => {
-    if (Array.isArray(v)) return v.map(strip);
-    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).filter(([k]) => k !== 'range').map(([k, x]) => [k, strip(x)]));
-    return v;
-  };
-  return strip(ast.declarations);
-}
+const shape = declarationsWithoutRanges;
 
 /** Parses YAML that must be clean. */
 function clean(text: string): PolicyFile {
