@@ -22,8 +22,10 @@
 // keywords ours and each npm library run in a child process of their own, one at a time, all
 // through the same harness (`child`): the npm builds take up to two minutes and leave large
 // object graphs behind, which would disturb the rest, and a fresh process per implementation
-// measures each the same way. The targets (issue 16): every 100-keyword workload within 1.5x the
-// floor, 3x faster than the RegExp and 8x than the fastest npm Aho-Corasick; at 100,000
+// measures each the same way. The targets (the table at the end of PRODUCT.md, which supersedes
+// issue 16's): every 100-keyword workload within 1.5x the floor, 3x faster than the RegExp (English:
+// 1.2x, V8 compiles an alternation of Latin words to machine code) and 8x than the fastest npm
+// Aho-Corasick; at 100,000
 // keywords 10x the fastest npm Aho-Corasick where hits are sparse, 5x where they are dense (10 or
 // more a message), built in under 1 s, under 20 MB retained. Each row's "target" column says
 // whether the target it stands for is met, and a summary table lists them all.
@@ -207,6 +209,24 @@ const NPM: Impl[] = [
 function cpuMs(): number {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
+}
+
+/**
+ * Waits, busy, until the process's CPU time runs no faster than the clock: `cpuMs` counts every
+ * thread of the process, and after a full collection of a large heap V8's background threads
+ * sweep for tens of milliseconds. Timed right after `gc()`, the first implementation of a round —
+ * the floor — was charged for them (5.6 ms a pass instead of 3.0 in the full run: every "x floor"
+ * flattered ours). Gives up after a second.
+ */
+function settle(): void {
+  for (let k = 0; k < 200; k++) {
+    const c = cpuMs();
+    const w = performance.now();
+    while (performance.now() - w < 5) {
+      // busy
+    }
+    if (cpuMs() - c <= (performance.now() - w) * 1.05) return;
+  }
 }
 
 function runAll(impl: Impl, handle: unknown, messages: readonly string[]): number {
@@ -397,6 +417,7 @@ async function child(file: string): Promise<void> {
     runAll(FLOOR, null, input.messages);
   }
   gc?.();
+  settle();
   const ms: number[] = [];
   const floor: number[] = [];
   const ratios: number[] = [];
@@ -579,8 +600,9 @@ async function main(): Promise<void> {
     const floorSlow: number[] = [];
     const hits = new Map<Impl, number>();
     for (let r = 0; r < w.rounds; r++) {
-      // A collection between rounds, never inside a timed turn.
+      // A collection between rounds, never inside a timed turn, and its sweeping done before one.
       gc?.();
+      settle();
       for (const impl of impls) {
         if (slow(impl) && r >= 3) continue;
         const msgs = slow(impl) ? slowMessages : w.messages;
@@ -669,14 +691,14 @@ function report(workloads: Workload[], rows: Row[], seconds: number, write: bool
       'full-width punctuation inserted at seeded positions in a share of the messages (bench/matcher-mixed.ts). ' +
       'Hits are checked against the naive oracle on the first 5,000 messages (200 at 100,000 keywords). Times are CPU time for scanning ' +
       'every message: in each round (11 rounds; 9 at 100,000 keywords), every implementation in turn runs whole passes over the messages until 20 ms of CPU time have gone by (at least one pass), ' +
-      'and its time is the time per pass; the median of the rounds is shown, with a full GC between rounds; "x floor" divides by the floor measured the same way on the same messages in the same process ' +
+      'and its time is the time per pass; the median of the rounds is shown, with a full GC between rounds and no timing until its background threads are done (CPU time counts every thread of the process); "x floor" divides by the floor measured the same way on the same messages in the same process ' +
       '(a fresh copy of the floor loop per workload, so that its speed does not depend on the workloads before it). ' +
       '"ours" matches raw text (like the others); "ours, case+width+symbols" adds the default normalisation and is checked against an oracle ' +
       'that normalises with the reference normaliser. At 100,000 keywords, ours and each npm library run in a process of their own, one at a time, ' +
       'through the same harness: build (ours: median of three builds), three warm-up passes, a full GC, then 9 rounds of the implementation and the floor; ' +
       '"per round" gives the smallest and largest ratio to the floor among the rounds. The naive loop and the RegExp run in the main process on the first 100 messages there; ' +
       'an implementation slower than 25 times the floor is timed on fewer messages (shown), with the floor on the same ones. ' +
-      'Targets (issue 16): at 100 keywords, ours within 1.5x the floor, at least 3x faster than the RegExp and 8x than the fastest npm Aho-Corasick; at 100,000 keywords, ' +
+      'Targets (the table at the end of PRODUCT.md, which supersedes issue 16): at 100 keywords, ours within 1.5x the floor, at least 3x faster than the RegExp (English: 1.2x) and 8x than the fastest npm Aho-Corasick; at 100,000 keywords, ' +
       'at least 10x faster than the fastest npm Aho-Corasick where hits are sparse and 5x where they are dense (10 or more oracle hits a message), built in under 1 s, ' +
       'under 20 MB retained. The "target" column gives the target each row stands for; the summary at the end lists them all.',
     '',
@@ -704,7 +726,8 @@ function report(workloads: Workload[], rows: Row[], seconds: number, write: bool
     const vsFastest = ratio(fastest) / ratio(ourRow);
     if (!w.big) {
       check(floor, `ours ${fmt(ratio(ourRow))}x the floor (target within 1.5x)`, ratio(ourRow) <= 1.5);
-      check(regex, `ours ${fmt(ratio(regex) / ratio(ourRow))}x faster than the RegExp (target 3x)`, ratio(regex) / ratio(ourRow) >= 3);
+      const wantRegex = w.lang === 'en' ? 1.2 : 3;
+      check(regex, `ours ${fmt(ratio(regex) / ratio(ourRow))}x faster than the RegExp (target ${wantRegex}x)`, ratio(regex) / ratio(ourRow) >= wantRegex);
       check(fastest, `ours ${fmt(vsFastest)}x faster than the fastest npm Aho-Corasick, ${fastest.impl} (target 8x)`, vsFastest >= 8);
     } else {
       const want = dense ? 5 : 10;

@@ -93,9 +93,12 @@ describe('matcher against the naive oracle', () => {
           expect(data.layout).toBe(layout);
           const m = createMatcher(data);
           const small = createMatcher(data, { bufferUnits: 64, specialize: false });
+          // The dense layout reads short texts in place; this one copies every text.
+          const copied = createMatcher(data, { directUnits: 0 });
           for (const t of texts) {
             const want = oracle(ks, steps, t);
             expect(m.findAll(t)).toEqual(want);
+            expect(copied.findAll(t)).toEqual(want);
             expect(small.findAll(t + t + t)).toEqual(oracle(ks, steps, t + t + t));
           }
         },
@@ -113,6 +116,9 @@ describe('matcher against the naive oracle', () => {
           const m = createMatcher(buildMatcher(keywords));
           expect(m.findAll(text)).toEqual(oracle(keywords, [], text));
           expect(m.lastPath).toBe('fast');
+          // Read in place above (a hit that loops back to its own state, "a" over "aa", stops the
+          // loop there); copied into the buffer here.
+          expect(createMatcher(buildMatcher(keywords), { directUnits: 0 }).findAll(text)).toEqual(oracle(keywords, [], text));
           for (const [layout, denseBytes] of [['hybrid', 0], ['hybrid', 64], ['pairs', 0]] as const) {
             const other = createMatcher(buildMatcher(keywords, { layout, denseBytes }));
             expect(other.findAll(text)).toEqual(oracle(keywords, [], text));

@@ -11,7 +11,7 @@
 // kernel's buffer is walked the same way, over the units the fast path would feed.
 import { isWholeWord } from '../text/text-semantics.ts';
 import { createFeeder, loneHighSurrogateSkipped } from './feed.ts';
-import { denseKernel, hybridKernel, pairsKernel, type Attention } from './kernels.ts';
+import { denseDirectKernel, denseKernel, hybridKernel, pairsKernel, type Attention } from './kernels.ts';
 import { layoutView } from './layout-view.ts';
 import { CLASS_ATTENTION, CLASS_SKIP, FLAG_EXCEPTION, FLAG_OPEN_END, FLAG_OPEN_START, FLAG_WHOLE_WORD, MATCHER_FORMAT, type MatcherData } from './matcher-data.ts';
 import { codePointLength, isMarkAt, markFreeHighSurrogates, normalizeText, PairKind, unitNormalizer, unitTable } from './normalize.ts';
@@ -46,7 +46,19 @@ export interface MatcherOptions {
   specialize?: boolean;
   /** Longest text, in UTF-16 units, that takes the buffered fast path (default 8,192). */
   bufferUnits?: number;
+  /**
+   * `dense` layout: texts shorter than this are read in place (`charCodeAt`, one chain) instead
+   * of being copied into the buffer first (default 256; 0 copies every text). README.md, "How it
+   * is fast", says why.
+   */
+  directUnits?: number;
 }
+
+/**
+ * Texts shorter than this skip the dense kernel's copy: the copy is a call into the runtime that
+ * costs about 70 ns whatever the length (a 100-unit English message: as much as half the scan).
+ */
+const DIRECT_UNITS = 256;
 
 /** Texts shorter than this run as one chain: splitting them costs more than it saves. */
 const MIN_SPLIT = 24;
@@ -521,10 +533,30 @@ export function createMatcher(data: MatcherData, options: MatcherOptions = {}): 
   const enabled = options.specialize ?? true;
   const common = [classMapSmall, hits, io] as const;
   const paths = [finish, slow, long, nested, outList, simple, emitOne, cap] as const;
+  // Warm-up: every path of a kernel, so that V8 has feedback for all of them before it
+  // optimises it (warm-up.ts).
+  const none = () => {};
+  const texts = warmUpTexts(data, view, cap);
+  const warmUp = (kernel: (text: string, onHit: OnHit) => number) => {
+    for (let r = 0; r < 3; r++) for (const t of texts) if (r === 0 || t.length <= cap) kernel(t, none);
+  };
   let scan: (text: string, onHit: OnHit) => number;
   if (data.layout === 'dense') {
     const { units, fill } = unitsWriter(cap);
-    scan = specialize(denseKernel, [data.delta, depth, K, classMapSmall, units, fill, hits, io, attention, ...paths.slice(0, 4), data.out, outList, simple, emitOne, cap, MIN_SPLIT, rawClass, normalizer.pairKinds] as Parameters<typeof denseKernel>, enabled);
+    const copied = specialize(
+      denseKernel,
+      [data.delta, depth, K, classMapSmall, units, fill, hits, io, attention, ...paths.slice(0, 4), data.out, outList, simple, emitOne, cap, MIN_SPLIT, rawClass, normalizer.pairKinds] as Parameters<typeof denseKernel>,
+      enabled,
+    );
+    const directUnits = Math.min(options.directUnits ?? DIRECT_UNITS, cap + 1);
+    if (directUnits > 0) {
+      warmUp(copied);
+      scan = specialize(
+        denseDirectKernel,
+        [data.delta, classMapSmall, hits, io, attention, copied, slow, nested, finish, cap, directUnits, rawClass, normalizer.pairKinds] as Parameters<typeof denseDirectKernel>,
+        enabled,
+      );
+    } else scan = copied;
   } else if (data.layout === 'hybrid') {
     const W = K + 1;
     const M = data.denseCount;
@@ -541,12 +573,7 @@ export function createMatcher(data: MatcherData, options: MatcherOptions = {}): 
     );
   }
   const PATHS = ['fast', 'long', 'slow'] as const;
-
-  // Warm-up: every path of the kernel, so that V8 has feedback for all of them before it
-  // optimises it (warm-up.ts).
-  const none = () => {};
-  const texts = warmUpTexts(data, view, cap);
-  for (let r = 0; r < 3; r++) for (const t of texts) if (r === 0 || t.length <= cap) scan(t, none);
+  warmUp(scan);
 
   return {
     data,
