@@ -1,11 +1,11 @@
 // The hot loops of the matcher, one per layout (matcher-data.ts). Each is a factory: given the
 // matcher's arrays and helpers it returns `scan(text, onHit)`, which runs over the text's code
 // units recording raw hits (state or node, end) in `hits`, and reports them (or hands over to
-// `finish` when hits need more care than a subtraction). The dense layout has two: one for texts
-// of 256 units and more, which first copies the text into a Uint16Array (`fill`): its loop is
-// short, and a typed-array read is one instruction where `charCodeAt` dispatches on the string's
-// representation; and one for shorter texts, which reads them in place, for the copy is a call
-// into the runtime that costs about 70 ns whatever the length. For the large-set kernels, whose
+// `finish` when hits need more care than a subtraction). The dense layout has two: one that first
+// copies the text into a Uint16Array (`fill`): its loop is short, and a typed-array read is one
+// instruction where `charCodeAt` dispatches on the string's representation; and one for short
+// Latin texts, which reads them in place, for the copy is a call into the runtime that costs
+// about 70 ns whatever the length. For the large-set kernels, whose
 // time goes to memory, the copy measured no better than `charCodeAt`, which they use.
 //
 // These functions must stay self-contained (no imports, no module-level names, no classes), for
@@ -278,8 +278,9 @@ export function denseKernel(
 }
 
 /**
- * The dense layout's kernel for short texts (under `directUnits`; longer ones go to `full`, the
- * kernel above): the text read in place (`charCodeAt`), one chain, no copy. The copy into `units`
+ * The dense layout's kernel for short Latin texts (under `directUnits`, first and middle units
+ * below 256; the others go to `full`, the kernel above): the text read in place (`charCodeAt`),
+ * one chain, no copy. The copy into `units`
  * is a call into the runtime that costs about 70 ns whatever the length, as much as half the
  * scan of a 100-unit English message; over `charCodeAt`, a second chain measured slower than one.
  * The loop has no exit but its bound: an attention unit's entry is negative like a hit's (its own
@@ -346,7 +347,9 @@ export function denseDirectKernel(
   }
   return function scan(text: string, onHit: (pattern: number, start: number, end: number) => void): number {
     const n = text.length;
-    if (n >= directUnits) return full(text, onHit);
+    // Latin text only (its first and middle units below 256: V8 then most likely holds it one
+    // byte a character, where charCodeAt is cheapest); two-byte text measured faster copied.
+    if (n >= directUnits || (text.charCodeAt(0) | text.charCodeAt(n >> 1)) > 0xff) return full(text, onHit);
     if (io[11] !== 0) return nested(text, onHit);
     let s = 0;
     let h = 0;

@@ -145,6 +145,28 @@ describe('matcher against the naive oracle', () => {
       { numRuns: 300 * RUNS },
     );
   }, 60_000 * RUNS);
+
+  it('reads short Latin texts in place, attention units and slow-path units included (dense)', () => {
+    // The dense layout reads a short text in place when its first and middle units are below
+    // 256: the text is framed so that they are ('a' first, 'c' in the middle), whatever pieces
+    // (marks, emoji, expansions, Chinese) lie around them.
+    const frame = (l: string, r: string) => {
+      while (r.length < l.length) r += ' ';
+      while (l.length < r.length - 1) l += ' ';
+      return `a${l}c${r}`;
+    };
+    fc.assert(
+      fc.property(fc.array(keywordArb, { minLength: 1, maxLength: 8 }), stepsArb, textArb(20), textArb(20), (keywords, steps, l, r) => {
+        const text = frame(l, r);
+        expect(text.charCodeAt(text.length >> 1)).toBe(0x63);
+        const data = buildMatcher(keywords, { normalize: steps, layout: 'dense' });
+        const want = oracle(keywords, steps, text);
+        expect(createMatcher(data).findAll(text)).toEqual(want);
+        expect(createMatcher(data, { directUnits: 0 }).findAll(text)).toEqual(want);
+      }),
+      { numRuns: 400 * RUNS },
+    );
+  }, 60_000 * RUNS);
 });
 
 /**

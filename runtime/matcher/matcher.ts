@@ -47,9 +47,9 @@ export interface MatcherOptions {
   /** Longest text, in UTF-16 units, that takes the buffered fast path (default 8,192). */
   bufferUnits?: number;
   /**
-   * `dense` layout: texts shorter than this are read in place (`charCodeAt`, one chain) instead
-   * of being copied into the buffer first (default 256; 0 copies every text). README.md, "How it
-   * is fast", says why.
+   * `dense` layout: Latin texts shorter than this are read in place (`charCodeAt`, one chain)
+   * instead of being copied into the buffer first (default 256; 0 copies every text). README.md,
+   * "How it is fast", says why.
    */
   directUnits?: number;
 }
