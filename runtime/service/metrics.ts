@@ -3,7 +3,10 @@
 // decision counts (its outcome, its rules, its latency, its store operations) is kept in plain
 // numbers, without a label hash, and handed to prom-client when /metrics is read: a prom-client
 // child's `inc` or `observe` hashes its labels on every call, which cost a service deciding a
-// message that fires 200 rules more than deciding it (bench/service.bench.ts).
+// message that fires 200 rules more than deciding it (bench/service.bench.ts). HTTP responses
+// are counted the same way. Each count is a mutable box in a map (one look-up per label, no
+// `set`); /metrics shows the same series, in the same order, as when each response was a
+// prom-client child's `inc` and each firing a map entry set (metrics.test.ts holds it to that).
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { DecisionLogSink } from './decision-log.ts';
 
@@ -20,16 +23,18 @@ export class ServiceMetrics {
   private readonly revision: Gauge<'revision'>;
   private readonly responses: Counter<'route' | 'status'>;
   private readonly logWrite: Histogram;
-  private readonly children = new Map<string, { inc(n?: number): void }>();
   /** Decisions not yet handed to prom-client: outcome → type → count. */
-  private readonly decisionCounts = new Map<string, Map<string, number>>();
+  private readonly decisionCounts = new Map<string, Map<string, Count>>();
   /** Firings not yet handed to prom-client: rule → trigger → count. */
-  private readonly firedCounts = new Map<string, Map<string, number>>();
+  private readonly firedCounts = new Map<string, Map<string, Count>>();
+  /** Responses by route and status, each counted since the last scrape. */
+  private readonly responseCounts = new ResponseCounts();
 
   constructor(sink: () => DecisionLogSink, options: { defaultMetrics?: boolean } = {}) {
     const registers = [this.registry];
     const decisionCounts = this.decisionCounts;
     const firedCounts = this.firedCounts;
+    const responseCounts = this.responseCounts;
     this.decisions = new Counter({
       name: 'hush_decisions_total',
       help: 'Events answered, by outcome (allowed, denied, invalid, store-error) and event type',
@@ -65,7 +70,15 @@ export class ServiceMetrics {
     this.storeErrors = new Counter({ name: 'hush_store_errors_total', help: 'State store failures, by hush/store/* code', labelNames: ['code'], registers });
     this.reloads = new Counter({ name: 'hush_reloads_total', help: 'Policy reloads, by trigger (start, signal, http, watch, upload) and result (ok, unchanged, refused)', labelNames: ['trigger', 'result'], registers });
     this.revision = new Gauge({ name: 'hush_policy_revision_info', help: 'The policy revision serving (value 1)', labelNames: ['revision'], registers });
-    this.responses = new Counter({ name: 'hush_http_responses_total', help: 'HTTP responses, by route and status code', labelNames: ['route', 'status'], registers });
+    this.responses = new Counter({
+      name: 'hush_http_responses_total',
+      help: 'HTTP responses, by route and status code',
+      labelNames: ['route', 'status'],
+      registers,
+      collect() {
+        responseCounts.flush((route, status, n) => this.inc({ route, status }, n));
+      },
+    });
     new Gauge({
       name: 'hush_decision_log_queue_depth',
       help: 'Decisions handed to the decision log and not yet written',
@@ -101,12 +114,6 @@ export class ServiceMetrics {
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'hush_' });
   }
 
-  private child(key: string, make: () => { inc(n?: number): void }) {
-    let c = this.children.get(key);
-    if (c === undefined) this.children.set(key, (c = make()));
-    return c;
-  }
-
   decision(type: string, outcome: DecisionOutcome, seconds: number | null): void {
     count(this.decisionCounts, outcome, type, 1);
     if (seconds !== null) this.latency.series(type).observe(seconds);
@@ -124,6 +131,11 @@ export class ServiceMetrics {
 
   firedRule(rule: string, trigger: string): void {
     count(this.firedCounts, rule, trigger, 1);
+  }
+
+  /** Every match of one decision (one firing each), as `firedRule` for each. */
+  firedRules(matches: readonly { rule: string; trigger: string }[]): void {
+    for (let i = 0; i < matches.length; i++) count(this.firedCounts, matches[i].rule, matches[i].trigger, 1);
   }
 
   storeOperation(operation: string, seconds: number): void {
@@ -154,20 +166,60 @@ export class ServiceMetrics {
   }
 
   response(route: string, status: number): void {
-    this.child(`r\u0000${route}\u0000${status}`, () => this.responses.labels(route, String(status))).inc();
+    this.responseCounts.add(route, status);
   }
 }
 
-function count(counts: Map<string, Map<string, number>>, a: string, b: string, n: number): void {
+/** A count not yet handed to prom-client. */
+interface Count {
+  n: number;
+}
+
+function count(counts: Map<string, Map<string, Count>>, a: string, b: string, n: number): void {
   let inner = counts.get(a);
   if (inner === undefined) counts.set(a, (inner = new Map()));
-  inner.set(b, (inner.get(b) ?? 0) + n);
+  const c = inner.get(b);
+  if (c === undefined) inner.set(b, { n });
+  else c.n += n;
 }
 
 /** Hands the counts gathered since the last scrape to prom-client, and starts them again. */
-function flushCounts(counts: Map<string, Map<string, number>>, inc: (a: string, b: string, n: number) => void): void {
-  for (const [a, inner] of counts) for (const [b, n] of inner) if (n > 0) inc(a, b, n);
+function flushCounts(counts: Map<string, Map<string, Count>>, inc: (a: string, b: string, n: number) => void): void {
+  for (const [a, inner] of counts) for (const [b, c] of inner) if (c.n > 0) inc(a, b, c.n);
   counts.clear();
+}
+
+/**
+ * Responses by route and status. prom-client shows series in the order they were first counted,
+ * so the counts are handed over in the order each pair was first seen (a list, kept across
+ * scrapes: a pair's series exists from the scrape after its first response on).
+ */
+export class ResponseCounts {
+  private readonly byRoute = new Map<string, Map<number, Count>>();
+  private readonly order: { route: string; status: string; c: Count }[] = [];
+
+  add(route: string, status: number): void {
+    let inner = this.byRoute.get(route);
+    if (inner === undefined) this.byRoute.set(route, (inner = new Map()));
+    const c = inner.get(status);
+    if (c !== undefined) {
+      c.n++;
+      return;
+    }
+    const fresh = { n: 1 };
+    inner.set(status, fresh);
+    this.order.push({ route, status: String(status), c: fresh });
+  }
+
+  /** Hands over each pair's count since the last flush, in first-seen order. */
+  flush(inc: (route: string, status: string, n: number) => void): void {
+    for (const { route, status, c } of this.order) {
+      if (c.n === 0) continue;
+      const n = c.n;
+      c.n = 0;
+      inc(route, status, n);
+    }
+  }
 }
 
 /** One labelled series of a FastHistogram: bucket counts in a plain array. */

@@ -9,25 +9,31 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { isEventError, parseEventLine, StoreError, storeErrorStops, type ChatEvent, type Decision } from '../index.ts';
 import { splitBatch } from './batch-body.ts';
 import { decisionId } from './decision-id.ts';
+import { noDecisionLog } from './decision-log.ts';
 import { CODES, errorBody, eventErrorBody, logFailedBody, storeErrorBody } from './errors.ts';
 import type { PolicySnapshot } from './policy-holder.ts';
 import type { ServiceContext, Tenant } from './service.ts';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
-/** A decision's JSON with its id and revision first. */
-function decisionJson(id: string, revision: string, d: Decision): string {
-  return `{"decision_id":"${id}","revision":${JSON.stringify(revision)},${JSON.stringify(d).slice(1)}`;
+/**
+ * A decision's JSON with its id and revision first is `head` then `body` without its `{`: kept
+ * in two parts, so that a batch writes them into its answer without joining them first (a
+ * decision with its evidence is tens of kilobytes, and a joined string is copied once more when
+ * it is encoded). `revision` is the revision as JSON (a request computes it once).
+ */
+function decisionHead(id: string, revision: string): string {
+  return `{"decision_id":"${id}","revision":${revision},`;
 }
 
 /** `logged`: a durable decision log's write, which the answer waits for (false: the line could not be written). */
-type Decided = { ok: true; json: string; logged?: Promise<void | boolean> } | { ok: false; error: StoreError };
+type Decided = { ok: true; head: string; body: string; logged?: Promise<void | boolean> } | { ok: false; error: StoreError };
 
 /**
  * Decides one validated event on a snapshot, counting it; a store failure comes back as a value.
  * On a synchronous store the answer is synchronous too (no promise per event of a batch).
  */
-function decideEvent(ctx: ServiceContext, tenant: Tenant, snap: PolicySnapshot, event: ChatEvent, text: string): Decided | Promise<Decided> {
+function decideEvent(ctx: ServiceContext, tenant: Tenant, snap: PolicySnapshot, revision: string, event: ChatEvent, text: string): Decided | Promise<Decided> {
   if (tenant.watch.broken) {
     ctx.metrics.decision(event.type, 'store-error', null);
     return { ok: false, error: tenant.watch.broken };
@@ -41,11 +47,11 @@ function decideEvent(ctx: ServiceContext, tenant: Tenant, snap: PolicySnapshot, 
   }
   if (r instanceof Promise) {
     return r.then(
-      (d) => decided(ctx, tenant, snap, event, text, d, t),
+      (d) => decided(ctx, tenant, snap, revision, event, text, d, t),
       (e: unknown) => storeFailed(ctx, event, e),
     );
   }
-  return decided(ctx, tenant, snap, event, text, r, t);
+  return decided(ctx, tenant, snap, revision, event, text, r, t);
 }
 
 function storeFailed(ctx: ServiceContext, event: ChatEvent, e: unknown): Decided {
@@ -55,22 +61,44 @@ function storeFailed(ctx: ServiceContext, event: ChatEvent, e: unknown): Decided
   return { ok: false, error: e };
 }
 
-function decided(ctx: ServiceContext, tenant: Tenant, snap: PolicySnapshot, event: ChatEvent, text: string, d: Decision, t: number): Decided | Promise<Decided> {
+function decided(ctx: ServiceContext, tenant: Tenant, snap: PolicySnapshot, revision: string, event: ChatEvent, text: string, d: Decision, t: number): Decided {
   const ms = performance.now() - t;
   ctx.metrics.decision(event.type, d.allowed ? 'allowed' : 'denied', ms / 1000);
-  for (const m of d.matches) ctx.metrics.firedRule(m.rule, m.trigger);
+  ctx.metrics.firedRules(d.matches);
   const id = decisionId();
-  const answer: Decided = { ok: true, json: decisionJson(id, snap.revision, d) };
+  const head = decisionHead(id, revision);
+  const body = JSON.stringify(d);
+  // Without a decision log there is no entry to build.
+  if (ctx.sink === noDecisionLog) return { ok: true, head, body };
   const logged = ctx.sink.write({ decision_id: id, revision: snap.revision, tenant: tenant.id, decided_at: Date.now(), event: text, decision: d, latency_ms: ms });
   // A batch waits for its lines together, after its last event (one group commit, not one per event).
-  return logged instanceof Promise ? { ok: true, json: answer.json, logged } : answer;
+  return logged instanceof Promise ? { ok: true, head, body, logged } : { ok: true, head, body };
 }
 
 function sendJson(reply: FastifyReply, status: number, json: string) {
   return reply.code(status).type(JSON_TYPE).send(json);
 }
 
+/** The answer of POST /v1/decide once decided: the decision, or 503 (the store, or the durable log, failed). */
+function answerDecided(reply: FastifyReply, r: Decided): void | Promise<void> {
+  if (!r.ok) {
+    reply.code(503).send(storeErrorBody(r.error));
+    return;
+  }
+  const json = r.head + r.body.slice(1);
+  if (r.logged) {
+    return r.logged.then((written) => {
+      if (written === false) reply.code(503).send(logFailedBody());
+      else sendJson(reply, 200, json);
+    });
+  }
+  sendJson(reply, 200, json);
+}
+
 const CHUNK = 1 << 20;
+
+/** A batch's record: an error record's JSON, or a decision in its two parts (`decisionHead`). */
+type BatchRecord = string | { head: string; body: string };
 
 /**
  * The JSON array of a batch's records, encoded into buffers as it goes: a batch of decisions with
@@ -78,7 +106,7 @@ const CHUNK = 1 << 20;
  * its UTF-8 length (fastify's Content-Length) and encoding it cost as much as deciding the events
  * (bench/service.bench.ts). Chunks of 1 MiB, so that no more than that is allocated unused.
  */
-function jsonArray(items: readonly string[]): Buffer {
+function jsonArray(items: readonly BatchRecord[]): Buffer {
   const chunks: Buffer[] = [];
   let buf = Buffer.allocUnsafe(CHUNK);
   let at = 0;
@@ -93,11 +121,18 @@ function jsonArray(items: readonly string[]): Buffer {
   room(1);
   buf[at++] = 0x5b; // [
   for (let k = 0; k < items.length; k++) {
-    const s = items[k];
+    const item = items[k];
     // A UTF-16 unit is at most 3 bytes of UTF-8 (a surrogate pair: 4 bytes for 2 units).
-    room(s.length * 3 + 2);
+    if (typeof item === 'string') {
+      room(item.length * 3 + 2);
+      if (k > 0) buf[at++] = 0x2c; // ,
+      at += buf.write(item, at, 'utf8');
+      continue;
+    }
+    room((item.head.length + item.body.length) * 3 + 2);
     if (k > 0) buf[at++] = 0x2c; // ,
-    at += buf.write(s, at, 'utf8');
+    at += buf.write(item.head, at, 'utf8');
+    at += buf.write(item.body.length > 1 ? item.body.slice(1) : '', at, 'utf8');
   }
   room(1);
   buf[at++] = 0x5d; // ]
@@ -117,20 +152,26 @@ export function registerDecideRoutes(app: FastifyInstance, ctx: ServiceContext, 
 }
 
 function registerDecide(app: FastifyInstance, ctx: ServiceContext): void {
-  app.post('/v1/decide', { config: { scope: 'decide', name: 'decide' } }, async (req, reply) => {
+  // Not an async function: on a synchronous store without a durable log the answer is sent
+  // before the handler returns, with no promise (fastify needs none when a handler returns
+  // nothing); otherwise the handler returns the promise of the answer.
+  app.post('/v1/decide', { config: { scope: 'decide', name: 'decide' } }, (req, reply): void | Promise<void> => {
     const tenant = ctx.tenantFor(req);
     const snap = tenant.holder.current;
-    if (!snap) return reply.code(503).send(errorBody(CODES.noPolicy, 'no policy is loaded'));
+    if (!snap) {
+      reply.code(503).send(errorBody(CODES.noPolicy, 'no policy is loaded'));
+      return;
+    }
     const text = bodyText(req.body);
     const p = parseEventLine(text, ctx.clock);
     if (!p.ok) {
       ctx.metrics.decision('unknown', 'invalid', null);
-      return reply.code(400).send(eventErrorBody(p.error));
+      reply.code(400).send(eventErrorBody(p.error));
+      return;
     }
-    const r = await decideEvent(ctx, tenant, snap, p.event, text);
-    if (!r.ok) return reply.code(503).send(storeErrorBody(r.error));
-    if (r.logged && (await r.logged) === false) return reply.code(503).send(logFailedBody());
-    return sendJson(reply, 200, r.json);
+    const r = decideEvent(ctx, tenant, snap, JSON.stringify(snap.revision), p.event, text);
+    if (r instanceof Promise) return r.then((d) => answerDecided(reply, d));
+    return answerDecided(reply, r);
   });
 
   app.post('/v1/decide/batch', { bodyLimit: ctx.limits.batchBodyBytes, config: { scope: 'decide', name: 'decide-batch' } }, async (req, reply) => {
@@ -144,7 +185,8 @@ function registerDecide(app: FastifyInstance, ctx: ServiceContext): void {
     }
     const lines = split.format === 'lines';
     const where = (k: number) => (lines ? `"index":${k},"line":${k + 1}` : `"index":${k}`);
-    const out: string[] = new Array(split.items.length);
+    const out: BatchRecord[] = new Array(split.items.length);
+    const revision = JSON.stringify(snap.revision);
     let stop: StoreError | null = null;
     let storeFailed = false;
     let logged: [number, Promise<void | boolean>][] | undefined;
@@ -160,10 +202,10 @@ function registerDecide(app: FastifyInstance, ctx: ServiceContext): void {
         out[k] = `{"error":{${where(k)},"field":${JSON.stringify(p.error.field)},"code":${JSON.stringify(p.error.code)},"message":${JSON.stringify(p.error.message)}}}`;
         continue;
       }
-      let r = decideEvent(ctx, tenant, snap, p.event, text);
+      let r = decideEvent(ctx, tenant, snap, revision, p.event, text);
       if (r instanceof Promise) r = await r;
       if (r.ok) {
-        out[k] = r.json;
+        out[k] = r;
         if (r.logged) (logged ??= []).push([k, r.logged]);
       } else {
         storeFailed = true;

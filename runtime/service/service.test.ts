@@ -166,6 +166,44 @@ describe('POST /v1/decide/batch', () => {
     expect((await post(`${url}/v1/decide/batch`, '[]')).body).toEqual([]);
   });
 
+  it('answers each decision of a batch byte for byte as POST /v1/decide answers it', async () => {
+    // Two services on fresh stores and one clock: the same events, one by one and as a batch.
+    const clock = () => Date.parse('2026-11-23T10:00:00Z');
+    const one = await start({ clock });
+    const many = await start({ clock });
+    const events = [msg('加微信'), msg('hi'), '{"type":"bogus"}', msg('加微信 "引号" \\ 加微信'), msg('再加微信', { sender: { id: 'c-2', kind: 'customer' } }), msg('\u2028 加微信 😀')];
+    const singles: string[] = [];
+    for (const e of events) singles.push(await (await fetch(`${one.url}/v1/decide`, { method: 'POST', body: e, headers: { 'content-type': 'application/json' } })).text());
+    const batch = await (await fetch(`${many.url}/v1/decide/batch`, { method: 'POST', body: `[${events.join(',')}]`, headers: { 'content-type': 'application/json' } })).text();
+    const records = JSON.parse(batch) as Record<string, unknown>[];
+    expect(records).toHaveLength(events.length);
+    // The batch's text is its records' compact JSON, in order; a decision's record is the single answer but for its id.
+    expect(batch).toBe(`[${records.map((r) => JSON.stringify(r)).join(',')}]`);
+    const noId = (t: string) => t.replace(/^\{"decision_id":"[0-9A-Z]{26}",/, '{');
+    for (let k = 0; k < events.length; k++) {
+      if (k === 2) {
+        expect(records[k]).toMatchObject({ error: { index: 2, code: 'hush/event/unknown-type' } });
+        continue;
+      }
+      expect(singles[k].startsWith('{"decision_id":"')).toBe(true);
+      expect(noId(JSON.stringify(records[k]))).toBe(noId(singles[k]));
+    }
+    expect(JSON.parse(singles[0])).toMatchObject({ allowed: false, matches: [{ rule: 'ads', evidence: { text: '加微信' } }] });
+  });
+
+  it('reads a body of any content type alike', async () => {
+    const { url } = await start({ clock: () => Date.parse('2026-11-23T10:00:00Z') });
+    const types = ['application/json', 'application/json; charset=utf-8', 'application/x-ndjson', 'text/plain', 'application/octet-stream', 'APPLICATION/JSON'];
+    for (const type of types) {
+      const r = await fetch(`${url}/v1/decide`, { method: 'POST', body: msg('加微信'), headers: { 'content-type': type } });
+      expect(r.status, type).toBe(200);
+      expect((await r.json()) as unknown, type).toMatchObject({ allowed: false, matches: [{ rule: 'ads', evidence: { text: '加微信' } }] });
+      const b = await fetch(`${url}/v1/decide/batch`, { method: 'POST', body: `${msg('hi')}\n{"type":"message","type":"join"}\n`, headers: { 'content-type': type } });
+      expect(b.status, type).toBe(200);
+      expect((await b.json()) as unknown, type).toMatchObject([{ allowed: true }, { error: { index: 1, line: 2, code: 'hush/event/duplicate-key' } }]);
+    }
+  });
+
   it('gives every decision a distinct id that sorts by time', () => {
     const ids = Array.from({ length: 10_000 }, (_, i) => decisionId(1_700_000_000_000 + Math.floor(i / 100)));
     expect(new Set(ids).size).toBe(ids.length);

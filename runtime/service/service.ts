@@ -264,7 +264,11 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   // Bodies are read as text: events are validated from their text (a repeated key is refused,
   // spec/runtime.md), whatever the content type says.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  const asText = (_req: FastifyRequest, body: string | Buffer, done: (err: Error | null, body?: unknown) => void) => done(null, body);
+  app.addContentTypeParser('*', { parseAs: 'string' }, asText);
+  // The same parser by name for the usual types: fastify remembers the parser of a content type
+  // it found by name, while the catch-all is looked for again, header parsed, on every request.
+  app.addContentTypeParser(['application/json', 'application/x-ndjson'], { parseAs: 'string' }, asText);
 
   // Hooks in callback style: an async hook costs a promise per request.
   app.addHook('onRequest', (req: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
