@@ -72,9 +72,11 @@ describe('the example workflow', () => {
 
 // Each example takes a few processes of a second or two; the compiled-module step runs on the
 // retail example only (the others commit no module, so the step skips itself, as it is written to).
-describe.each(EXAMPLES)('CI steps on examples/%s', (example) => {
+// The examples run at once (each in a repository of its own): one after the other, this file was
+// the suite's longest; the timeout allows for all of them sharing two cores with the suite.
+describe.concurrent.each(EXAMPLES)('CI steps on examples/%s', (example) => {
   const hasFixtures = readdirSync(join(ROOT, 'examples', example)).some((f) => /\.test\.(ya?ml|json)$/.test(f));
-  it('every step passes (the fixtures step needs fixtures)', { timeout: 120_000 }, async () => {
+  it('every step passes (the fixtures step needs fixtures)', { timeout: 400_000 }, async () => {
     const ws = await repository(example, example === 'retail');
     for (const step of STEPS) {
       const r = await runStep(ws, step);
