@@ -22,6 +22,18 @@ const object = (properties: Record<string, Schema>, required: string[] = [], ext
   additionalProperties: false,
 });
 
+/**
+ * An item that names something (`of`) and gives its list `from` a list file or inline under
+ * `key` (a personal blacklist's customers, a variant line's spellings).
+ */
+const ofWithList = (meta: Schema, ofMeta: Schema, key: string, listMeta: Schema): Schema => ({
+  ...meta,
+  anyOf: [
+    object({ of: ref('text', ofMeta), from: ref('path') }, ['of', 'from']),
+    object({ of: ref('text', ofMeta), [key]: { ...listMeta, type: 'array', minItems: 1, items: ref('text') } }, ['of', key]),
+  ],
+});
+
 const stepNames = Object.keys(NORMALIZE_STEPS);
 
 export const POLICY_SCHEMA: Schema = {
@@ -171,58 +183,18 @@ export const POLICY_SCHEMA: Schema = {
         enumDescriptions: stepNames.map((s) => NORMALIZE_STEPS[s as keyof typeof NORMALIZE_STEPS]),
       },
     },
-    personalBlacklist: {
-      title: 'personal blacklist',
-      description: "A member's personal blacklist: `of` the member, and the customers `from` a list file or as a list.",
-      anyOf: [
-        object(
-          {
-            of: ref('text', { title: 'member', description: 'The member who owns the blacklist.' }),
-            from: ref('path'),
-          },
-          ['of', 'from'],
-        ),
-        object(
-          {
-            of: ref('text', { title: 'member', description: 'The member who owns the blacklist.' }),
-            customers: {
-              title: 'customers',
-              description: 'The blacklisted customer ids.',
-              type: 'array',
-              minItems: 1,
-              items: ref('text'),
-            },
-          },
-          ['of', 'customers'],
-        ),
-      ],
-    },
-    variantLine: {
-      title: 'variant line',
-      description: 'A word (`of`) and its spellings, as a list or `from` a list file (one spelling per line).',
-      anyOf: [
-        object(
-          {
-            of: ref('text', { title: 'word', description: 'The word a keyword may hold (`微信`).' }),
-            from: ref('path'),
-          },
-          ['of', 'from'],
-        ),
-        object(
-          {
-            of: ref('text', { title: 'word', description: 'The word a keyword may hold (`微信`).' }),
-            spellings: {
-              title: 'spellings',
-              description: 'The other spellings of the word (`薇信`, `vx`).',
-              type: 'array',
-              minItems: 1,
-              items: ref('text'),
-            },
-          },
-          ['of', 'spellings'],
-        ),
-      ],
-    },
+    personalBlacklist: ofWithList(
+      { title: 'personal blacklist', description: "A member's personal blacklist: `of` the member, and the customers `from` a list file or as a list." },
+      { title: 'member', description: 'The member who owns the blacklist.' },
+      'customers',
+      { title: 'customers', description: 'The blacklisted customer ids.' },
+    ),
+    variantLine: ofWithList(
+      { title: 'variant line', description: 'A word (`of`) and its spellings, as a list or `from` a list file (one spelling per line).' },
+      { title: 'word', description: 'The word a keyword may hold (`微信`).' },
+      'spellings',
+      { title: 'spellings', description: 'The other spellings of the word (`薇信`, `vx`).' },
+    ),
     category: object(
       {
         category: ref('name', { title: 'id', description: 'The category id used by `record` and `counts` (`coupon-spam`).' }),

@@ -401,44 +401,38 @@ class Builder {
   }
 
   private personal(item: YNode, path: Segment[]): A.BlacklistDecl | undefined {
-    if (!isMap(item) || this.broken(path)) return undefined;
-    const ofPair = this.src.get(item, 'of');
-    const owner = ofPair && this.str(ofPair.value);
-    if (!owner) return undefined;
-    const range = this.src.range(item);
-    const from = this.src.get(item, 'from');
-    if (from) {
-      const p = this.str(from.value);
-      return p && { kind: 'blacklist', scope: 'personal', owner, list: { kind: 'file', path: p, range: this.src.pairRange(from) }, range };
-    }
-    const customers = this.src.get(item, 'customers');
-    const s = customers && this.seq(customers.value);
-    if (!s || s.items.length === 0) return undefined;
-    const items = s.items.map((i) => this.str(i));
-    if (!items.every(Boolean)) return undefined;
-    const listRange = this.src.between(this.src.node(s.items[0])!, this.src.node(s.items[s.items.length - 1])!);
-    return { kind: 'blacklist', scope: 'personal', owner, list: { kind: 'inline', items: items as A.Str[], range: listRange }, range };
+    const d = this.ofWithList(item, path, 'customers');
+    return d && { kind: 'blacklist', scope: 'personal', owner: d.of, list: d.list, range: d.range };
   }
 
   /** `{of: 微信, spellings: [薇信, vx]}` or `{of: 微信, from: lists/weixin.txt}`. */
   private variantLine(item: YNode, path: Segment[]): A.VariantsDecl | undefined {
+    const d = this.ofWithList(item, path, 'spellings');
+    return d && { kind: 'variants', word: d.of, list: d.list, range: d.range };
+  }
+
+  /**
+   * An item that names something (`of`) and gives its list `from` a list file or inline under
+   * `key` (a personal blacklist's customers, a variant line's spellings).
+   */
+  private ofWithList(item: YNode, path: Segment[], key: string): { of: A.Str; list: A.ListSource; range: Range } | undefined {
     if (!isMap(item) || this.broken(path)) return undefined;
     const ofPair = this.src.get(item, 'of');
-    const word = ofPair && this.str(ofPair.value);
-    if (!word) return undefined;
+    const of = ofPair && this.str(ofPair.value);
+    if (!of) return undefined;
     const range = this.src.range(item);
     const from = this.src.get(item, 'from');
     if (from) {
       const p = this.str(from.value);
-      return p && { kind: 'variants', word, list: { kind: 'file', path: p, range: this.src.pairRange(from) }, range };
+      return p && { of, list: { kind: 'file', path: p, range: this.src.pairRange(from) }, range };
     }
-    const spellings = this.src.get(item, 'spellings');
-    const s = spellings && this.seq(spellings.value);
+    const listPair = this.src.get(item, key);
+    const s = listPair && this.seq(listPair.value);
     if (!s || s.items.length === 0) return undefined;
     const items = s.items.map((i) => this.str(i));
     if (!items.every(Boolean)) return undefined;
     const listRange = this.src.between(this.src.node(s.items[0])!, this.src.node(s.items[s.items.length - 1])!);
-    return { kind: 'variants', word, list: { kind: 'inline', items: items as A.Str[], range: listRange }, range };
+    return { of, list: { kind: 'inline', items: items as A.Str[], range: listRange }, range };
   }
 
   private category(item: YNode, path: Segment[]): A.CategoryDecl | undefined {
