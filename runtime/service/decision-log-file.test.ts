@@ -172,13 +172,19 @@ describe('buffered decision log', () => {
     const closing = service.close();
     let done = false;
     void closing.then(() => (done = true));
+    // Nothing to read yet (EAGAIN) or the writer gone (0 bytes): wait a little, so that the
+    // close can finish; a loop that did not yield on 0 spun for ever when the writer closed first.
     while (!done) {
       try {
         const r = readSync(reader, buf);
-        got += buf.toString('utf8', 0, r);
+        if (r > 0) {
+          got += buf.toString('utf8', 0, r);
+          continue;
+        }
       } catch {
-        await new Promise((r) => setTimeout(r, 5));
+        // EAGAIN: the pipe is empty for now.
       }
+      await new Promise((r) => setTimeout(r, 5));
     }
     for (;;) {
       try {
