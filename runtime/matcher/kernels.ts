@@ -62,6 +62,7 @@ export function denseKernel(
   minSplit: number,
   rawClass: Uint16Array,
   pairKinds: Int32Array,
+  markAfterHit: (text: string) => boolean,
 ) {
   // An attention unit at `pos`, from state s, hits recorded from h, as `attention` (io[5..8]):
   // a surrogate pair whose kind `pairKinds` knows (it normalises to itself: its two units are
@@ -267,7 +268,7 @@ export function denseKernel(
     io[3] = hb;
     io[4] = hr;
     if (!simple) return finish(text, onHit);
-    const direct = io[9] === 0;
+    const direct = io[9] === 0 && !markAfterHit(text);
     io[11] = 1;
     try {
       return emitRange(text, ha, hb, hr, joint, direct, onHit);
@@ -436,6 +437,7 @@ export function hybridKernel(
   minSplit: number,
   rawClass: Uint16Array,
   pairKinds: Int32Array,
+  markAfterHit: (text: string) => boolean,
 ) {
   function pop(x: number): number {
     x = x - ((x >>> 1) & 0x55555555);
@@ -651,7 +653,7 @@ export function hybridKernel(
     io[3] = hb;
     io[4] = hr;
     if (!simple) return finish(text, onHit);
-    const direct = io[9] === 0;
+    const direct = io[9] === 0 && !markAfterHit(text);
     io[11] = 1;
     try {
       return emitRange(text, ha, hb, hr, joint, direct, onHit);
@@ -696,6 +698,7 @@ export function pairsKernel(
   cap: number,
   rawClass: Uint16Array,
   pairKinds: Int32Array,
+  markAfterHit: (text: string) => boolean,
 ) {
   const limit = cap * 2;
   // The node of every keyword prefix of two classes (x, y), hashed by x·K + y into (key, node)
@@ -844,7 +847,7 @@ export function pairsKernel(
     io[3] = cap * 2;
     io[4] = cap * 4;
     if (!simple) return finish(text, onHit);
-    const direct = io[9] === 0;
+    const direct = io[9] === 0 && !markAfterHit(text);
     io[11] = 1;
     try {
       return emitRange(text, h, direct, onHit);

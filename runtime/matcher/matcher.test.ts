@@ -256,6 +256,27 @@ describe('matcher on chat text (emoji, surrogates, marks, full-width punctuation
       }
     }
   });
+
+  it('takes emoji and the astral characters no keyword holds in the hot loop, beside keywords that hold others', () => {
+    // Without normalisation the kernels read the high half of a pair that no keyword holds as
+    // class 0 (matcher.ts); `𠀀` (U+20000) keeps its own. A keyword that starts with a lone low
+    // surrogate (`\udc00x`, the low half of `🐀` U+1F400 and of `𠀀`) turns that off, for its hit
+    // starts at the pair's first half.
+    const cases: [string[], string, [number, number, number][]][] = [
+      [['𠀀好', '好'], '🐀𠀀好😀好\ufe0f', [[0, 2, 5], [1, 4, 5], [1, 7, 9]]],
+      [['\udc00x', '𠀀'], '🐀x', [[0, 0, 3]]],
+      [['\udc00x', '𠀀'], '🐀x𠀀x', [[0, 0, 3], [0, 3, 6], [1, 3, 5]]],
+      [['\udc00x', '𠀀'], 'a\udc00x', [[0, 1, 3]]],
+    ];
+    for (const layout of ['dense', 'hybrid', 'pairs'] as const) {
+      for (const [keywords, text, want] of cases) {
+        const m = createMatcher(buildMatcher(keywords, { layout }));
+        const hits = m.findAll(text);
+        expect(hits).toEqual(oracle(keywords, [], text));
+        expect(hits.map((h) => [h.pattern, h.start, h.end])).toEqual(want);
+      }
+    }
+  });
 });
 
 describe('matcher examples', () => {

@@ -14,7 +14,7 @@ import { createFeeder, loneHighSurrogateSkipped } from './feed.ts';
 import { denseDirectKernel, denseKernel, hybridKernel, pairsKernel, type Attention } from './kernels.ts';
 import { layoutView } from './layout-view.ts';
 import { CLASS_ATTENTION, CLASS_SKIP, FLAG_EXCEPTION, FLAG_OPEN_END, FLAG_OPEN_START, FLAG_WHOLE_WORD, MATCHER_FORMAT, type MatcherData } from './matcher-data.ts';
-import { codePointLength, isMarkAt, markFreeHighSurrogates, normalizeText, PairKind, unitNormalizer, unitTable } from './normalize.ts';
+import { codePointLength, isMarkAt, markFreeHighSurrogates, normalizeText, PairKind, UnitKind, unitNormalizer, unitTable } from './normalize.ts';
 import { isHighSurrogate as isHigh, isLowSurrogate as isLow, pairCodePoint } from '../text/utf16.ts';
 import { warmUpTexts } from './warm-up.ts';
 
@@ -123,18 +123,30 @@ export function createMatcher(data: MatcherData, options: MatcherOptions = {}): 
   const loneHighSkipped = loneHighSurrogateSkipped(data.steps);
   const fed = new Int32Array(3);
   const cap = Math.max(64, options.bufferUnits ?? 8192);
-  // The kernels' class map: the data's, except that without normalisation steps, and when no
-  // keyword holds a surrogate, a high surrogate none of whose pairs is a combining mark is class
-  // 0 (emoji, astral ideographs): its pair is then two units of class 0 — what the attention
-  // path would feed (feed.ts) — and no hit can end inside it or start after it, so its spans
-  // need no walk. The hot loop takes such a pair like any character, without a branch.
-  // Everything off the hot loop reads the data's map and attends to the pair as before.
+  // The kernels' class map: the data's, except that without normalisation steps two kinds of
+  // attention unit are class 0, so that the hot loop takes them like any character, without a
+  // branch (emoji, astral ideographs, VS16 and keycaps in chat text). Everything off the hot loop
+  // reads the data's map and attends to them as before.
+  // - A high surrogate that no keyword holds, none of whose pairs is a combining mark: the
+  //   attention path would feed its pair (feed.ts) as the high half's class, 0, which goes back
+  //   to the root, then the low half's own class, which is what the hot loop does with the low
+  //   half next. When no keyword starts with a low surrogate, no hit starts inside such a pair.
+  //   A keyword holding astral ideographs keeps its own high surrogates in the attention class.
+  // - A combining mark (BMP) that no keyword holds: the attention path would feed it as one unit
+  //   of class 0. A hit that ends right before one ends after it (the reference maps a base to
+  //   its whole unit), so a scan with such a hit reports its hits the careful way
+  //   (`markAfterHit`).
   const kernelClassMap = Uint16Array.from(classMap);
-  let alphabetHasSurrogates = false;
-  for (let i = 0; i < data.alphabet.length; i++) if ((data.alphabet[i] & 0xf800) === 0xd800) alphabetHasSurrogates = true;
-  if (normalizer.steps.length === 0 && !alphabetHasSurrogates) {
-    const free = markFreeHighSurrogates();
-    for (let h = 0; h < 1024; h++) if (free[h] && kernelClassMap[0xd800 + h] === CLASS_ATTENTION) kernelClassMap[0xd800 + h] = 0;
+  const unitKinds = unitTable(data.steps).kind;
+  let lowSurrogateStartsKeyword = false;
+  for (let i = 0; i < data.alphabet.length; i++) if (isLow(data.alphabet[i]) && view.child(0, data.alphabetClass[i]) >= 0) lowSurrogateStartsKeyword = true;
+  const marksInLoop = normalizer.steps.length === 0;
+  if (marksInLoop) {
+    if (!lowSurrogateStartsKeyword) {
+      const free = markFreeHighSurrogates();
+      for (let h = 0; h < 1024; h++) if (free[h] && rawClass[0xd800 + h] === 0 && kernelClassMap[0xd800 + h] === CLASS_ATTENTION) kernelClassMap[0xd800 + h] = 0;
+    }
+    for (let u = 0; u < 65536; u++) if (unitKinds[u] === UnitKind.Mark && rawClass[u] === 0 && kernelClassMap[u] === CLASS_ATTENTION) kernelClassMap[u] = 0;
   }
   // A byte-sized class map where the classes fit: half the cache lines.
   const classMapSmall = K <= 256 ? Uint8Array.from(kernelClassMap) : kernelClassMap;
@@ -476,13 +488,31 @@ export function createMatcher(data: MatcherData, options: MatcherOptions = {}): 
     return hasExceptions ? report(text, onHit) : count;
   };
 
+  /**
+   * Whether a raw hit the kernel found (hits[0..io[2]), [2·cap..io[3]), [4·cap..io[4])) ends
+   * right before a combining mark that the kernels read as class 0 (`kernelClassMap`): the hit
+   * ends after the mark, which only the careful report finds (`unitEndAt`).
+   */
+  const markAfterHit = (text: string): boolean => {
+    if (!marksInLoop) return false;
+    const n = text.length;
+    for (let r = 0; r < 3; r++) {
+      const to = io[2 + r];
+      for (let k = r * 2 * cap; k < to; k += 2) {
+        const end = hits[k + 1];
+        if (end < n && unitKinds[text.charCodeAt(end)] === UnitKind.Mark) return true;
+      }
+    }
+    return false;
+  };
+
   /** Hits found by the kernel (io[0], io[2..4]): reported, or collected when there are exceptions. */
   const finish = (text: string, onHit: OnHit): number => {
     const joint = io[0];
     const ha = io[2];
     const hb = io[3];
     const hr = io[4];
-    const direct = !hasSkip && io[9] === 0;
+    const direct = !hasSkip && io[9] === 0 && !markAfterHit(text);
     candCount = 0;
     io[11] = 1;
     try {
@@ -545,7 +575,7 @@ export function createMatcher(data: MatcherData, options: MatcherOptions = {}): 
     const { units, fill } = unitsWriter(cap);
     const copied = specialize(
       denseKernel,
-      [data.delta, depth, K, classMapSmall, units, fill, hits, io, attention, ...paths.slice(0, 4), data.out, outList, simple, emitOne, cap, MIN_SPLIT, rawClass, normalizer.pairKinds] as Parameters<typeof denseKernel>,
+      [data.delta, depth, K, classMapSmall, units, fill, hits, io, attention, ...paths.slice(0, 4), data.out, outList, simple, emitOne, cap, MIN_SPLIT, rawClass, normalizer.pairKinds, markAfterHit] as Parameters<typeof denseKernel>,
       enabled,
     );
     const directUnits = Math.min(options.directUnits ?? DIRECT_UNITS, cap + 1);
@@ -562,13 +592,13 @@ export function createMatcher(data: MatcherData, options: MatcherOptions = {}): 
     const M = data.denseCount;
     scan = specialize(
       hybridKernel,
-      [data.rows, data.records, data.recordOut, view.rare, depth, M * W, M, W, K, ...common, attention, ...paths, MIN_SPLIT, rawClass, normalizer.pairKinds] as Parameters<typeof hybridKernel>,
+      [data.rows, data.records, data.recordOut, view.rare, depth, M * W, M, W, K, ...common, attention, ...paths, MIN_SPLIT, rawClass, normalizer.pairKinds, markAfterHit] as Parameters<typeof hybridKernel>,
       enabled,
     );
   } else {
     scan = specialize(
       pairsKernel,
-      [data.pairBits, data.pairShift, data.rootChild, data.first, data.label, data.out, walkOn, K, ...common, pairAttention, ...paths, rawClass, normalizer.pairKinds] as Parameters<typeof pairsKernel>,
+      [data.pairBits, data.pairShift, data.rootChild, data.first, data.label, data.out, walkOn, K, ...common, pairAttention, ...paths, rawClass, normalizer.pairKinds, markAfterHit] as Parameters<typeof pairsKernel>,
       enabled,
     );
   }
