@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { firstDuplicateKey } from './duplicate-keys.ts';
+import { firstDuplicateKey, mayRepeatKey } from './duplicate-keys.ts';
 import { fullReadings, parseEvent, parseEventLine, parseTime, quickIsoTime } from './events.ts';
 
 const ok = {
@@ -304,5 +304,40 @@ describe('repeated keys', () => {
       }),
       { numRuns: 500 },
     );
+  });
+
+  it('never lets the quick count (mayRepeatKey) pass a repeated key, whatever the spacing', () => {
+    const key = fc.constantFrom('a', 'b', 'type', 'a"b', 'x\\y', ':', ' :', '" :', 'a\\');
+    const obj = fc.letrec((tie) => ({
+      value: fc.oneof({ depthSize: 'small' }, fc.integer(), key, fc.array(tie('value'), { maxLength: 3 }), tie('obj')),
+      obj: fc.array(fc.tuple(key, tie('value')), { maxLength: 4 }),
+    }));
+    const space = fc.constantFrom('', ' ', '\t', '\n ', '\r\n');
+    const isObj = (v: unknown) => Array.isArray(v) && v.every((e) => Array.isArray(e) && e.length === 2 && typeof e[0] === 'string' && !Array.isArray(e[0]));
+    fc.assert(
+      fc.property(obj.obj, fc.array(space, { minLength: 8, maxLength: 8 }), (o, ws) => {
+        let w = 0;
+        const sp = () => ws[w++ % ws.length];
+        const write = (v: unknown): string =>
+          isObj(v)
+            ? `{${sp()}${(v as [string, unknown][]).map(([k, x]) => `${JSON.stringify(k)}${sp()}:${sp()}${write(x)}`).join(`${sp()},`)}}`
+            : Array.isArray(v)
+              ? `[${v.map(write).join(`,${sp()}`)}]`
+              : JSON.stringify(v);
+        const line = write(o);
+        const repeated = firstDuplicateKey(line);
+        if (repeated !== null) expect(mayRepeatKey(line, JSON.parse(line))).toBe(true);
+        // Lines whose keys and strings hold no colon get the exact answer from the count alone.
+        const colonInStrings = (v: unknown): boolean =>
+          typeof v === 'string' ? v.includes(':') : Array.isArray(v) ? v.some(colonInStrings) : false;
+        if (!colonInStrings(o)) expect(mayRepeatKey(line, JSON.parse(line))).toBe(repeated !== null);
+      }),
+      { numRuns: 1000 },
+    );
+    // A value that looks like a key end makes the count say "may"; the exact check then says no.
+    const tricky = '{"type":"message","text":":","group":"g"}';
+    expect(mayRepeatKey(tricky, JSON.parse(tricky))).toBe(true);
+    expect(firstDuplicateKey(tricky)).toBeNull();
+    expect(parseEventLine('{"type":"message","group":"g","sender":{"id":"a","kind":"customer"},"text":" :","at":1}').ok).toBe(true);
   });
 });

@@ -14,7 +14,7 @@
 // usual form) is read by `quickMessage` without building anything but the event; anything it
 // does not recognise, and every error, goes to the full readers, which alone word the errors.
 import type { MessageInput } from '../policy/compiled-policy.ts';
-import { firstDuplicateKey } from './duplicate-keys.ts';
+import { firstDuplicateKey, mayRepeatKey } from './duplicate-keys.ts';
 import { inEventRange, isoTime, MAX_EVENT_TIME, MIN_EVENT_TIME } from './time.ts';
 
 export interface MessageEvent extends MessageInput {
@@ -532,7 +532,7 @@ export function parseEventLine(line: string, clock: () => number = Date.now): Ev
     // The parser's own message differs between Node versions; the code and this text do not.
     return { ok: false, error: { code: 'hush/event/bad-json', field: '', message: 'the line is not valid JSON' } };
   }
-  const repeated = firstDuplicateKey(line);
+  const repeated = mayRepeatKey(line, value) ? firstDuplicateKey(line) : null;
   if (repeated !== null) {
     return { ok: false, error: { code: 'hush/event/duplicate-key', field: '', message: `the key ${JSON.stringify(repeated)} appears twice in one object; an event must not repeat a key` } };
   }

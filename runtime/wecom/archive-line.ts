@@ -7,7 +7,7 @@
 // A skip is not an error: 1:1 chats, recalls and unknown message types are expected in every
 // archive. `ArchiveTally` counts skips and errors by reason for the summary a stream ends with.
 import type { AsyncEngine, Decision, Engine } from '../engine/engine.ts';
-import { firstDuplicateKey } from '../engine/duplicate-keys.ts';
+import { firstDuplicateKey, mayRepeatKey } from '../engine/duplicate-keys.ts';
 import type { ArchiveOptions } from './archive-senders.ts';
 import { archiveRecordToEvent, type ArchiveMapping, type ArchiveProblem, type SkipReason } from './archive-to-event.ts';
 
@@ -19,7 +19,7 @@ export function readArchiveLine(text: string, options: ArchiveOptions = {}): Arc
   } catch {
     return { kind: 'error', msgid: null, error: { code: 'hush/wecom/bad-json', field: '', message: 'the line is not valid JSON' } };
   }
-  const repeated = firstDuplicateKey(text);
+  const repeated = mayRepeatKey(text, value) ? firstDuplicateKey(text) : null;
   if (repeated !== null) {
     const o = value as { msgid?: unknown } | null;
     const msgid = typeof o?.msgid === 'string' ? o.msgid : null;
