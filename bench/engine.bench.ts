@@ -28,7 +28,8 @@ import { interpretIr } from '../runtime/policy/interpreter.ts';
 import type { IrPolicySet } from '../runtime/ir.ts';
 import { DEFAULT_OUT, DEFAULT_SEED, generatePolicySet, ROOT, type Manifest } from '../scripts/gen-policy-set.ts';
 import { int, mulberry32, pick, type Random } from '../scripts/seeded.ts';
-import { chineseText } from './matcher-data.ts';
+import { chineseText, englishText } from './matcher-data.ts';
+import { MIXED, mixMessages, surrogateMessageShare } from './matcher-mixed.ts';
 import { writeResultsSection } from './results-file.ts';
 
 const TARGET_PER_SECOND = 300_000;
@@ -116,6 +117,19 @@ export function makeEvents(ir: IrPolicySet, n: number, seed: number): unknown[] 
     });
   }
   return out;
+}
+
+/**
+ * The same stream as chat text (PRODUCT.md: every workload also in a chat kind): the messages
+ * with emoji (ZWJ sequences, skin tones, VS16, keycaps, flags) or astral ideographs in one in
+ * eight, digits and Latin words in one in six each, extra full-width punctuation in one in four
+ * (bench/matcher-mixed.ts, as the matcher's "Chinese chat, mixed" rows), inserted at seeded
+ * positions; everything else as it was.
+ */
+export function chatEvents(events: readonly unknown[], seed: number): unknown[] {
+  const texts = events.map((e) => (e as { text: string }).text);
+  const mixed = mixMessages(texts, englishText(), MIXED, seed);
+  return events.map((e, i) => ({ ...(e as object), text: mixed[i] }));
 }
 
 interface Load {
@@ -237,6 +251,7 @@ async function main(): Promise<void> {
   const tableBytes = sidecarBytes(sidecar, blSections);
 
   const events = makeEvents(ir, EVENTS, 7);
+  const chat = chatEvents(events, 31);
   const interpreter = interpretIr(ir);
 
   // The two implementations must agree before their speed means anything.
@@ -246,17 +261,33 @@ async function main(): Promise<void> {
   for (let i = 0; i < COMPARE; i++) {
     if (JSON.stringify(a.evaluate(events[i])) !== JSON.stringify(b.evaluate(events[i]))) disagreements.push(i);
   }
+  // And on chat text (fresh engines: the same senders again would flood).
+  const ca = createEngine(compiled);
+  const cb = createEngine(interpreter);
+  for (let i = 0; i < COMPARE; i++) {
+    if (JSON.stringify(ca.evaluate(chat[i])) !== JSON.stringify(cb.evaluate(chat[i]))) disagreements.push(EVENTS + i);
+  }
 
   // The generated code as `hush run` runs it: in a process holding only the runtime, the module
   // and the events (bench/engine-throughput.ts). Then the same in this process, beside the IR
   // and the interpreter, for comparison.
   const eventsFile = join(scratch, 'events.jsonl');
   writeFileSync(eventsFile, events.map((e) => JSON.stringify(e)).join('\n') + '\n');
-  const child = execFileSync(process.execPath, [join(ROOT, 'bin', 'run-ts.js'), join(ROOT, 'bench', 'engine-throughput.ts'), join(sidecarDir, 'policy.mjs'), eventsFile, String(ROUNDS)], {
-    encoding: 'utf8',
-    maxBuffer: 1 << 20,
-  });
-  const own = JSON.parse(child.trim().split('\n').pop()!) as { all: Throughput; plain: Throughput; other: Throughput };
+  const chatFile = join(scratch, 'chat.jsonl');
+  writeFileSync(chatFile, chat.map((e) => JSON.stringify(e)).join('\n') + '\n');
+  const ownProcess = (file: string) =>
+    JSON.parse(
+      execFileSync(process.execPath, [join(ROOT, 'bin', 'run-ts.js'), join(ROOT, 'bench', 'engine-throughput.ts'), join(sidecarDir, 'policy.mjs'), file, String(ROUNDS)], {
+        encoding: 'utf8',
+        maxBuffer: 1 << 20,
+      })
+        .trim()
+        .split('\n')
+        .pop()!,
+    ) as { all: Throughput; plain: Throughput; other: Throughput };
+  const own = ownProcess(eventsFile);
+  const ownChat = ownProcess(chatFile);
+  const chatShare = surrogateMessageShare(chat.map((e) => (e as { text: string }).text));
   const inProcess = throughput(compiled, events, ROUNDS);
   const interp = throughput(interpreter, events.slice(0, INTERPRETER_EVENTS), 1);
   rmSync(scratch, { recursive: true, force: true });
@@ -265,9 +296,12 @@ async function main(): Promise<void> {
   const pct = (t: Throughput) => `${((t.notAllowed / t.events) * 100).toFixed(1)}%`;
   const count = (n: number) => n.toLocaleString('en-US');
   const spread = (t: Throughput) => `${Math.round(t.range[0] / 1000)}k–${Math.round(t.range[1] / 1000)}k`;
+  const verdict = (what: string, perCpuSecond: number) => `${what} ${rate(perCpuSecond)} per CPU second, ${perCpuSecond >= TARGET_PER_SECOND ? 'met' : 'NOT MET'}`;
   const rows = [
     ['generated code', rate(own.all.perSecond), spread(own.all), rate(own.all.perCpuSecond), pct(own.all), `${count(own.all.events)} events, median of ${ROUNDS}`],
     ['generated code, plain messages only', rate(own.plain.perSecond), spread(own.plain), rate(own.plain.perCpuSecond), pct(own.plain), `${count(own.plain.events)} events, median of ${ROUNDS}`],
+    ['generated code, chat text (the same stream)', rate(ownChat.all.perSecond), spread(ownChat.all), rate(ownChat.all.perCpuSecond), pct(ownChat.all), `${count(ownChat.all.events)} events (${(chatShare * 100).toFixed(1)}% with a surrogate pair), median of ${ROUNDS}`],
+    ['generated code, chat text, plain messages only', rate(ownChat.plain.perSecond), spread(ownChat.plain), rate(ownChat.plain.perCpuSecond), pct(ownChat.plain), `${count(ownChat.plain.events)} events, median of ${ROUNDS}`],
     ['generated code, messages with a link or mini-program only', rate(own.other.perSecond), spread(own.other), rate(own.other.perCpuSecond), pct(own.other), `${count(own.other.events)} events (${own.other.matches.toFixed(0)} rules fire on each, on average), median of ${ROUNDS}`],
     ['generated code, in the bench process (beside the IR and the interpreter)', rate(inProcess.perSecond), spread(inProcess), rate(inProcess.perCpuSecond), pct(inProcess), `${count(inProcess.events)} events, median of ${ROUNDS}`],
     ['interpreter', rate(interp.perSecond), '', rate(interp.perCpuSecond), pct(interp), `${count(INTERPRETER_EVENTS)} events, 1 pass`],
@@ -283,8 +317,11 @@ async function main(): Promise<void> {
     '`engine.evaluate` (validation, blacklists, exemptions, rules, merge) with the in-memory store. The generated code is',
     'timed in a process of its own holding what `hush run` holds (the runtime, the module and its data, the events:',
     '`bench/engine-throughput.ts`), each row after a warm-up of one whole pass of its stream, median of fresh engines;',
-    'the bench process, which also holds the IR and the interpreter, gives the row marked as such.',
-    `Target: ${TARGET_PER_SECOND.toLocaleString('en-US')} decisions/s. The first ${COMPARE.toLocaleString('en-US')} decisions of both implementations are compared: ${disagreements.length === 0 ? 'identical' : `${disagreements.length} DISAGREE`}.`,
+    'the bench process, which also holds the IR and the interpreter, gives the row marked as such. The chat-text rows run',
+    'the same stream with emoji (ZWJ sequences, skin tones, VS16, keycaps, flags) or astral ideographs in one message in',
+    'eight, digits and Latin words in one in six each and extra full-width punctuation in one in four, inserted at seeded',
+    'positions (bench/matcher-mixed.ts, as the matcher\'s "Chinese chat, mixed" rows).',
+    `Target: ${TARGET_PER_SECOND.toLocaleString('en-US')} decisions/s on one core: ${verdict('plain text', own.all.perCpuSecond)}; ${verdict('chat text', ownChat.all.perCpuSecond)}. The first ${COMPARE.toLocaleString('en-US')} decisions of both implementations are compared, on each stream: ${disagreements.length === 0 ? 'identical' : `${disagreements.length} DISAGREE`}.`,
     '',
     '| implementation | decisions/s | rounds (slowest–fastest) | per CPU second | not allowed | run |',
     '| --- | ---: | ---: | ---: | ---: | --- |',
