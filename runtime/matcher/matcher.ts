@@ -137,16 +137,15 @@ export function createMatcher(data: MatcherData, options: MatcherOptions = {}): 
   //   its whole unit), so a scan with such a hit reports its hits the careful way
   //   (`markAfterHit`).
   const kernelClassMap = Uint16Array.from(classMap);
-  const unitKinds = unitTable(data.steps).kind;
-  let lowSurrogateStartsKeyword = false;
-  for (let i = 0; i < data.alphabet.length; i++) if (isLow(data.alphabet[i]) && view.child(0, data.alphabetClass[i]) >= 0) lowSurrogateStartsKeyword = true;
+  const table = unitTable(data.steps);
   const marksInLoop = normalizer.steps.length === 0;
   if (marksInLoop) {
+    const lowSurrogateStartsKeyword = data.alphabet.some((u, i) => isLow(u) && view.child(0, data.alphabetClass[i]) >= 0);
     if (!lowSurrogateStartsKeyword) {
       const free = markFreeHighSurrogates();
       for (let h = 0; h < 1024; h++) if (free[h] && rawClass[0xd800 + h] === 0 && kernelClassMap[0xd800 + h] === CLASS_ATTENTION) kernelClassMap[0xd800 + h] = 0;
     }
-    for (let u = 0; u < 65536; u++) if (unitKinds[u] === UnitKind.Mark && rawClass[u] === 0 && kernelClassMap[u] === CLASS_ATTENTION) kernelClassMap[u] = 0;
+    for (let u = 0; u < 65536; u++) if (table.kind[u] === UnitKind.Mark && rawClass[u] === 0 && kernelClassMap[u] === CLASS_ATTENTION) kernelClassMap[u] = 0;
   }
   // A byte-sized class map where the classes fit: half the cache lines.
   const classMapSmall = K <= 256 ? Uint8Array.from(kernelClassMap) : kernelClassMap;
@@ -304,7 +303,6 @@ export function createMatcher(data: MatcherData, options: MatcherOptions = {}): 
    * reference maps every normalised unit to its whole unit (the second half of a surrogate pair,
    * combining marks that fed nothing or class 0: feed.ts).
    */
-  const table = unitTable(data.steps);
   const unitEndAt = (text: string, end: number): number => {
     const n = text.length;
     if (end < n && isLow(text.charCodeAt(end)) && isHigh(text.charCodeAt(end - 1))) end++;
@@ -500,7 +498,7 @@ export function createMatcher(data: MatcherData, options: MatcherOptions = {}): 
       const to = io[2 + r];
       for (let k = r * 2 * cap; k < to; k += 2) {
         const end = hits[k + 1];
-        if (end < n && unitKinds[text.charCodeAt(end)] === UnitKind.Mark) return true;
+        if (end < n && table.kind[text.charCodeAt(end)] === UnitKind.Mark) return true;
       }
     }
     return false;

@@ -32,27 +32,10 @@ export class ServiceMetrics {
 
   constructor(sink: () => DecisionLogSink, options: { defaultMetrics?: boolean } = {}) {
     const registers = [this.registry];
-    const decisionCounts = this.decisionCounts;
-    const firedCounts = this.firedCounts;
-    const responseCounts = this.responseCounts;
-    this.decisions = new Counter({
-      name: 'hush_decisions_total',
-      help: 'Events answered, by outcome (allowed, denied, invalid, store-error) and event type',
-      labelNames: ['outcome', 'type'],
-      registers,
-      collect() {
-        flushCounts(decisionCounts, (outcome, type, n) => this.inc({ outcome, type }, n));
-      },
-    });
-    this.fired = new Counter({
-      name: 'hush_rule_fired_total',
-      help: 'Rule firings in decisions, by rule and trigger',
-      labelNames: ['rule', 'trigger'],
-      registers,
-      collect() {
-        flushCounts(firedCounts, (rule, trigger, n) => this.inc({ rule, trigger }, n));
-      },
-    });
+    this.decisions = scrapedCounter(registers, 'hush_decisions_total', 'Events answered, by outcome (allowed, denied, invalid, store-error) and event type', ['outcome', 'type'], (inc) =>
+      flushCounts(this.decisionCounts, inc),
+    );
+    this.fired = scrapedCounter(registers, 'hush_rule_fired_total', 'Rule firings in decisions, by rule and trigger', ['rule', 'trigger'], (inc) => flushCounts(this.firedCounts, inc));
     this.latency = new FastHistogram(
       this.registry,
       'hush_decision_duration_seconds',
@@ -70,15 +53,7 @@ export class ServiceMetrics {
     this.storeErrors = new Counter({ name: 'hush_store_errors_total', help: 'State store failures, by hush/store/* code', labelNames: ['code'], registers });
     this.reloads = new Counter({ name: 'hush_reloads_total', help: 'Policy reloads, by trigger (start, signal, http, watch, upload) and result (ok, unchanged, refused)', labelNames: ['trigger', 'result'], registers });
     this.revision = new Gauge({ name: 'hush_policy_revision_info', help: 'The policy revision serving (value 1)', labelNames: ['revision'], registers });
-    this.responses = new Counter({
-      name: 'hush_http_responses_total',
-      help: 'HTTP responses, by route and status code',
-      labelNames: ['route', 'status'],
-      registers,
-      collect() {
-        responseCounts.flush((route, status, n) => this.inc({ route, status }, n));
-      },
-    });
+    this.responses = scrapedCounter(registers, 'hush_http_responses_total', 'HTTP responses, by route and status code', ['route', 'status'], (inc) => this.responseCounts.flush(inc));
     new Gauge({
       name: 'hush_decision_log_queue_depth',
       help: 'Decisions handed to the decision log and not yet written',
@@ -168,6 +143,23 @@ export class ServiceMetrics {
   response(route: string, status: number): void {
     this.responseCounts.add(route, status);
   }
+}
+
+/** Hands counts by two labels to prom-client: `inc(first label's value, second's, n)`. */
+type Flush = (inc: (a: string, b: string, n: number) => void) => void;
+
+/** A counter of two labels whose counts are kept elsewhere and handed over by `flush` when /metrics is read. */
+function scrapedCounter<A extends string, B extends string>(registers: Registry[], name: string, help: string, labelNames: [A, B], flush: Flush): Counter<A | B> {
+  const [la, lb] = labelNames;
+  return new Counter({
+    name,
+    help,
+    labelNames,
+    registers,
+    collect() {
+      flush((a, b, n) => this.inc({ [la]: a, [lb]: b } as Partial<Record<A | B, string>>, n));
+    },
+  });
 }
 
 /** A count not yet handed to prom-client. */

@@ -132,7 +132,7 @@ function jsonArray(items: readonly BatchRecord[]): Buffer {
     room((item.head.length + item.body.length) * 3 + 2);
     if (k > 0) buf[at++] = 0x2c; // ,
     at += buf.write(item.head, at, 'utf8');
-    at += buf.write(item.body.length > 1 ? item.body.slice(1) : '', at, 'utf8');
+    at += buf.write(item.body.slice(1), at, 'utf8');
   }
   room(1);
   buf[at++] = 0x5d; // ]
