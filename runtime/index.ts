@@ -34,6 +34,7 @@ export {
 } from './engine/engine.ts';
 export type { SanctionView } from './engine/ladders.ts';
 export { EVENT_TYPES, parseEvent, parseEventLine, parseTime, type ChatEvent, type EventErrorDetail, type EventParse } from './engine/events.ts';
+export { decisionJson } from './engine/decision-json.ts';
 export { decideLine, decideLineAsync, decideLines, errorRecord, MAX_LINE_BYTES, readLines, storeErrorRecord, storeErrorStops, tooLongRecord, type StreamLine } from './engine/jsonl.ts';
 export { sanctionedSubjectsOf, sanctionedSubjectsOfAsync, sanctionsOf, sanctionsOfAsync, type SanctionsQuery, type SubjectSanctions } from './engine/sanctions-query.ts';
 

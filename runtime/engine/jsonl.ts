@@ -2,6 +2,7 @@
 // one JSON line per input line out, the decision or, for a line that is not a valid event, an
 // error record `{"error":{"line":N,"field":"…","code":"…","message":"…"}}`. `hush run`, the
 // decision cases and any embedder that speaks JSONL decide lines here, so the format has one home.
+import { decisionJson } from './decision-json.ts';
 import type { AsyncEngine, Engine } from './engine.ts';
 import { parseEventLine, type EventErrorDetail } from './events.ts';
 import type { StoreError } from '../store/store.ts';
@@ -35,14 +36,14 @@ export function storeErrorStops(e: StoreError): boolean {
 export function decideLine(engine: Engine, text: string, line: number, clock: () => number = Date.now): string {
   const p = parseEventLine(text, clock);
   if (!p.ok) return errorRecord(line, p.error);
-  return JSON.stringify(engine.decide(p.event));
+  return decisionJson(engine.decide(p.event));
 }
 
 /** `decideLine` on an engine with an asynchronous store. */
 export async function decideLineAsync(engine: AsyncEngine, text: string, line: number, clock: () => number = Date.now): Promise<string> {
   const p = parseEventLine(text, clock);
   if (!p.ok) return errorRecord(line, p.error);
-  return JSON.stringify(await engine.decide(p.event));
+  return decisionJson(await engine.decide(p.event));
 }
 
 /** Decides every line of a stream, in order. */

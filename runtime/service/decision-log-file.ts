@@ -16,6 +16,7 @@ import { createHash } from 'node:crypto';
 import { constants, lstatSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
+import { decisionJson } from '../index.ts';
 import type { DecisionLogEntry, DecisionLogObserver, DecisionLogSink } from './decision-log.ts';
 
 export type DecisionLogMode = 'durable' | 'buffered';
@@ -141,8 +142,8 @@ function eventJson(text: string, mask: DecisionLogMask | undefined): string {
  */
 function maskedDecision(decision: unknown): string {
   const d = decision as { matches?: { evidence?: Record<string, unknown> }[] };
-  if (!d.matches?.some((m) => m.evidence && 'start' in m.evidence)) return JSON.stringify(decision);
-  return JSON.stringify({
+  if (!d.matches?.some((m) => m.evidence && 'start' in m.evidence)) return decisionJson(d);
+  return decisionJson({
     ...d,
     matches: d.matches.map((m) => {
       const ev = m.evidence;
@@ -159,7 +160,7 @@ function maskedDecision(decision: unknown): string {
 export function decisionLogLine(e: DecisionLogEntry, mask?: DecisionLogMask): string {
   const tenant = e.tenant === '' ? '' : `"tenant":${JSON.stringify(e.tenant)},`;
   const latency = e.latency_ms === undefined ? 'null' : String(Math.round(e.latency_ms * 1000) / 1000);
-  return `{"decision_id":${JSON.stringify(e.decision_id)},"revision":${JSON.stringify(e.revision)},${tenant}"at":"${new Date(e.decided_at).toISOString()}","latency_ms":${latency},"event":${eventJson(e.event, mask)},"decision":${mask === 'text' ? maskedDecision(e.decision) : JSON.stringify(e.decision)}}\n`;
+  return `{"decision_id":${JSON.stringify(e.decision_id)},"revision":${JSON.stringify(e.revision)},${tenant}"at":"${new Date(e.decided_at).toISOString()}","latency_ms":${latency},"event":${eventJson(e.event, mask)},"decision":${mask === 'text' ? maskedDecision(e.decision) : decisionJson(e.decision)}}\n`;
 }
 
 interface Pending {

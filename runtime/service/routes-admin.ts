@@ -5,6 +5,7 @@
 // the answer is 422 with the diagnostics.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { parseTime, StoreError } from '../index.ts';
+import { bodyText } from './batch-body.ts';
 import { CODES, errorBody, storeErrorBody } from './errors.ts';
 import type { PolicySnapshot, ReloadOutcome } from './policy-holder.ts';
 import type { ServiceContext } from './service.ts';
@@ -70,7 +71,7 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: ServiceContext): 
   app.put('/v1/admin/policy', { bodyLimit: ctx.limits.uploadBytes, config: { scope: 'admin', name: 'upload' } }, async (req, reply) => {
     let files: unknown;
     try {
-      files = (JSON.parse(typeof req.body === 'string' ? req.body : '') as { files?: unknown }).files;
+      files = (JSON.parse(bodyText(req.body)) as { files?: unknown }).files;
     } catch {
       return reply.code(400).send({ error: { code: 'hush/event/bad-json', field: '', message: 'the body is not valid JSON' } });
     }

@@ -6,8 +6,8 @@
 // never a decision made without state.
 import { performance } from 'node:perf_hooks';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { isEventError, parseEventLine, StoreError, storeErrorStops, type ChatEvent, type Decision } from '../index.ts';
-import { splitBatch } from './batch-body.ts';
+import { decisionJson, isEventError, parseEventLine, StoreError, storeErrorStops, type ChatEvent, type Decision } from '../index.ts';
+import { batchBytes, bodyText, splitBatch } from './batch-body.ts';
 import { decisionId } from './decision-id.ts';
 import { noDecisionLog } from './decision-log.ts';
 import { CODES, errorBody, eventErrorBody, logFailedBody, storeErrorBody } from './errors.ts';
@@ -67,7 +67,7 @@ function decided(ctx: ServiceContext, tenant: Tenant, snap: PolicySnapshot, revi
   ctx.metrics.firedRules(d.matches);
   const id = decisionId();
   const head = decisionHead(id, revision);
-  const body = JSON.stringify(d);
+  const body = decisionJson(d);
   // Without a decision log there is no entry to build.
   if (ctx.sink === noDecisionLog) return { ok: true, head, body };
   const logged = ctx.sink.write({ decision_id: id, revision: snap.revision, tenant: tenant.id, decided_at: Date.now(), event: text, decision: d, latency_ms: ms });
@@ -141,10 +141,6 @@ function jsonArray(items: readonly BatchRecord[]): Buffer {
   return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total);
 }
 
-function bodyText(body: unknown): string {
-  return typeof body === 'string' ? body : '';
-}
-
 /** `decide: false`: POST /v1/decide and /v1/decide/batch are another module's (routes-enqueue.ts). */
 export function registerDecideRoutes(app: FastifyInstance, ctx: ServiceContext, routes: { decide?: boolean } = {}): void {
   if (routes.decide !== false) registerDecide(app, ctx);
@@ -178,7 +174,7 @@ function registerDecide(app: FastifyInstance, ctx: ServiceContext): void {
     const tenant = ctx.tenantFor(req);
     const snap = tenant.holder.current;
     if (!snap) return reply.code(503).send(errorBody(CODES.noPolicy, 'no policy is loaded'));
-    const split = splitBatch(bodyText(req.body));
+    const split = splitBatch(batchBytes(req.body));
     if (!split.ok) return reply.code(400).send(errorBody('hush/event/bad-json', `the body is not a JSON array of events nor JSON lines: ${split.message}`));
     if (split.items.length > ctx.limits.batchEvents) {
       return reply.code(413).send(errorBody(CODES.tooManyEvents, `a batch may hold at most ${ctx.limits.batchEvents} events, not ${split.items.length}`));

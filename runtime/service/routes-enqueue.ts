@@ -7,7 +7,7 @@
 // `hush/service/queue-unreachable`. Decisions are read from the workers' output stream.
 import type { FastifyInstance } from 'fastify';
 import { parseEventLine, type EnqueueResult } from '../index.ts';
-import { splitBatch } from './batch-body.ts';
+import { batchBytes, bodyText, splitBatch } from './batch-body.ts';
 import { CODES, errorBody, eventErrorBody } from './errors.ts';
 import type { ServiceContext } from './service.ts';
 
@@ -19,10 +19,6 @@ export interface EventQueue {
 }
 
 export const QUEUE_CODES = { full: 'hush/service/queue-full', unreachable: 'hush/service/queue-unreachable' } as const;
-
-function bodyText(body: unknown): string {
-  return typeof body === 'string' ? body : '';
-}
 
 export function registerEnqueueRoutes(app: FastifyInstance, ctx: ServiceContext, queue: EventQueue): void {
   const refused = (r: Extract<EnqueueResult, { ok: false }>) => {
@@ -40,7 +36,7 @@ export function registerEnqueueRoutes(app: FastifyInstance, ctx: ServiceContext,
   });
 
   app.post('/v1/decide/batch', { bodyLimit: ctx.limits.batchBodyBytes, config: { scope: 'decide', name: 'enqueue-batch' } }, async (req, reply) => {
-    const split = splitBatch(bodyText(req.body));
+    const split = splitBatch(batchBytes(req.body));
     if (!split.ok) return reply.code(400).send(errorBody('hush/event/bad-json', `the body is not a JSON array of events nor JSON lines: ${split.message}`));
     if (split.items.length > ctx.limits.batchEvents) {
       return reply.code(413).send(errorBody(CODES.tooManyEvents, `a batch may hold at most ${ctx.limits.batchEvents} events, not ${split.items.length}`));

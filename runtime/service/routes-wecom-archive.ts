@@ -7,8 +7,8 @@
 // the batch endpoint does.
 import { performance } from 'node:perf_hooks';
 import type { FastifyInstance } from 'fastify';
-import { archiveErrorRecord, archiveSkipRecord, readArchiveLine, StoreError, storeErrorStops, type ArchiveOptions, type Decision, type RecordPlace } from '../index.ts';
-import { splitBatch } from './batch-body.ts';
+import { archiveErrorRecord, archiveSkipRecord, decisionJson, readArchiveLine, StoreError, storeErrorStops, type ArchiveOptions, type Decision, type RecordPlace } from '../index.ts';
+import { batchBytes, splitBatch } from './batch-body.ts';
 import { decisionId } from './decision-id.ts';
 import { CODES, errorBody, logFailedBody, storeErrorBody } from './errors.ts';
 import type { ServiceContext } from './service.ts';
@@ -20,7 +20,7 @@ export function registerWecomArchiveRoutes(app: FastifyInstance, ctx: ServiceCon
     const tenant = ctx.tenantFor(req);
     const snap = tenant.holder.current;
     if (!snap) return reply.code(503).send(errorBody(CODES.noPolicy, 'no policy is loaded'));
-    const split = splitBatch(typeof req.body === 'string' ? req.body : '');
+    const split = splitBatch(batchBytes(req.body));
     if (!split.ok) return reply.code(400).send(errorBody('hush/wecom/bad-json', `the body is not a JSON array of archive records nor JSON lines: ${split.message}`));
     if (split.items.length > ctx.limits.batchEvents) {
       return reply.code(413).send(errorBody(CODES.tooManyEvents, `a request may hold at most ${ctx.limits.batchEvents} records, not ${split.items.length}`));
@@ -66,7 +66,7 @@ export function registerWecomArchiveRoutes(app: FastifyInstance, ctx: ServiceCon
       ctx.metrics.decision('message', d.allowed ? 'allowed' : 'denied', ms / 1000);
       for (const x of d.matches) ctx.metrics.firedRule(x.rule, x.trigger);
       const id = decisionId();
-      out[k] = `{"decision_id":"${id}","revision":${JSON.stringify(snap.revision)},"msgid":${JSON.stringify(m.msgid)},${JSON.stringify(d).slice(1)}`;
+      out[k] = `{"decision_id":"${id}","revision":${JSON.stringify(snap.revision)},"msgid":${JSON.stringify(m.msgid)},${decisionJson(d).slice(1)}`;
       const w = ctx.sink.write({ decision_id: id, revision: snap.revision, tenant: tenant.id, decided_at: Date.now(), event: text, decision: d, latency_ms: ms });
       if (w instanceof Promise) logged.push([k, m.msgid, w]);
     }

@@ -14,6 +14,7 @@ import { performance } from 'node:perf_hooks';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Counter } from 'prom-client';
 import { callbackKey, mapCallback, openMessage, readCallbackXml, RecentCallbacks, signatureMatches, StoreError, WECOM_ERRORS, type CallbackMapping, type ChatEvent, type Decision, type DecryptRefusal, type RecentOptions, type WecomCallbackConfig } from '../index.ts';
+import { bodyText } from './batch-body.ts';
 import { decisionId } from './decision-id.ts';
 import { CODES, errorBody, logFailedBody, storeErrorBody } from './errors.ts';
 import type { ServiceContext, Tenant } from './service.ts';
@@ -139,7 +140,7 @@ export function registerWecomCallbackRoutes(app: FastifyInstance, ctx: ServiceCo
     const q = params(req, reply, ['msg_signature', 'timestamp', 'nonce']);
     if (!q) return reply;
     const maxBytes = options?.maxBodyBytes ?? DEFAULT_MAX_BODY;
-    const envelope = readCallbackXml(typeof req.body === 'string' ? req.body : '', maxBytes);
+    const envelope = readCallbackXml(bodyText(req.body), maxBytes);
     if (!envelope.ok) return refuse(reply, 'bad-xml', `the body: ${envelope.message}`);
     const encrypted = envelope.xml.fields.get('Encrypt') ?? null;
     if (encrypted === null || encrypted === '') return refuse(reply, 'bad-xml', 'the body has no <Encrypt>');

@@ -261,14 +261,15 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     statelessEngine: (snap) => createEngine(snap.policy, { clock, traceKeywords: snap.traceKeywords }),
   };
 
-  // Bodies are read as text: events are validated from their text (a repeated key is refused,
-  // spec/runtime.md), whatever the content type says.
+  // Bodies are handed over as the bytes read, whatever the content type says, and read as text by
+  // the routes (batch-body.ts): events are validated from their text (a repeated key is refused,
+  // spec/runtime.md), and a batch is cut into events before it is decoded, piece by piece.
   app.removeAllContentTypeParsers();
-  const asText = (_req: FastifyRequest, body: string | Buffer, done: (err: Error | null, body?: unknown) => void) => done(null, body);
-  app.addContentTypeParser('*', { parseAs: 'string' }, asText);
+  const asBytes = (_req: FastifyRequest, body: string | Buffer, done: (err: Error | null, body?: unknown) => void) => done(null, body);
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, asBytes);
   // The same parser by name for the usual types: fastify remembers the parser of a content type
   // it found by name, while the catch-all is looked for again, header parsed, on every request.
-  app.addContentTypeParser(['application/json', 'application/x-ndjson'], { parseAs: 'string' }, asText);
+  app.addContentTypeParser(['application/json', 'application/x-ndjson'], { parseAs: 'buffer' }, asBytes);
 
   // Hooks in callback style: an async hook costs a promise per request.
   app.addHook('onRequest', (req: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {

@@ -7,6 +7,7 @@
 // A skip is not an error: 1:1 chats, recalls and unknown message types are expected in every
 // archive. `ArchiveTally` counts skips and errors by reason for the summary a stream ends with.
 import type { AsyncEngine, Decision, Engine } from '../engine/engine.ts';
+import { decisionJson } from '../engine/decision-json.ts';
 import { firstDuplicateKey, mayRepeatKey } from '../engine/duplicate-keys.ts';
 import type { ArchiveOptions } from './archive-senders.ts';
 import { archiveRecordToEvent, type ArchiveMapping, type ArchiveProblem, type SkipReason } from './archive-to-event.ts';
@@ -41,7 +42,7 @@ function msgidPart(msgid: string | null): string {
 
 /** A decision with the record's `msgid` first, so an integrator can act on the original message. */
 export function archiveDecisionRecord(msgid: string, d: Decision): string {
-  return `{"msgid":${JSON.stringify(msgid)},${JSON.stringify(d).slice(1)}`;
+  return `{"msgid":${JSON.stringify(msgid)},${decisionJson(d).slice(1)}`;
 }
 
 export function archiveSkipRecord(at: RecordPlace, m: Extract<ArchiveMapping, { kind: 'skipped' }>): string {

@@ -16,6 +16,8 @@ interface MessageLink {
   parsed: ParsedLink | null;
   /** allowed[list] !== 0: a whitelist holding it. */
   allowed: Uint8Array;
+  /** Its evidence, made once: every rule it fires lists the same object (runtime/engine/decision-json.ts turns it into JSON once). */
+  evidence: Evidence;
 }
 
 /**
@@ -36,6 +38,9 @@ export class MessageContext {
   private links: MessageLink[] | null = null;
   private miniprogramAllowed: Uint8Array[] | null = null;
   private cardAllowed: Uint8Array[] | null = null;
+  /** Evidence by mini-program and card index, made once per message like a link's. */
+  private miniprogramEvidenceMade: Evidence[] = [];
+  private cardEvidenceMade: Evidence[] = [];
   private lengthCache = -1;
   private joinedCache: number | null | undefined = undefined;
 
@@ -61,6 +66,8 @@ export class MessageContext {
     this.links = null;
     this.miniprogramAllowed = null;
     this.cardAllowed = null;
+    this.miniprogramEvidenceMade.length = 0;
+    this.cardEvidenceMade.length = 0;
     this.lengthCache = -1;
     this.joinedCache = undefined;
   }
@@ -117,11 +124,13 @@ export class MessageContext {
 
   private messageLink(link: string, index: number, start: number, end: number): MessageLink {
     const parsed = parseLink(link);
-    return { link, index, start, end, parsed, allowed: parsed ? this.core.allowedLinkLists(parsed) : this.core.noLinkLists };
+    const evidence: Evidence = index >= 0 ? { link, index } : ({ link, start, end } as unknown as Evidence);
+    return { link, index, start, end, parsed, allowed: parsed ? this.core.allowedLinkLists(parsed) : this.core.noLinkLists, evidence };
   }
 
   // Evidence by whitelist, per message: rules that share a whitelist (a thousand rules often
-  // share ten) share one evidence array within a decision. Firings are read-only data. The
+  // share ten) share one evidence array within a decision, and every array holds the one
+  // evidence object of its link, mini-program or card. Firings are read-only data. The
   // methods below answer from the memo in a few lines, small enough to be inlined into the shape
   // functions, which ask for every candidate rule (hundreds on a message with a link); the first
   // question of a message goes to `…First`.
@@ -138,9 +147,7 @@ export class MessageContext {
   private linkFirst(list: number): Evidence[] | null {
     let out: Evidence[] | null = null;
     for (const l of this.messageLinks()) {
-      if (l.allowed[list]) continue;
-      const e: Evidence = l.index >= 0 ? { link: l.link, index: l.index } : ({ link: l.link, start: l.start, end: l.end } as unknown as Evidence);
-      (out ??= []).push(e);
+      if (!l.allowed[list]) (out ??= []).push(l.evidence);
     }
     return this.linkMemo.set(list, this.epoch, out);
   }
@@ -155,7 +162,8 @@ export class MessageContext {
   private miniprogramFirst(list: number): Evidence[] | null {
     const allowed = (this.miniprogramAllowed ??= this.msg.miniprograms.map((m) => this.core.allowedIdLists(this.core.mp, m)));
     let out: Evidence[] | null = null;
-    for (let i = 0; i < allowed.length; i++) if (!allowed[i][list]) (out ??= []).push({ miniprogram: this.msg.miniprograms[i], index: i });
+    const made = this.miniprogramEvidenceMade;
+    for (let i = 0; i < allowed.length; i++) if (!allowed[i][list]) (out ??= []).push((made[i] ??= { miniprogram: this.msg.miniprograms[i], index: i }));
     return this.miniprogramMemo.set(list, this.epoch, out);
   }
 
@@ -169,7 +177,8 @@ export class MessageContext {
   private cardFirst(list: number): Evidence[] | null {
     const allowed = (this.cardAllowed ??= this.msg.cards.map((c) => this.core.allowedIdLists(this.core.cd, c)));
     let out: Evidence[] | null = null;
-    for (let i = 0; i < allowed.length; i++) if (!allowed[i][list]) (out ??= []).push({ card: this.msg.cards[i], index: i });
+    const made = this.cardEvidenceMade;
+    for (let i = 0; i < allowed.length; i++) if (!allowed[i][list]) (out ??= []).push((made[i] ??= { card: this.msg.cards[i], index: i }));
     return this.cardMemo.set(list, this.epoch, out);
   }
 
