@@ -16,6 +16,7 @@
 /** A request's body as text: fastify hands bodies over as the bytes read (runtime/service/service.ts). */
 export function bodyText(body: unknown): string {
   if (typeof body === 'string') return body;
+  if (Buffer.isBuffer(body)) return body.toString('utf8');
   return body instanceof Uint8Array ? Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8') : '';
 }
 
@@ -28,7 +29,7 @@ export type BatchBody = { ok: true; format: 'array' | 'lines'; items: string[] }
 
 /** Cuts a batch body, as fastify's buffer (or text, encoded first). */
 export function splitBatch(body: Uint8Array | string): BatchBody {
-  const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   let i = 0;
   while (i < bytes.length && isSpace(bytes[i])) i++;
   if (bytes[i] === 0x5b /* [ */) return splitArray(bytes, i);
