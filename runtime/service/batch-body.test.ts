@@ -16,7 +16,7 @@ function splitText(body: string): BatchBody {
   if (body[i] !== '[') {
     const items = body.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
     if (body.endsWith('\n') || body === '') items.pop();
-    return { ok: true, format: 'lines', items };
+    return { ok: true, format: 'lines', items, count: items.length };
   }
   const items: string[] = [];
   let depth = 0;
@@ -35,7 +35,7 @@ function splitText(body: string): BatchBody {
       if (!blank(last)) items.push(last);
       else if (items.length > 0) return { ok: false, message: 'the array ends with a comma' };
       if (!blank(body.slice(k + 1))) return { ok: false, message: 'something follows the array' };
-      return { ok: true, format: 'array', items };
+      return { ok: true, format: 'array', items, count: items.length };
     } else if (c === ',' && depth === 0) {
       const piece = body.slice(start, k);
       if (blank(piece)) return { ok: false, message: `element ${items.length} of the array is empty` };
@@ -73,13 +73,21 @@ describe('splitBatch', () => {
     );
   });
 
+  it('counts the events past the limit without decoding them, and still refuses a broken body', () => {
+    expect(splitBatch('[1,2,3]', 3)).toEqual({ ok: true, format: 'array', items: ['1', '2', '3'], count: 3 });
+    expect(splitBatch('[1,2,3]', 2)).toEqual({ ok: true, format: 'array', items: [], count: 3 });
+    expect(splitBatch('a\nb\nc\n', 1)).toEqual({ ok: true, format: 'lines', items: [], count: 3 });
+    expect(splitBatch('[1,2,3,]', 1)).toEqual({ ok: false, message: 'the array ends with a comma' });
+    expect(splitBatch('[1,2,,3]', 1)).toEqual({ ok: false, message: 'element 2 of the array is empty' });
+  });
+
   it('takes text, encoded first, and reads what fastify hands over', () => {
-    expect(splitBatch(' [ {"t":"a,]\\"}"} , [1,{"x":[2]}] ] \n')).toEqual({ ok: true, format: 'array', items: [' {"t":"a,]\\"}"} ', ' [1,{"x":[2]}] '] });
-    expect(splitBatch('{"a":1}\r\n{"b":"加"}\n')).toEqual({ ok: true, format: 'lines', items: ['{"a":1}', '{"b":"加"}'] });
-    expect(splitBatch('')).toEqual({ ok: true, format: 'lines', items: [] });
+    expect(splitBatch(' [ {"t":"a,]\\"}"} , [1,{"x":[2]}] ] \n')).toEqual({ ok: true, format: 'array', items: [' {"t":"a,]\\"}"} ', ' [1,{"x":[2]}] '], count: 2 });
+    expect(splitBatch('{"a":1}\r\n{"b":"加"}\n')).toEqual({ ok: true, format: 'lines', items: ['{"a":1}', '{"b":"加"}'], count: 2 });
+    expect(splitBatch('')).toEqual({ ok: true, format: 'lines', items: [], count: 0 });
     // A view into a larger buffer is cut where it starts and ends.
     const big = Buffer.from('xx[1,2]yy');
-    expect(splitBatch(new Uint8Array(big.buffer, big.byteOffset + 2, 5))).toEqual({ ok: true, format: 'array', items: ['1', '2'] });
+    expect(splitBatch(new Uint8Array(big.buffer, big.byteOffset + 2, 5))).toEqual({ ok: true, format: 'array', items: ['1', '2'], count: 2 });
     expect(bodyText(Buffer.from('加微信'))).toBe('加微信');
     expect(bodyText('x')).toBe('x');
     expect(bodyText(undefined)).toBe('');

@@ -13,11 +13,15 @@
 // decoding its pieces: on Node 20 a string of hundreds of kilobytes is written at 7 ns a byte
 // where pieces of an event's size take 2 (bench/service.bench.ts measures the route).
 
+/** Bytes as a Buffer, without copying them. */
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
 /** A request's body as text: fastify hands bodies over as the bytes read (runtime/service/service.ts). */
 export function bodyText(body: unknown): string {
   if (typeof body === 'string') return body;
-  if (Buffer.isBuffer(body)) return body.toString('utf8');
-  return body instanceof Uint8Array ? Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8') : '';
+  return body instanceof Uint8Array ? asBuffer(body).toString('utf8') : '';
 }
 
 /** A batch route's body: the bytes read, cut by `splitBatch` (anything else is an empty body). */
@@ -25,15 +29,41 @@ export function batchBytes(body: unknown): Uint8Array | string {
   return typeof body === 'string' || body instanceof Uint8Array ? body : '';
 }
 
-export type BatchBody = { ok: true; format: 'array' | 'lines'; items: string[] } | { ok: false; message: string };
+/**
+ * `count`: how many events the body holds. Their texts are in `items` only when there are at
+ * most `maxItems` of them (a route refuses more without decoding any: a 16 MiB body of tiny
+ * elements is millions of them).
+ */
+export type BatchBody = { ok: true; format: 'array' | 'lines'; items: string[]; count: number } | { ok: false; message: string };
 
-/** Cuts a batch body, as fastify's buffer (or text, encoded first). */
-export function splitBatch(body: Uint8Array | string): BatchBody {
-  const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+/** The places of the events found so far: kept up to the limit, counted past it. */
+class Pieces {
+  readonly starts: number[] = [];
+  readonly ends: number[] = [];
+  count = 0;
+  constructor(private readonly max: number) {}
+
+  add(start: number, end: number): void {
+    if (++this.count > this.max) return;
+    this.starts.push(start);
+    this.ends.push(end);
+  }
+
+  body(bytes: Buffer, format: 'array' | 'lines'): BatchBody {
+    const items: string[] = [];
+    if (this.count <= this.max) for (let k = 0; k < this.count; k++) items.push(bytes.toString('utf8', this.starts[k], this.ends[k]));
+    return { ok: true, format, items, count: this.count };
+  }
+}
+
+/** Cuts a batch body, as fastify's buffer (or text, encoded first); more than `maxItems` events are counted, not decoded. */
+export function splitBatch(body: Uint8Array | string, maxItems = Infinity): BatchBody {
+  const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : asBuffer(body);
+  const pieces = new Pieces(maxItems);
   let i = 0;
   while (i < bytes.length && isSpace(bytes[i])) i++;
-  if (bytes[i] === 0x5b /* [ */) return splitArray(bytes, i);
-  return splitLines(bytes);
+  if (bytes[i] === 0x5b /* [ */) return splitArray(bytes, i, pieces);
+  return splitLines(bytes, pieces);
 }
 
 function isSpace(c: number): boolean {
@@ -41,8 +71,7 @@ function isSpace(c: number): boolean {
 }
 
 /** JSON lines: `\n` ends a line, a `\r` before it is dropped, a final newline adds no line. */
-function splitLines(bytes: Buffer): BatchBody {
-  const items: string[] = [];
+function splitLines(bytes: Buffer, pieces: Pieces): BatchBody {
   const n = bytes.length;
   let start = 0;
   for (;;) {
@@ -50,12 +79,11 @@ function splitLines(bytes: Buffer): BatchBody {
     const last = end < 0;
     if (last) end = n;
     if (last && start === n) break; // a final newline adds no line (nor does an empty body)
-    const cut = end > start && bytes[end - 1] === 0x0d ? end - 1 : end;
-    items.push(bytes.toString('utf8', start, cut));
+    pieces.add(start, end > start && bytes[end - 1] === 0x0d ? end - 1 : end);
     if (last) break;
     start = end + 1;
   }
-  return { ok: true, format: 'lines', items };
+  return pieces.body(bytes, 'lines');
 }
 
 /** True when bytes [from, to) are all JSON white space. */
@@ -64,9 +92,8 @@ function blank(bytes: Buffer, from: number, to: number): boolean {
   return true;
 }
 
-/** The top-level elements of an array, as text: strings skipped whole, brackets counted. */
-function splitArray(bytes: Buffer, open: number): BatchBody {
-  const items: string[] = [];
+/** The top-level elements of an array: strings skipped whole, brackets counted. */
+function splitArray(bytes: Buffer, open: number, pieces: Pieces): BatchBody {
   const n = bytes.length;
   let depth = 0;
   let start = open + 1;
@@ -96,15 +123,15 @@ function splitArray(bytes: Buffer, open: number): BatchBody {
       }
       depth--;
     } else if (c === 0x2c /* , */ && depth === 0) {
-      if (blank(bytes, start, i)) return bad(`element ${items.length} of the array is empty`);
-      items.push(bytes.toString('utf8', start, i));
+      if (blank(bytes, start, i)) return bad(`element ${pieces.count} of the array is empty`);
+      pieces.add(start, i);
       start = i + 1;
     }
     i++;
   }
   if (closed < 0) return bad('the array has no closing bracket');
-  if (!blank(bytes, start, closed)) items.push(bytes.toString('utf8', start, closed));
-  else if (items.length > 0) return bad('the array ends with a comma');
+  if (!blank(bytes, start, closed)) pieces.add(start, closed);
+  else if (pieces.count > 0) return bad('the array ends with a comma');
   if (!blank(bytes, closed + 1, n)) return bad('something follows the array');
-  return { ok: true, format: 'array', items };
+  return pieces.body(bytes, 'array');
 }

@@ -174,10 +174,10 @@ function registerDecide(app: FastifyInstance, ctx: ServiceContext): void {
     const tenant = ctx.tenantFor(req);
     const snap = tenant.holder.current;
     if (!snap) return reply.code(503).send(errorBody(CODES.noPolicy, 'no policy is loaded'));
-    const split = splitBatch(batchBytes(req.body));
+    const split = splitBatch(batchBytes(req.body), ctx.limits.batchEvents);
     if (!split.ok) return reply.code(400).send(errorBody('hush/event/bad-json', `the body is not a JSON array of events nor JSON lines: ${split.message}`));
-    if (split.items.length > ctx.limits.batchEvents) {
-      return reply.code(413).send(errorBody(CODES.tooManyEvents, `a batch may hold at most ${ctx.limits.batchEvents} events, not ${split.items.length}`));
+    if (split.count > ctx.limits.batchEvents) {
+      return reply.code(413).send(errorBody(CODES.tooManyEvents, `a batch may hold at most ${ctx.limits.batchEvents} events, not ${split.count}`));
     }
     const lines = split.format === 'lines';
     const where = (k: number) => (lines ? `"index":${k},"line":${k + 1}` : `"index":${k}`);

@@ -36,10 +36,10 @@ export function registerEnqueueRoutes(app: FastifyInstance, ctx: ServiceContext,
   });
 
   app.post('/v1/decide/batch', { bodyLimit: ctx.limits.batchBodyBytes, config: { scope: 'decide', name: 'enqueue-batch' } }, async (req, reply) => {
-    const split = splitBatch(batchBytes(req.body));
+    const split = splitBatch(batchBytes(req.body), ctx.limits.batchEvents);
     if (!split.ok) return reply.code(400).send(errorBody('hush/event/bad-json', `the body is not a JSON array of events nor JSON lines: ${split.message}`));
-    if (split.items.length > ctx.limits.batchEvents) {
-      return reply.code(413).send(errorBody(CODES.tooManyEvents, `a batch may hold at most ${ctx.limits.batchEvents} events, not ${split.items.length}`));
+    if (split.count > ctx.limits.batchEvents) {
+      return reply.code(413).send(errorBody(CODES.tooManyEvents, `a batch may hold at most ${ctx.limits.batchEvents} events, not ${split.count}`));
     }
     const lines = split.format === 'lines';
     const records: object[] = new Array(split.items.length);

@@ -20,10 +20,10 @@ export function registerWecomArchiveRoutes(app: FastifyInstance, ctx: ServiceCon
     const tenant = ctx.tenantFor(req);
     const snap = tenant.holder.current;
     if (!snap) return reply.code(503).send(errorBody(CODES.noPolicy, 'no policy is loaded'));
-    const split = splitBatch(batchBytes(req.body));
+    const split = splitBatch(batchBytes(req.body), ctx.limits.batchEvents);
     if (!split.ok) return reply.code(400).send(errorBody('hush/wecom/bad-json', `the body is not a JSON array of archive records nor JSON lines: ${split.message}`));
-    if (split.items.length > ctx.limits.batchEvents) {
-      return reply.code(413).send(errorBody(CODES.tooManyEvents, `a request may hold at most ${ctx.limits.batchEvents} records, not ${split.items.length}`));
+    if (split.count > ctx.limits.batchEvents) {
+      return reply.code(413).send(errorBody(CODES.tooManyEvents, `a request may hold at most ${ctx.limits.batchEvents} records, not ${split.count}`));
     }
     const where = (k: number): RecordPlace => (split.format === 'lines' ? { index: k, line: k + 1 } : { index: k });
     const out: string[] = new Array(split.items.length);
