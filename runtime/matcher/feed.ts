@@ -16,7 +16,8 @@ export interface Feeder {
   /**
    * Feeds the attention unit at `pos`: returns how many units it feeds (0, 1 or 2; fed unit k
    * stands at pos + k) and writes their classes to out[0] and out[1] and the position after
-   * them to out[2]; or -1 when the text needs the slow path.
+   * them to out[2]; or -1 when the text needs the slow path. It feeds 2 only for a surrogate
+   * pair that normalises to itself, as its own two units (matcher.ts relies on it).
    */
   feed(text: string, pos: number, out: Int32Array): number;
   /**

@@ -28,7 +28,10 @@
 // chain's from 0, the second's from 2·cap, the rerun's from 4·cap. For `finish`, io holds
 // [0] the joint, [2] the end of the first chain's hits, [3] of the second's, [4] of the rerun's.
 // io[9] is set when a unit did not stand for exactly one normalised unit (hit starts then need a
-// walk back), io[11] is non-zero while hits are reported (a scan from inside `onHit` goes to
+// walk back); a surrogate pair that normalises to itself, fed as its own two units, stands for
+// its two normalised units and sets it only when a keyword holds a lone surrogate (`pairMark`
+// is 1 then: a hit may start or end inside the pair, and the reference widens it to the pair);
+// io[11] is non-zero while hits are reported (a scan from inside `onHit` goes to
 // `nested`), io[12] tells how the last scan ran (0 fast, 1 long text, 2 slow path).
 //
 // Each raw hit's patterns come from `outList` (trie.ts): runs of (pattern, length) pairs ended
@@ -63,6 +66,7 @@ export function denseKernel(
   rawClass: Uint16Array,
   pairKinds: Int32Array,
   markAfterHit: (text: string) => boolean,
+  pairMark: number,
 ) {
   // An attention unit at `pos`, from state s, hits recorded from h, as `attention` (io[5..8]):
   // a surrogate pair whose kind `pairKinds` knows (it normalises to itself: its two units are
@@ -101,7 +105,7 @@ export function denseKernel(
           io[6] = pos + 2;
           io[7] = h;
           io[8] = 2;
-          io[9] = 1;
+          io[9] |= pairMark;
           return 0;
         }
       }
@@ -304,6 +308,7 @@ export function denseDirectKernel(
   directUnits: number,
   rawClass: Uint16Array,
   pairKinds: Int32Array,
+  pairMark: number,
 ) {
   function attend(text: string, pos: number, s: number, h: number, n: number): number {
     const u = text.charCodeAt(pos);
@@ -339,7 +344,7 @@ export function denseDirectKernel(
           io[6] = pos + 2;
           io[7] = h;
           io[8] = 2;
-          io[9] = 1;
+          io[9] |= pairMark;
           return 0;
         }
       }
@@ -438,6 +443,7 @@ export function hybridKernel(
   rawClass: Uint16Array,
   pairKinds: Int32Array,
   markAfterHit: (text: string) => boolean,
+  pairMark: number,
 ) {
   function pop(x: number): number {
     x = x - ((x >>> 1) & 0x55555555);
@@ -501,7 +507,7 @@ export function hybridKernel(
           io[6] = pos + 2;
           io[7] = h;
           io[8] = 2;
-          io[9] = 1;
+          io[9] |= pairMark;
           return 0;
         }
       }
@@ -809,8 +815,9 @@ export function pairsKernel(
             const o = ((u & 0x3ff) << 10) | (v & 0x3ff);
             const kind = (pairKinds[o >>> 4] >>> ((o & 15) << 1)) & 3;
             if (kind === 2 || (kind === 1 && rawClass[u] === 0 && rawClass[v] === 0)) {
-              io[9] = 1;
+              // A pair fed as two units of class 0 lies inside no hit: spans stay exact.
               if (kind === 1) x = 0;
+              else io[9] = 1;
               i++;
               continue;
             }

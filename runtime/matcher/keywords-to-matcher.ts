@@ -56,6 +56,9 @@ const PAIRS_MIN_CLASSES = 256;
 /** Bytes of dense rows of the hybrid layout. */
 const HYBRID_DENSE_BYTES = 6 << 20;
 
+/** A surrogate that is not half of a pair. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
 /** Keywords longer than this (normalised, in UTF-16 units) never match. */
 export const MAX_KEYWORD_LENGTH = 65535;
 
@@ -118,6 +121,7 @@ export function buildMatcher(keywords: readonly (string | KeywordSpec)[], option
     else classMap[u] = CLASS_ATTENTION;
   }
 
+  const loneSurrogates = norms.some((n) => LONE_SURROGATE.test(n));
   const trie = buildTrie(norms, unitClass);
   const layout: MatcherLayout = options.layout ?? chooseLayout(trie.nodeCount, K, options.denseLimit ?? DENSE_LIMIT);
   const common = {
@@ -127,6 +131,7 @@ export function buildMatcher(keywords: readonly (string | KeywordSpec)[], option
     classMap,
     alphabet,
     alphabetClass,
+    loneSurrogates,
     patternCount: P,
     patternLength,
     patternFlags,

@@ -115,4 +115,10 @@ export interface MatcherData {
   patternFlags: Uint8Array;
   /** Per pattern: its group (exception phrases suppress hits of their own group only). */
   patternGroup: Int32Array;
+  /**
+   * Whether a normalised keyword holds a surrogate that is not half of a pair. Without one, no
+   * hit starts or ends inside a surrogate pair of the text, and a pair that normalises to itself
+   * keeps the fast path's spans exact. Data built before this field has none: read as true.
+   */
+  loneSurrogates?: boolean;
 }

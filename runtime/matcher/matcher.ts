@@ -122,6 +122,9 @@ export function createMatcher(data: MatcherData, options: MatcherOptions = {}): 
   const feeder = createFeeder(data.steps, rawClass);
   const loneHighSkipped = loneHighSurrogateSkipped(data.steps);
   const fed = new Int32Array(3);
+  // Whether a surrogate pair fed as its own two units (the feeder's only way to feed 2) keeps
+  // the spans exact: it does unless a keyword holds a lone surrogate (matcher-data.ts).
+  const pairsExact = data.loneSurrogates === false;
   const cap = Math.max(64, options.bufferUnits ?? 8192);
   // The kernels' class map: the data's, except that without normalisation steps two kinds of
   // attention unit are class 0, so that the hot loop takes them like any character, without a
@@ -159,7 +162,7 @@ export function createMatcher(data: MatcherData, options: MatcherOptions = {}): 
   const attention: Attention = (text, pos, s, h) => {
     const k = feeder.feed(text, pos, fed);
     if (k < 0) return -1;
-    io[9] = 1;
+    if (k !== 2 || !pairsExact) io[9] = 1;
     for (let i = 0; i < k; i++) {
       s = view.step(s, fed[i]);
       if (view.head(s) >= 0) {
@@ -192,7 +195,7 @@ export function createMatcher(data: MatcherData, options: MatcherOptions = {}): 
       if (c === CLASS_ATTENTION) {
         k = feeder.feed(text, j, fed);
         if (k < 0) return -1;
-        io[9] = 1;
+        if (k !== 2 || !pairsExact) io[9] = 1;
       } else fed[0] = c;
       for (let i = 0; i < k; i++) {
         v = fed[i] < 3 ? -1 : view.child(v, fed[i]);
@@ -211,7 +214,7 @@ export function createMatcher(data: MatcherData, options: MatcherOptions = {}): 
   const pairAttention: Attention = (text, pos, x, h) => {
     const k = feeder.feed(text, pos, fed);
     if (k < 0) return -1;
-    io[9] = 1;
+    if (k !== 2 || !pairsExact) io[9] = 1;
     const z0 = fed[0];
     const z1 = fed[1];
     const next = fed[2];
@@ -573,7 +576,7 @@ export function createMatcher(data: MatcherData, options: MatcherOptions = {}): 
     const { units, fill } = unitsWriter(cap);
     const copied = specialize(
       denseKernel,
-      [data.delta, depth, K, classMapSmall, units, fill, hits, io, attention, ...paths.slice(0, 4), data.out, outList, simple, emitOne, cap, MIN_SPLIT, rawClass, normalizer.pairKinds, markAfterHit] as Parameters<typeof denseKernel>,
+      [data.delta, depth, K, classMapSmall, units, fill, hits, io, attention, ...paths.slice(0, 4), data.out, outList, simple, emitOne, cap, MIN_SPLIT, rawClass, normalizer.pairKinds, markAfterHit, pairsExact ? 0 : 1] as Parameters<typeof denseKernel>,
       enabled,
     );
     const directUnits = Math.min(options.directUnits ?? DIRECT_UNITS, cap + 1);
@@ -581,7 +584,7 @@ export function createMatcher(data: MatcherData, options: MatcherOptions = {}): 
       warmUp(copied);
       scan = specialize(
         denseDirectKernel,
-        [data.delta, classMapSmall, hits, io, attention, copied, slow, nested, finish, cap, directUnits, rawClass, normalizer.pairKinds] as Parameters<typeof denseDirectKernel>,
+        [data.delta, classMapSmall, hits, io, attention, copied, slow, nested, finish, cap, directUnits, rawClass, normalizer.pairKinds, pairsExact ? 0 : 1] as Parameters<typeof denseDirectKernel>,
         enabled,
       );
     } else scan = copied;
@@ -590,7 +593,7 @@ export function createMatcher(data: MatcherData, options: MatcherOptions = {}): 
     const M = data.denseCount;
     scan = specialize(
       hybridKernel,
-      [data.rows, data.records, data.recordOut, view.rare, depth, M * W, M, W, K, ...common, attention, ...paths, MIN_SPLIT, rawClass, normalizer.pairKinds, markAfterHit] as Parameters<typeof hybridKernel>,
+      [data.rows, data.records, data.recordOut, view.rare, depth, M * W, M, W, K, ...common, attention, ...paths, MIN_SPLIT, rawClass, normalizer.pairKinds, markAfterHit, pairsExact ? 0 : 1] as Parameters<typeof hybridKernel>,
       enabled,
     );
   } else {
