@@ -146,6 +146,29 @@ describe('matcher against the naive oracle', () => {
     );
   }, 60_000 * RUNS);
 
+  it('hands over to attention handling wherever the walk meets an attention unit (both chains, their tails, the rerun)', () => {
+    // Keywords that hold astral characters and run across them keep their high surrogates in the
+    // attention class; the padding moves the middle of the text, where the second chain starts,
+    // over every unit of the core, so that an attention unit falls in the lockstep, in either
+    // chain's tail. (The rerun from the middle walks units the second chain walked before it, so
+    // it never meets one.)
+    const keywords = ['加微信', '微信😀', '信😀加', '😀加微', '𠀀', '微信𠀀微', '信𠀀'];
+    const cores = ['加微信😀加微信𠀀微信😀', '加微信加微信口微信'];
+    for (const layout of ['dense', 'hybrid'] as const) {
+      const data = buildMatcher(keywords, { layout, denseBytes: 0 });
+      const m = createMatcher(data, { directUnits: 0 });
+      for (const core of cores) for (let left = 0; left <= 40; left++) {
+        // A lone high surrogate at the very end is the one attention unit the second chain can
+        // meet alone, after the lockstep, when the text has an odd length.
+        for (const right of ['', '交', '交'.repeat(7), '交'.repeat(30), '\ud840', '交\ud840', '交'.repeat(8) + '\ud840']) {
+          const text = '口'.repeat(left) + core + right;
+          expect(m.findAll(text), `${layout} ${left} ${right}`).toEqual(oracle(keywords, [], text));
+          expect(m.lastPath).toBe('fast');
+        }
+      }
+    }
+  });
+
   it('reads short Latin texts in place, attention units and slow-path units included (dense)', () => {
     // The dense layout reads a short text in place when its first and middle units are below
     // 256: the text is framed so that they are ('a' first, 'c' in the middle), whatever pieces
