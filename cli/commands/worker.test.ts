@@ -247,9 +247,11 @@ describe('hush worker: faults', () => {
     const { stream, prefix } = stall;
     const inputs = events(2);
     const ids = await feed(stream, inputs);
-    // Stalled while the worker has a backlog, with commands in flight: they time out (2 s).
+    // Stalled while the worker has a backlog, with commands in flight: they time out. The stall
+    // outlasts the longest timeout, the read's (its 2 s block plus 2 s): at 3 s, a stall that
+    // began with only the read in flight ended before the read timed out, and nothing was retried.
     await until(async () => (await redis.xlen(`${stream}:decisions`)) >= 10);
-    await server.stall(3000);
+    await server.stall(6000);
     const during = await redis.xlen(`${stream}:decisions`);
     expect(during).toBeLessThan(inputs.length);
     await until(async () => (await redis.xlen(`${stream}:decisions`)) >= inputs.length && ((await redis.xpending(stream, 'hush')) as [number])[0] === 0, 30_000);
