@@ -764,7 +764,7 @@ function report(workloads: Workload[], rows: Row[], seconds: number, write: bool
       '"ours" matches raw text (like the others); "ours, case+width+symbols" adds the default normalisation and is checked against an oracle ' +
       'that normalises with the reference normaliser. At 100,000 keywords, ours and each npm library run in a process of their own, one at a time, ' +
       'through the same harness: build (ours: median of three builds), three warm-up passes, a full GC, then 9 rounds of the implementation and the floor; ' +
-      `then ours and the fastest npm library in ${PROCESSES - 1} more processes each, alternating: their speed moves between processes, so their rows show the process whose ratio to its own floor is the median, and list every process's ratio; ` +
+      `then ours and the fastest npm library in ${PROCESSES - 1} more processes each, alternating: their speed moves between processes, so their rows show the process whose ratio to its own floor is the median (and the most memory any of them retained), and list every process's ratio; ` +
       '"per round" gives the smallest and largest ratio to the floor among the rounds (of every process). The naive loop and the RegExp run in the main process on the first 100 messages there; ' +
       'an implementation slower than 25 times the floor is timed on fewer messages (shown), with the floor on the same ones. ' +
       'Targets (the table at the end of PRODUCT.md, which supersedes issue 16): at 100 keywords, ours within 1.5x the floor, at least 3x faster than the RegExp (English: 1.2x) and 8x than the fastest npm Aho-Corasick; at 100,000 keywords, ' +

@@ -124,11 +124,14 @@ describe('a store that fails mid-stream', () => {
   it('gives a stalled event an error record and decides the next once the server answers again', async () => {
     const h = new Hush(['run', 'p.policy', '--store', `${server.url}/0?prefix=stall-${randomBytes(4).toString('hex')}:`], dir);
     expect(JSON.parse(await h.send(ev(1))).allowed).toBe(true);
-    await server.stall(3000);
+    // The stall outlasts the store's 2 s timeout by 3 s: the event sent into it times out even if
+    // a loaded host is slow to send its commands.
+    await server.stall(5000);
     const second = JSON.parse(await h.send(ev(2)));
     expect(second.error).toMatchObject({ line: 2, code: 'hush/store/unreachable' });
     expect(second).not.toHaveProperty('allowed');
-    await new Promise((d) => setTimeout(d, 3200));
+    // Past the stall's end (about 3 s from here) by 2 s.
+    await new Promise((d) => setTimeout(d, 5200));
     expect(JSON.parse(await h.send(ev(3)))).toHaveProperty('allowed');
     expect(await h.end()).toBe(1);
     expect(h.stderr).toContain('the store failed on 1 of 3 events');
