@@ -24,8 +24,8 @@
 // through the same harness (`child`): the npm builds take up to two minutes and leave large
 // object graphs behind, which would disturb the rest, and a fresh process per implementation
 // measures each the same way. Ours and the fastest npm library run in PROCESSES processes each,
-// and their rows show the median process. The targets (the table at the end of PRODUCT.md, which supersedes
-// issue 16's): every 100-keyword workload within 1.5x the floor, 3x faster than the RegExp (English:
+// and their rows show the median process. The targets (the table at the end of PRODUCT.md, which
+// supersedes issue 16's): every 100-keyword workload within 1.5x the floor, 3x faster than the RegExp (English:
 // 1.2x, V8 compiles an alternation of Latin words to machine code) and 8x than the fastest npm
 // Aho-Corasick; at 100,000
 // keywords 10x the fastest npm Aho-Corasick where hits are sparse, 5x where they are dense (10 or
@@ -222,8 +222,10 @@ function cpuMs(): number {
 const THREAD_SCHEDSTAT = '/proc/thread-self/schedstat';
 const threadWaitMs = ((): (() => number) | null => {
   try {
-    const read = () => Number(readFileSync(THREAD_SCHEDSTAT, 'utf8').split(' ')[1]) / 1e6;
-    return Number.isFinite(read()) && readFileSync(THREAD_SCHEDSTAT, 'utf8').split(' ')[0] !== '0' ? read : null;
+    // All zeros where the kernel keeps no scheduler statistics.
+    const [run, wait] = readFileSync(THREAD_SCHEDSTAT, 'utf8').split(' ').map(Number);
+    if (!(run > 0) || !Number.isFinite(wait)) return null;
+    return () => Number(readFileSync(THREAD_SCHEDSTAT, 'utf8').split(' ')[1]) / 1e6;
   } catch {
     return null;
   }
@@ -674,7 +676,7 @@ async function main(): Promise<void> {
 
   // Ours and the npm libraries at 100,000 keywords, each in a child process, one at a time; then
   // ours and the fastest npm library on each workload in PROCESSES - 1 more processes each,
-  // alternating (`moreProcesses`).
+  // alternating.
   const dir = mkdtempSync(join(tmpdir(), 'hush-bench-'));
   try {
     const big = workloads.filter((w) => w.big);
